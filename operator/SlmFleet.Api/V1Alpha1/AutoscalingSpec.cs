@@ -1,0 +1,44 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+
+namespace SlmFleet.Api.V1Alpha1;
+
+/// <summary>Holds the fleet's engine utilization inside [targetUtilizationLow, targetUtilizationHigh].</summary>
+public sealed class AutoscalingSpec
+{
+    /// <summary>When false, the operator never changes spec.replicas (HPA or KEDA may drive the scale subresource instead).</summary>
+    [DefaultValue(true)]
+    [JsonPropertyName("enabled")]
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Below this busy fraction replicas are removed (after the scale-down window). Must be less than targetUtilizationHigh.</summary>
+    [Range(0.05, 0.95)]
+    [DefaultValue(0.60)]
+    [JsonPropertyName("targetUtilizationLow")]
+    public double TargetUtilizationLow { get; set; } = 0.60;
+
+    /// <summary>Above this busy fraction replicas are added, sized to bring utilization back to the band's middle.</summary>
+    [Range(0.1, 1.0)]
+    [DefaultValue(0.80)]
+    [JsonPropertyName("targetUtilizationHigh")]
+    public double TargetUtilizationHigh { get; set; } = 0.80;
+
+    /// <summary>How long a scale-up recommendation must hold before it is applied, in seconds.</summary>
+    [Range(0, 3600)]
+    [DefaultValue(0)]
+    [JsonPropertyName("scaleUpStabilizationSeconds")]
+    public int ScaleUpStabilizationSeconds { get; set; }
+
+    /// <summary>How long utilization must stay under the band before replicas are removed, in seconds.</summary>
+    [Range(0, 86400)]
+    [DefaultValue(300)]
+    [JsonPropertyName("scaleDownStabilizationSeconds")]
+    public int ScaleDownStabilizationSeconds { get; set; } = 300;
+
+    /// <summary>Queued requests per ready replica above which the fleet scales up even if utilization lags.</summary>
+    [Range(1, 10000)]
+    [DefaultValue(8)]
+    [JsonPropertyName("queueDepthPerReplicaHigh")]
+    public int QueueDepthPerReplicaHigh { get; set; } = 8;
+}

@@ -1,0 +1,68 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+
+namespace SlmFleet.Api.V1Alpha1;
+
+/// <summary>Desired state of an SlmDeployment.</summary>
+public sealed class SlmDeploymentSpec
+{
+    /// <summary>The model to serve: its served name, where to fetch it and its shape.</summary>
+    [Required]
+    [JsonPropertyName("model")]
+    public ModelSpec Model { get; set; } = new();
+
+    /// <summary>The accelerator each replica runs on; drives node affinity, GPU limits and the fit check.</summary>
+    [Required]
+    [JsonPropertyName("accelerator")]
+    public AcceleratorSpec Accelerator { get; set; } = new();
+
+    /// <summary>
+    /// Desired number of worker replicas. Written by the autoscaler (through the scale subresource)
+    /// when autoscaling is enabled; when omitted, the operator starts with minReplicas.
+    /// </summary>
+    [Range(0, 1000)]
+    [JsonPropertyName("replicas")]
+    public int? Replicas { get; set; }
+
+    /// <summary>Warm replicas: the fleet is never scaled below this, so some capacity is always loaded and ready.</summary>
+    [Range(0, 1000)]
+    [DefaultValue(1)]
+    [JsonPropertyName("minReplicas")]
+    public int MinReplicas { get; set; } = 1;
+
+    /// <summary>Upper bound for the autoscaler; must be at least minReplicas.</summary>
+    [Range(1, 1000)]
+    [DefaultValue(4)]
+    [JsonPropertyName("maxReplicas")]
+    public int MaxReplicas { get; set; } = 4;
+
+    /// <summary>Utilization-band autoscaling.</summary>
+    [JsonPropertyName("autoscaling")]
+    public AutoscalingSpec? Autoscaling { get; set; }
+
+    /// <summary>Prompts run before a replica reports ready, so no pod takes traffic cold.</summary>
+    [JsonPropertyName("warmup")]
+    public WarmupSpec? Warmup { get; set; }
+
+    /// <summary>Inference engine settings of each worker.</summary>
+    [JsonPropertyName("runtime")]
+    public RuntimeSpec? Runtime { get; set; }
+
+    /// <summary>
+    /// On-demand price of one replica's node in USD per hour, used for $/1M tokens. Defaults to the
+    /// accelerator catalog's price for the accelerator type.
+    /// </summary>
+    [Range(0.0, 1000.0)]
+    [JsonPropertyName("costPerHour")]
+    public double? CostPerHour { get; set; }
+
+    /// <summary>Where the fetched model is kept on each node.</summary>
+    [JsonPropertyName("modelCache")]
+    public ModelCacheSpec? ModelCache { get; set; }
+
+    /// <summary>Worker container image; defaults to the operator's configured worker image for the accelerator.</summary>
+    [MaxLength(512)]
+    [JsonPropertyName("image")]
+    public string? Image { get; set; }
+}

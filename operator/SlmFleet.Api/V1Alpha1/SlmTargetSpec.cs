@@ -1,0 +1,20 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+
+namespace SlmFleet.Api.V1Alpha1;
+
+/// <summary>The SlmDeployment that serves a policy's SLM traffic.</summary>
+public sealed class SlmTargetSpec
+{
+    /// <summary>The SlmDeployment, in the policy's namespace.</summary>
+    [Required]
+    [JsonPropertyName("deploymentRef")]
+    public LocalObjectReference DeploymentRef { get; set; } = new();
+
+    /// <summary>How long the SLM may take before the request escalates with reason <c>timeout</c>, in milliseconds.</summary>
+    [Range(50, 600000)]
+    [DefaultValue(10000)]
+    [JsonPropertyName("timeoutMilliseconds")]
+    public int TimeoutMilliseconds { get; set; } = 10000;
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every benchmark in turn; each writes bench/results/<name>.json and bench/results/<name>.md.
+# Usage: scripts/bench.sh [operator|worker|router|autoscaler ...]   (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+configuration=${CONFIGURATION:-Release}
+benches=("$@")
+if [ ${#benches[@]} -eq 0 ]; then
+  # The autoscaler simulation reads the worker's measured service rate, so the worker runs first.
+  benches=(worker autoscaler operator router)
+fi
+
+mkdir -p bench/results
+failed=()
+for name in "${benches[@]}"; do
+  project="bench/SlmFleet.Bench.${name^}"
+  if [ ! -d "$project" ]; then
+    echo "unknown benchmark '$name' (expected one of: operator worker router autoscaler)" >&2
+    exit 2
+  fi
+  echo "=== benchmark: $name"
+  if ! dotnet run -c "$configuration" --no-build --project "$project"; then
+    failed+=("$name")
+  fi
+done
+
+for table in bench/results/*.md; do
+  [ -f "$table" ] && { echo; cat "$table"; }
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "benchmarks failed: ${failed[*]}" >&2
+  exit 1
+fi

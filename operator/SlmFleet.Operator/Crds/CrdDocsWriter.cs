@@ -150,7 +150,7 @@ internal static class CrdDocsWriter
 
         if (schema["pattern"] is { } pattern)
         {
-            parts.Add($"pattern `{Cell(pattern.GetValue<string>())}`");
+            parts.Add($"pattern `{pattern.GetValue<string>()}`");
         }
 
         if (schema["x-kubernetes-list-type"] is { } listType)

@@ -1,3 +1,10 @@
-// slm-operator entry point; commands are added as the control plane lands.
-Console.Error.WriteLine("slm-operator: no command implemented yet");
-return 1;
+using System.CommandLine;
+using SlmFleet.Operator.Commands;
+
+// Every subcommand lives in Commands/ and is registered here with one line.
+var root = new RootCommand("slm-operator: the SLM Fleet control plane (CRD generator, controllers, autoscaler).")
+{
+    CrdsCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,10 +1,13 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using SlmFleet.Api.Schema;
+using SlmFleet.Api.Validation;
 
 namespace SlmFleet.Api.V1Alpha1;
 
 /// <summary>Holds the fleet's engine utilization inside [targetUtilizationLow, targetUtilizationHigh].</summary>
+[CelRule(CrossFieldRules.BandLowBelowHigh, "targetUtilizationLow must be less than targetUtilizationHigh", FieldPath = ".targetUtilizationLow")]
 public sealed class AutoscalingSpec
 {
     /// <summary>When false, the operator never changes spec.replicas (HPA or KEDA may drive the scale subresource instead).</summary>

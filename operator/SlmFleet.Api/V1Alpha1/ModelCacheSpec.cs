@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using SlmFleet.Api.Schema;
+using SlmFleet.Api.Validation;
 
 namespace SlmFleet.Api.V1Alpha1;
 
@@ -7,6 +9,7 @@ namespace SlmFleet.Api.V1Alpha1;
 /// Where the init step puts the model. Default: an <c>emptyDir</c> per pod (re-fetched on every start);
 /// a PersistentVolumeClaim makes restarts fast.
 /// </summary>
+[CelRule(CrossFieldRules.CacheEitherPvcOrSize, "set persistentVolumeClaim or sizeLimit (emptyDir), not both", FieldPath = ".sizeLimit")]
 public sealed class ModelCacheSpec
 {
     /// <summary>Name of an existing PersistentVolumeClaim to cache the model in.</summary>

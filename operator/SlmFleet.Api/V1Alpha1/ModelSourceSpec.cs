@@ -1,9 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using SlmFleet.Api.Schema;
+using SlmFleet.Api.Validation;
 
 namespace SlmFleet.Api.V1Alpha1;
 
 /// <summary>Where the model files come from.</summary>
+[CelRule(CrossFieldRules.RevisionOnlyForHuggingFace, "revision applies only to hf:// sources", FieldPath = ".revision")]
 public sealed class ModelSourceSpec
 {
     /// <summary>

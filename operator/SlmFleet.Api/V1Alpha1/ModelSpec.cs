@@ -1,10 +1,13 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using SlmFleet.Api.Schema;
+using SlmFleet.Api.Validation;
 
 namespace SlmFleet.Api.V1Alpha1;
 
 /// <summary>The model a fleet serves.</summary>
+[CelRule(CrossFieldRules.ChatTemplateKnownOrCustom, "chatTemplate must be chatml, phi3, llama3 or a custom template containing {{content}}", FieldPath = ".chatTemplate")]
 public sealed class ModelSpec
 {
     /// <summary>Served name: what clients put in the request's <c>model</c> field.</summary>

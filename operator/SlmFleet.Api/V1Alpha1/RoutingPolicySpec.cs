@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using SlmFleet.Api.Schema;
+using SlmFleet.Api.Validation;
 
 namespace SlmFleet.Api.V1Alpha1;
 
@@ -29,6 +30,7 @@ public sealed class RoutingPolicySpec
     /// <summary>Ordered rules; the first match decides the target. Requests no rule matches go to defaultTarget.</summary>
     [MaxLength(64)]
     [ListType("atomic")]
+    [CelRule(CrossFieldRules.UniqueRuleNames, "rule names must be unique")]
     [JsonPropertyName("rules")]
     public List<RoutingRule>? Rules { get; set; }
 

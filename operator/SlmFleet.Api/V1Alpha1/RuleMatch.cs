@@ -1,9 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using SlmFleet.Api.Schema;
+using SlmFleet.Api.Validation;
 
 namespace SlmFleet.Api.V1Alpha1;
 
 /// <summary>Request features a rule can test. Omitted conditions always hold.</summary>
+[CelRule(CrossFieldRules.PromptTokenRange, "minPromptTokens must be less than or equal to maxPromptTokens", FieldPath = ".maxPromptTokens")]
 public sealed class RuleMatch
 {
     /// <summary>

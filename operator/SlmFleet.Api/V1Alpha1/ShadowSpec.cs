@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using SlmFleet.Api.Schema;
+using SlmFleet.Api.Validation;
 
 namespace SlmFleet.Api.V1Alpha1;
 
@@ -8,6 +10,7 @@ namespace SlmFleet.Api.V1Alpha1;
 /// Shadow mode: after answering, a sampled copy of the request goes to the other side and the two
 /// answers are compared. The client's response is never affected.
 /// </summary>
+[CelRule(CrossFieldRules.ShadowSamples, "sampleRate must be greater than 0 when shadow is enabled", FieldPath = ".sampleRate")]
 public sealed class ShadowSpec
 {
     /// <summary>Turns shadow comparison on.</summary>

@@ -1,10 +1,15 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using SlmFleet.Api.Schema;
+using SlmFleet.Api.Validation;
 
 namespace SlmFleet.Api.V1Alpha1;
 
 /// <summary>Desired state of an SlmDeployment.</summary>
+[CelRule(CrossFieldRules.MinNotAboveMax, "maxReplicas must be greater than or equal to minReplicas", FieldPath = ".maxReplicas")]
+[CelRule(CrossFieldRules.ReplicasWithinBounds, "replicas must lie within [minReplicas, maxReplicas]", FieldPath = ".replicas")]
+[CelRule(CrossFieldRules.CudaNeedsGpu, "executionProvider cuda needs a GPU accelerator; use auto or cpu with accelerator type cpu", FieldPath = ".runtime.executionProvider")]
 public sealed class SlmDeploymentSpec
 {
     /// <summary>The model to serve: its served name, where to fetch it and its shape.</summary>

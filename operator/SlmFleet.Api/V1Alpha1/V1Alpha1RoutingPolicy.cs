@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
@@ -39,6 +40,7 @@ public sealed class V1Alpha1RoutingPolicy : IKubernetesObject<V1ObjectMeta>, ISp
     public V1ObjectMeta Metadata { get; set; } = new();
 
     /// <summary>Routing rules, escalation, shadow mode and budget.</summary>
+    [Required]
     [JsonPropertyName("spec")]
     public RoutingPolicySpec Spec { get; set; } = new();
 

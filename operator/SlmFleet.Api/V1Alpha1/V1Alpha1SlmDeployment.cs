@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
@@ -41,6 +42,7 @@ public sealed class V1Alpha1SlmDeployment : IKubernetesObject<V1ObjectMeta>, ISp
     public V1ObjectMeta Metadata { get; set; } = new();
 
     /// <summary>What to serve, on which accelerator, with how many replicas.</summary>
+    [Required]
     [JsonPropertyName("spec")]
     public SlmDeploymentSpec Spec { get; set; } = new();
 

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace SlmFleet.Operator.Crds;
+
+/// <summary>
+/// Reads YAML manifests into JSON trees, resolving plain scalars the way Kubernetes' YAML decoder
+/// does (integers, floats, booleans including yes/no/on/off, null), so schema validation sees the
+/// same types the API server would.
+/// </summary>
+internal static partial class YamlReader
+{
+    /// <summary>Every non-empty document in <paramref name="yaml"/>.</summary>
+    /// <exception cref="YamlException">The text is not valid YAML.</exception>
+    public static IReadOnlyList<JsonNode?> ReadAll(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return stream.Documents
+            .Where(d => d.RootNode is not YamlScalarNode { Value: null or "" })
+            .Select(d => Convert(d.RootNode))
+            .ToList();
+    }
+
+    /// <summary>The single document in <paramref name="yaml"/>.</summary>
+    public static JsonNode? Read(string yaml)
+    {
+        var documents = ReadAll(yaml);
+        return documents.Count == 1
+            ? documents[0]
+            : throw new InvalidOperationException($"expected one YAML document, found {documents.Count}");
+    }
+
+    private static JsonNode? Convert(YamlNode node) => node switch
+    {
+        YamlMappingNode mapping => ConvertMapping(mapping),
+        YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(Convert)]),
+        YamlScalarNode scalar => ConvertScalar(scalar),
+        _ => throw new InvalidOperationException($"unsupported YAML node at {node.Start}"),
+    };
+
+    private static JsonObject ConvertMapping(YamlMappingNode mapping)
+    {
+        var obj = new JsonObject();
+        foreach (var (key, value) in mapping.Children)
+        {
+            var name = (key as YamlScalarNode)?.Value
+                ?? throw new InvalidOperationException($"mapping keys must be strings (line {key.Start.Line})");
+            if (obj.ContainsKey(name))
+            {
+                throw new InvalidOperationException($"duplicate key \"{name}\" (line {key.Start.Line})");
+            }
+
+            obj[name] = Convert(value);
+        }
+
+        return obj;
+    }
+
+    private static JsonValue? ConvertScalar(YamlScalarNode scalar)
+    {
+        var text = scalar.Value ?? string.Empty;
+        var tag = scalar.Tag.IsEmpty ? null : scalar.Tag.Value;
+        if (scalar.Style != ScalarStyle.Plain || tag == "tag:yaml.org,2002:str")
+        {
+            return JsonValue.Create(text);
+        }
+
+        if (text is "" or "~" || text.Equals("null", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (text is "true" or "True" or "TRUE" or "yes" or "Yes" or "YES" or "on" or "On" or "ON")
+        {
+            return JsonValue.Create(true);
+        }
+
+        if (text is "false" or "False" or "FALSE" or "no" or "No" or "NO" or "off" or "Off" or "OFF")
+        {
+            return JsonValue.Create(false);
+        }
+
+        if (Integer().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        {
+            return JsonValue.Create(integer);
+        }
+
+        if (Float().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            return JsonValue.Create(number);
+        }
+
+        return JsonValue.Create(text);
+    }
+
+    [GeneratedRegex("^[-+]?[0-9]+$")]
+    private static partial Regex Integer();
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
+    private static partial Regex Float();
+}

@@ -18,8 +18,8 @@ namespace SlmFleet.Operator.Autoscaling;
 /// </summary>
 internal static class AutoscalerDecision
 {
-    // Guards ceil() against 7.000000001 after floating-point division.
-    private const double CeilingSlack = 1e-9;
+    // Guards ceil() against 7.000000001 and band edges against 0.59999999 after floating-point arithmetic.
+    private const double Slack = 1e-9;
 
     /// <summary>Decides the replica count for one fleet.</summary>
     /// <exception cref="ArgumentException">The policy or observation is invalid; the message names the field.</exception>
@@ -59,13 +59,13 @@ internal static class AutoscalerDecision
             $"utilization {utilization:0.00} (band {policy.TargetLow:0.00}-{policy.TargetHigh:0.00}) over {fleet.ReadyPods} ready pods ({fleet.WarmingPods} warming), {fleet.QueuePerReadyPod:0.#} waiting per pod");
 
         var queueOverLimit = fleet.QueuePerReadyPod > policy.QueueDepthLimit;
-        if (utilization > policy.TargetHigh || queueOverLimit)
+        if (utilization > policy.TargetHigh + Slack || queueOverLimit)
         {
             return ScaleUp(policy, now, current, fleet, facts, new AutoscalerState(state.AboveBandSince ?? now, null, history));
         }
 
         var shrinkTo = Ceiling(fleet.EstimatedBusy / policy.ScaleDownTarget);
-        var shrinkCandidate = shrinkTo < current && (utilization < policy.TargetLow || policy.ConsolidateWithinBand);
+        var shrinkCandidate = shrinkTo < current && (utilization < policy.TargetLow - Slack || policy.ConsolidateWithinBand);
         if (!shrinkCandidate)
         {
             return new Step(current, ScaleReason.WithinBand, Invariant($"{facts}; holding {current} replicas"),
@@ -84,19 +84,20 @@ internal static class AutoscalerDecision
 
     private static Step ScaleUp(AutoscalingPolicy policy, DateTimeOffset now, int current, FleetUtilization fleet, string facts, AutoscalerState state)
     {
-        // HPA-style: the lowest load over the scale-up window sizes the step, so a short blip does not scale up.
-        var upCutoff = now - policy.ScaleUpStabilization;
-        var busy = state.History.Where(s => s.Time >= upCutoff).Min(s => s.Busy);
-        var byUtilization = Ceiling(busy / policy.TargetMiddle);
         var byQueue = fleet.QueuePerReadyPod > policy.QueueDepthLimit ? Ceiling(fleet.EstimatedQueue / policy.QueueDepthLimit) : 0;
-        var needed = Math.Max(byUtilization, byQueue);
+        var needed = Math.Max(Ceiling(fleet.EstimatedBusy / policy.TargetMiddle), byQueue);
         if (needed <= current)
         {
             return new Step(current, ScaleReason.WaitingForWarmingReplicas,
                 Invariant($"{facts}; {needed} replicas needed and {current} already asked for (warming counts), holding"), state);
         }
 
-        if (now - state.AboveBandSince!.Value < policy.ScaleUpStabilization)
+        // HPA-style: the lowest load over the scale-up window sizes the step, so a short blip does not scale up.
+        var upCutoff = now - policy.ScaleUpStabilization;
+        var busy = state.History.Where(s => s.Time >= upCutoff).Min(s => s.Busy);
+        var byUtilization = Ceiling(busy / policy.TargetMiddle);
+        var stabilized = Math.Max(byUtilization, byQueue);
+        if (now - state.AboveBandSince!.Value < policy.ScaleUpStabilization || stabilized <= current)
         {
             return new Step(current, ScaleReason.ScaleUpStabilizing,
                 Invariant($"{facts}; {needed} replicas needed, waiting for the {policy.ScaleUpStabilization.TotalSeconds:0}s scale-up window"), state);
@@ -107,7 +108,7 @@ internal static class AutoscalerDecision
         var why = queueDriven
             ? Invariant($"queue over the limit of {policy.QueueDepthLimit:0.#} per pod")
             : Invariant($"above {policy.TargetHigh:0.00}, {busy:0.0} replicas busy, sizing for {policy.TargetMiddle:0.00}");
-        return new Step(needed, reason, Invariant($"{facts}; {why}: {current} -> {needed} replicas"), state);
+        return new Step(stabilized, reason, Invariant($"{facts}; {why}: {current} -> {stabilized} replicas"), state);
     }
 
     private static Step ScaleDown(AutoscalingPolicy policy, FleetObservation observation, int current, double utilization, string facts, AutoscalerState state)
@@ -125,7 +126,7 @@ internal static class AutoscalerDecision
                 Invariant($"{facts}; fewer replicas would do, waiting for the {window.TotalSeconds:0}s scale-down window"), state);
         }
 
-        var below = utilization < policy.TargetLow;
+        var below = utilization < policy.TargetLow - Slack;
         var reason = below ? ScaleReason.ScaleDownUtilization : ScaleReason.ScaleDownConsolidate;
         var why = below
             ? Invariant($"below {policy.TargetLow:0.00} for {window.TotalSeconds:0}s")
@@ -169,7 +170,7 @@ internal static class AutoscalerDecision
     }
 
     private static int Ceiling(double replicas) =>
-        replicas <= 0 ? 0 : (int)Math.Min(int.MaxValue, Math.Ceiling(replicas - CeilingSlack));
+        replicas <= 0 ? 0 : (int)Math.Min(int.MaxValue, Math.Ceiling(replicas - Slack));
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

@@ -75,7 +75,9 @@ internal static class HpaAlgorithm
             return null;
         }
 
-        var ratio = usages.Average() / policy.TargetUtilization;
+        // HPA works in whole percent (integer division of milli-values), so do we.
+        var targetPercent = Math.Round(policy.TargetUtilization * 100);
+        var ratio = Percent(usages.Sum(), usages.Count) / targetPercent;
         var scaleUpWithUnready = unready > 0 && ratio > 1.0;
         if (!scaleUpWithUnready && missing == 0)
         {
@@ -96,7 +98,7 @@ internal static class HpaAlgorithm
             count += unready;
         }
 
-        var newRatio = sum / count / policy.TargetUtilization;
+        var newRatio = Percent(sum, count) / targetPercent;
         if (Math.Abs(1.0 - newRatio) <= policy.Tolerance || (ratio < 1.0 && newRatio > 1.0) || (ratio > 1.0 && newRatio < 1.0))
         {
             return current;
@@ -105,4 +107,6 @@ internal static class HpaAlgorithm
         var replicas = (int)Math.Ceiling(newRatio * count);
         return (newRatio < 1.0 && replicas > current) || (newRatio > 1.0 && replicas < current) ? current : replicas;
     }
+
+    private static double Percent(double sum, int count) => Math.Floor((sum * 100 / count) + 1e-9);
 }

@@ -20,7 +20,8 @@ internal sealed class FleetSimulator
     private readonly LoadTrace _trace;
     private readonly IScaler _scaler;
     private readonly SimulationOptions _options;
-    private readonly Random _random;
+    private readonly Random _arrivals;
+    private readonly Random _operations;
     private readonly RequestQueue _queue;
     private readonly WaitHistogram _waits = new();
     private readonly List<SimPod> _pods = [];
@@ -37,12 +38,18 @@ internal sealed class FleetSimulator
     private int _scaleEvents;
     private double? _lastScale;
 
-    public FleetSimulator(LoadTrace trace, IScaler scaler, SimulationOptions options, Random random)
+    /// <param name="trace">Offered load per second.</param>
+    /// <param name="scaler">The autoscaler under test.</param>
+    /// <param name="options">Service rate, warm-up, sampling and measurement settings.</param>
+    /// <param name="arrivals">Draws request arrivals only, so every autoscaler sees the same requests.</param>
+    /// <param name="operations">Draws warm-up delays and failed metric reads.</param>
+    public FleetSimulator(LoadTrace trace, IScaler scaler, SimulationOptions options, Random arrivals, Random operations)
     {
         _trace = trace;
         _scaler = scaler;
         _options = options;
-        _random = random;
+        _arrivals = arrivals;
+        _operations = operations;
         _queue = new RequestQueue(options.QueueCapacity);
         _busyPrefix = new double[trace.Seconds + 1];
         _band = new BandMeter(options);
@@ -146,7 +153,7 @@ internal sealed class FleetSimulator
             }
 
             var windowStart = Math.Max(t - _options.UtilizationWindow, (int)Math.Ceiling(pod.ReadyAt));
-            if (windowStart < t && _random.NextDouble() >= _options.MissedSampleProbability)
+            if (windowStart < t && _operations.NextDouble() >= _options.MissedSampleProbability)
             {
                 pod.Utilization = (_busyPrefix[t] - _busyPrefix[windowStart]) / (t - windowStart);
                 pod.QueueDepth = queueShare + (remainder-- > 0 ? 1 : 0);
@@ -173,7 +180,7 @@ internal sealed class FleetSimulator
         _lastScale = t;
         for (var i = _pods.Count; i < desired; i++)
         {
-            var warmup = _options.WarmupMin + (_random.NextDouble() * (_options.WarmupMax - _options.WarmupMin));
+            var warmup = _options.WarmupMin + (_operations.NextDouble() * (_options.WarmupMax - _options.WarmupMin));
             _pods.Add(new SimPod(NextName(), t + warmup));
         }
 
@@ -187,7 +194,7 @@ internal sealed class FleetSimulator
         }
     }
 
-    private double Exponential(double rate) => -Math.Log(1.0 - _random.NextDouble()) / rate;
+    private double Exponential(double rate) => -Math.Log(1.0 - _arrivals.NextDouble()) / rate;
 
     private string NextName() => $"pod-{_podSerial++}";
 }

@@ -4,29 +4,44 @@ using SlmFleet.Bench.Autoscaler;
 using SlmFleet.Operator.Autoscaling;
 
 // Fleet simulation of the autoscaler against the Kubernetes HPA baseline on three traces.
-// Deterministic: every trace and run draws from Random(seed) instances created here.
-const int Seed = 20261122;
+// Deterministic: every trace and run draws from Random instances seeded here.
+var arguments = BenchArguments.Parse(args, out var error);
+if (arguments is null)
+{
+    Console.Error.WriteLine(error);
+    return 2;
+}
+
 var stopwatch = Stopwatch.StartNew();
+var seed = arguments.Seed;
 var results = FindResultsDirectory();
-var rate = ServiceRate.Resolve(results);
+var rate = arguments.ServiceRate is { } given
+    ? new ServiceRate(given, string.Create(CultureInfo.InvariantCulture, $"--service-rate {given}"))
+    : ServiceRate.Resolve(results);
 var options = new SimulationOptions { ServiceRate = rate.RequestsPerSecond };
 var policy = new AutoscalingPolicy { MinReplicas = options.MinReplicas, MaxReplicas = options.MaxReplicas };
+var strict = policy with { ConsolidateWithinBand = false, ScaleDownTarget = policy.TargetMiddle };
 var hpa = new HpaPolicy { MinReplicas = options.MinReplicas, MaxReplicas = options.MaxReplicas };
 
-LoadTrace[] traces = [LoadTraces.Diurnal(new Random(Seed)), LoadTraces.Spike(), LoadTraces.Bursty(new Random(Seed + 1))];
+LoadTrace[] traces = [LoadTraces.Diurnal(new Random(seed)), LoadTraces.Spike(), LoadTraces.Bursty(new Random(seed + 1))];
 var reports = new List<TraceReport>();
 foreach (var trace in traces)
 {
-    var ours = new FleetSimulator(trace, new SlmScaler(policy), options, new Random(Seed + 2)).Run();
-    var baseline = new FleetSimulator(trace, new HpaScaler(hpa), options, new Random(Seed + 2)).Run();
-    reports.Add(new TraceReport(trace, ours, baseline));
+    // The same seeds per run: every autoscaler sees exactly the same requests.
+    var ours = Simulate(trace, new SlmScaler(policy));
+    var strictBand = Simulate(trace, new SlmScaler(strict));
+    var baseline = Simulate(trace, new HpaScaler(hpa));
+    reports.Add(new TraceReport(trace, ours, strictBand, baseline));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{trace.Name,-8} ours: band {ours.TimeInBand:P1} p99 {ours.WaitP99Seconds:0.000}s slo {ours.SloMisses} drop {ours.Dropped} rh {ours.ReplicaHours:0.0}/{ours.OracleReplicaHours:0.0} events {ours.ScaleEvents} maxq {ours.MaxQueue} | hpa: band {baseline.TimeInBand:P1} p99 {baseline.WaitP99Seconds:0.000}s slo {baseline.SloMisses} drop {baseline.Dropped} rh {baseline.ReplicaHours:0.0} events {baseline.ScaleEvents}"));
+        $"{trace.Name,-8} slm-fleet: band {ours.TimeInBand:P1}, p99 {ours.WaitP99Seconds:0.000} s, SLO misses {ours.SloMisses}, dropped {ours.Dropped}, {ours.ReplicaHours:0.0} replica-h (oracle {ours.OracleReplicaHours:0.0}) | hpa: band {baseline.TimeInBand:P1}, p99 {baseline.WaitP99Seconds:0.000} s, SLO misses {baseline.SloMisses}, dropped {baseline.Dropped}, {baseline.ReplicaHours:0.0} replica-h"));
 }
 
-ReportWriter.Write(results, reports, rate, options, Seed, stopwatch.Elapsed);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {Path.Combine(results, "autoscaler.json")} in {stopwatch.Elapsed.TotalSeconds:0.0} s"));
+ReportWriter.Write(results, reports, rate, options, seed, stopwatch.Elapsed);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {Path.Combine(results, "autoscaler.json")} and autoscaler.md in {stopwatch.Elapsed.TotalSeconds:0.0} s"));
 return 0;
+
+SimulationResult Simulate(LoadTrace trace, IScaler scaler) =>
+    new FleetSimulator(trace, scaler, options, new Random(seed + 2), new Random(seed + 3)).Run();
 
 // bench/results under the repository root (the directory holding Operator.sln), wherever this runs from.
 static string FindResultsDirectory()

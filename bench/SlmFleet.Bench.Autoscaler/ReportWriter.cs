@@ -22,6 +22,7 @@ internal static class ReportWriter
         {
             var node = ToJson(report.Autoscaler);
             node["hpa"] = ToJson(report.Hpa);
+            node["strict_band"] = ToJson(report.StrictBand);
             root[report.Trace.Name] = node;
         }
 
@@ -30,6 +31,7 @@ internal static class ReportWriter
             ["date"] = date,
             ["machine"] = machine,
             ["seed"] = seed,
+            ["traces_seconds"] = new JsonObject(reports.Select(r => KeyValuePair.Create(r.Trace.Name, (JsonNode?)r.Trace.Seconds))),
             ["service_rate_rps"] = rate.RequestsPerSecond,
             ["service_rate_source"] = rate.Source,
             ["slo_s"] = options.SloSeconds,
@@ -67,10 +69,11 @@ internal static class ReportWriter
             text.AppendLine();
             text.AppendLine(c, $"## {report.Trace.Name}: {report.Trace.Description}");
             text.AppendLine();
-            text.AppendLine("| autoscaler | time in band | p99 wait (s) | SLO misses | dropped | replica-hours | oracle replica-hours | vs oracle | scale events |");
-            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            text.AppendLine("| autoscaler | time in band | p99 wait (s) | SLO misses | dropped | replica-hours | oracle replica-hours | vs oracle | scale events | max queue |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             Row(text, "SLM Fleet", report.Autoscaler);
             Row(text, "Kubernetes HPA (70 %)", report.Hpa);
+            Row(text, "SLM Fleet, strict band (no consolidation)", report.StrictBand);
         }
 
         return text.ToString();
@@ -78,5 +81,5 @@ internal static class ReportWriter
 
     private static void Row(StringBuilder text, string name, SimulationResult r) =>
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"| {name} | {r.TimeInBand:P1} | {r.WaitP99Seconds:0.000} | {r.SloMisses} | {r.Dropped} | {r.ReplicaHours:0.0} | {r.OracleReplicaHours:0.0} | {r.ReplicaHours / r.OracleReplicaHours:0.00}x | {r.ScaleEvents} |");
+            $"| {name} | {r.TimeInBand:P1} | {r.WaitP99Seconds:0.000} | {r.SloMisses} | {r.Dropped} | {r.ReplicaHours:0.0} | {r.OracleReplicaHours:0.0} | {r.ReplicaHours / r.OracleReplicaHours:0.00}x | {r.ScaleEvents} | {r.MaxQueue} |");
 }

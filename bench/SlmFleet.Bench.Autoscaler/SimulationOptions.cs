@@ -23,8 +23,14 @@ internal sealed record SimulationOptions
     /// <summary>Probability that one pod's metrics read fails in one sample (its last sample ages).</summary>
     public double MissedSampleProbability { get; init; } = 0.02;
 
-    /// <summary>Waiting requests the fleet's queue holds before it drops (router-side bound).</summary>
-    public int QueueCapacity { get; init; } = 16_384;
+    /// <summary>
+    /// The fleet queue's bound (router side), in seconds of the fleet's full-scale throughput, so the
+    /// bound keeps its meaning whatever service rate the worker benchmark measured.
+    /// </summary>
+    public double QueueSeconds { get; init; } = 32;
+
+    /// <summary>Waiting requests the fleet's queue holds before it drops: 16,384 at 8 req/s and 64 replicas.</summary>
+    public int QueueCapacity => (int)Math.Ceiling(QueueSeconds * ServiceRate * MaxReplicas);
 
     /// <summary>A request waiting longer than this before service starts is an SLO miss.</summary>
     public double SloSeconds { get; init; } = 2.0;

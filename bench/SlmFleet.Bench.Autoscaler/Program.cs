@@ -1,3 +1,58 @@
-// Placeholder entry point until the Autoscaler benchmark lands; it reports that nothing was measured.
-Console.Error.WriteLine("Autoscaler benchmark: not implemented yet");
+using System.Diagnostics;
+using System.Globalization;
+using SlmFleet.Bench.Autoscaler;
+using SlmFleet.Operator.Autoscaling;
+
+// Fleet simulation of the autoscaler against the Kubernetes HPA baseline on three traces.
+// Deterministic: every trace and run draws from Random instances seeded here.
+var arguments = BenchArguments.Parse(args, out var error);
+if (arguments is null)
+{
+    Console.Error.WriteLine(error);
+    return 2;
+}
+
+var stopwatch = Stopwatch.StartNew();
+var seed = arguments.Seed;
+var results = FindResultsDirectory();
+var rate = arguments.ServiceRate is { } given
+    ? new ServiceRate(given, string.Create(CultureInfo.InvariantCulture, $"--service-rate {given}"))
+    : ServiceRate.Resolve(results);
+var options = new SimulationOptions { ServiceRate = rate.RequestsPerSecond };
+var policy = new AutoscalingPolicy { MinReplicas = options.MinReplicas, MaxReplicas = options.MaxReplicas };
+var strict = policy with { ConsolidateWithinBand = false, ScaleDownTarget = policy.TargetMiddle };
+var hpa = new HpaPolicy { MinReplicas = options.MinReplicas, MaxReplicas = options.MaxReplicas };
+
+LoadTrace[] traces = [LoadTraces.Diurnal(new Random(seed)), LoadTraces.Spike(), LoadTraces.Bursty(new Random(seed + 1))];
+var reports = new List<TraceReport>();
+foreach (var trace in traces)
+{
+    // The same seeds per run: every autoscaler sees exactly the same requests.
+    var ours = Simulate(trace, new SlmScaler(policy));
+    var strictBand = Simulate(trace, new SlmScaler(strict));
+    var baseline = Simulate(trace, new HpaScaler(hpa));
+    reports.Add(new TraceReport(trace, ours, strictBand, baseline));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{trace.Name,-8} slm-fleet: band {ours.TimeInBand:P1}, p99 {ours.WaitP99Seconds:0.000} s, SLO misses {ours.SloMisses}, dropped {ours.Dropped}, {ours.ReplicaHours:0.0} replica-h (oracle {ours.OracleReplicaHours:0.0}) | hpa: band {baseline.TimeInBand:P1}, p99 {baseline.WaitP99Seconds:0.000} s, SLO misses {baseline.SloMisses}, dropped {baseline.Dropped}, {baseline.ReplicaHours:0.0} replica-h"));
+}
+
+ReportWriter.Write(results, reports, rate, options, seed, stopwatch.Elapsed);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {Path.Combine(results, "autoscaler.json")} and autoscaler.md in {stopwatch.Elapsed.TotalSeconds:0.0} s"));
 return 0;
+
+SimulationResult Simulate(LoadTrace trace, IScaler scaler) =>
+    new FleetSimulator(trace, scaler, options, new Random(seed + 2), new Random(seed + 3)).Run();
+
+// bench/results under the repository root (the directory holding Operator.sln), wherever this runs from.
+static string FindResultsDirectory()
+{
+    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Operator.sln")))
+        {
+            return Path.Combine(dir.FullName, "bench", "results");
+        }
+    }
+
+    return Path.Combine(Directory.GetCurrentDirectory(), "bench", "results");
+}

@@ -1,0 +1,107 @@
+namespace SlmFleet.Operator.Autoscaling;
+
+/// <summary>
+/// The bounds and band the autoscaler holds a fleet in. The reconciler maps the SlmDeployment
+/// spec onto this record so the decision does not depend on the CRD types.
+/// </summary>
+internal sealed record AutoscalingPolicy
+{
+    /// <summary>Replicas kept warm at all times; the decision never goes below this.</summary>
+    public required int MinReplicas { get; init; }
+
+    /// <summary>Hard ceiling; a decision cut by it is reported as clamped (ScalingLimited).</summary>
+    public required int MaxReplicas { get; init; }
+
+    /// <summary>Low mark of the utilization band (fraction 0..1).</summary>
+    public double TargetLow { get; init; } = 0.60;
+
+    /// <summary>High mark of the utilization band (fraction 0..1).</summary>
+    public double TargetHigh { get; init; } = 0.80;
+
+    /// <summary>How long the fleet must stay above the high mark before a scale-up; 0 acts at once.</summary>
+    public TimeSpan ScaleUpStabilization { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// How long a lower replica count must be recommended continuously before replicas are removed;
+    /// the removal goes to the highest count recommended over that window.
+    /// </summary>
+    public TimeSpan ScaleDownStabilization { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Waiting requests per ready replica above which the fleet scales up even when the (windowed)
+    /// utilization has not caught up yet.
+    /// </summary>
+    public double QueueDepthLimit { get; init; } = 16;
+
+    /// <summary>A pod sample older than this is stale: it neither counts as zero nor allows a scale-down.</summary>
+    public TimeSpan MetricStaleness { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// When true, replicas are also removed while utilization is inside the band if the smaller
+    /// fleet would still run at or below <see cref="ScaleDownTarget"/> (after the same stabilization
+    /// window). Without it a falling load drifts down to the low mark before anything is removed.
+    /// </summary>
+    public bool ConsolidateWithinBand { get; init; } = true;
+
+    /// <summary>
+    /// The highest utilization a scale-down may leave the smaller fleet at. Scale-ups size for the
+    /// band's middle; letting scale-downs end a little above it keeps a falling load in the band's
+    /// upper half (cost) while the gap to the high mark (0.05 by default) absorbs noise without flapping.
+    /// </summary>
+    public double ScaleDownTarget { get; init; } = 0.75;
+
+    /// <summary>The utilization scale-ups size the fleet for: the middle of the band.</summary>
+    public double TargetMiddle => (TargetLow + TargetHigh) / 2;
+
+    /// <summary>Every problem with this policy, each naming the field, its value and what is accepted.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (MinReplicas < 0)
+        {
+            errors.Add($"minReplicas is {MinReplicas}; it must be 0 or more");
+        }
+
+        if (MaxReplicas < 1 || MaxReplicas < MinReplicas)
+        {
+            errors.Add($"maxReplicas is {MaxReplicas}; it must be at least 1 and at least minReplicas ({MinReplicas})");
+        }
+
+        if (!(TargetLow > 0 && TargetLow < 1))
+        {
+            errors.Add($"targetLow is {TargetLow}; it must be between 0 and 1 (exclusive)");
+        }
+
+        if (!(TargetHigh > TargetLow && TargetHigh <= 1))
+        {
+            errors.Add($"targetHigh is {TargetHigh}; it must be above targetLow ({TargetLow}) and at most 1");
+        }
+
+        if (!(ScaleDownTarget >= TargetLow && ScaleDownTarget < TargetHigh))
+        {
+            errors.Add($"scaleDownTarget is {ScaleDownTarget}; it must be at least targetLow ({TargetLow}) and below targetHigh ({TargetHigh})");
+        }
+
+        if (ScaleUpStabilization < TimeSpan.Zero)
+        {
+            errors.Add($"scaleUpStabilization is {ScaleUpStabilization}; it must be 0 or more");
+        }
+
+        if (ScaleDownStabilization < TimeSpan.Zero)
+        {
+            errors.Add($"scaleDownStabilization is {ScaleDownStabilization}; it must be 0 or more");
+        }
+
+        if (!(QueueDepthLimit > 0))
+        {
+            errors.Add($"queueDepthLimit is {QueueDepthLimit}; it must be greater than 0");
+        }
+
+        if (MetricStaleness <= TimeSpan.Zero)
+        {
+            errors.Add($"metricStaleness is {MetricStaleness}; it must be greater than 0");
+        }
+
+        return errors;
+    }
+}

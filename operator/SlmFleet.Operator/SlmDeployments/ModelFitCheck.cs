@@ -65,11 +65,10 @@ internal static class ModelFitCheck
         var available = perDevice * count;
         var fits = estimate.TotalGiB <= available;
 
-        var kvSource = estimate.KvCacheFromArchitecture ? "from spec.model.architecture" : "estimated from parametersBillions; set spec.model.architecture for an exact figure";
         var needs =
             $"needs {ModelMemoryEstimate.Format(estimate.TotalGiB)} GiB per replica " +
             $"(weights {ModelMemoryEstimate.Format(estimate.WeightsGiB)} GiB at {model.Quantization} + " +
-            $"KV cache {ModelMemoryEstimate.Format(estimate.KvCacheGiB)} GiB for contextLength {model.ContextLength} × maxBatchSize {maxBatchSize}, {kvSource} + " +
+            $"KV cache {ModelMemoryEstimate.Format(estimate.KvCacheGiB)} GiB for contextLength {model.ContextLength} × maxBatchSize {maxBatchSize} + " +
             $"overhead {ModelMemoryEstimate.Format(estimate.OverheadGiB)} GiB)";
         var has = profile.IsGpu
             ? $"{profile.Type} × {count} has {ModelMemoryEstimate.Format(available)} GiB"
@@ -78,6 +77,11 @@ internal static class ModelFitCheck
             ? $"Model {needs}; {has}."
             : $"Model {needs}, but {has}. Lower spec.model.quantization (fp16, int8, int4), spec.model.contextLength or " +
               "spec.runtime.maxBatchSize, or raise spec.accelerator.count or choose a larger spec.accelerator.type.";
+        if (!estimate.KvCacheFromArchitecture)
+        {
+            message += " The KV cache is estimated from parametersBillions; set spec.model.architecture for the exact figure.";
+        }
+
         return new ModelFitResult(fits, estimate, available, message);
     }
 }

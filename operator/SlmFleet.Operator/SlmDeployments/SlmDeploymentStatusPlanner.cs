@@ -132,7 +132,12 @@ internal static class SlmDeploymentStatusPlanner
     private static void SetScaling(SlmDeploymentSpec spec, ConditionSet conditions)
     {
         var requested = spec.Replicas;
-        if (requested is { } above && above > spec.MaxReplicas && spec.MinReplicas <= spec.MaxReplicas)
+        if (spec.MinReplicas > spec.MaxReplicas)
+        {
+            conditions.Set(ConditionTypes.ScalingLimited, ConditionSet.Unknown, ConditionReasons.InvalidSpec,
+                $"No replica range: spec.minReplicas ({spec.MinReplicas}) is greater than spec.maxReplicas ({spec.MaxReplicas}).");
+        }
+        else if (requested is { } above && above > spec.MaxReplicas)
         {
             conditions.Set(ConditionTypes.ScalingLimited, ConditionSet.True, ConditionReasons.AboveMaxReplicas,
                 $"spec.replicas {above} is above spec.maxReplicas {spec.MaxReplicas}; running {spec.MaxReplicas}.");

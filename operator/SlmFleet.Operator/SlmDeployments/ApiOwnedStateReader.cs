@@ -32,6 +32,16 @@ internal sealed class ApiOwnedStateReader : IOwnedStateReader
         return secret is null ? null : SecretKeys(secret);
     }
 
+    public void Wrote(object written)
+    {
+        // Every read goes to the API server: nothing to remember.
+    }
+
+    public void Deleted(Type type, string ns, string name)
+    {
+        // Every read goes to the API server: nothing to forget.
+    }
+
     /// <summary>Keys of data and stringData (a write-only field some API servers echo back).</summary>
     public static IReadOnlyCollection<string> SecretKeys(V1Secret secret) =>
         [.. (secret.Data?.Keys ?? []).Concat(secret.StringData?.Keys ?? []).Distinct(StringComparer.Ordinal)];

@@ -4,6 +4,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Runtime;
 
 namespace SlmFleet.Operator.SlmDeployments;
 
@@ -13,16 +14,21 @@ namespace SlmFleet.Operator.SlmDeployments;
 /// the live resourceVersion), then status through the status subresource only when it changed, then
 /// Events. A 409 anywhere means the state moved: the key is requeued and planned again from scratch.
 /// </summary>
-internal sealed class SlmDeploymentReconciler
+internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeployment>
 {
     private readonly IKubernetes _client;
     private readonly IOwnedStateReader _reader;
     private readonly SlmDeploymentPlanner _planner;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SlmDeploymentMetrics _metrics;
 
-    public SlmDeploymentReconciler(IKubernetes client, IOwnedStateReader reader, SlmDeploymentPlanner planner, TimeProvider time, ILogger<SlmDeploymentReconciler> logger)
+    /// <summary>A missing Secret is not watched (the operator does not cache Secrets): look again after this long.</summary>
+    public static readonly TimeSpan SecretRecheckInterval = TimeSpan.FromSeconds(30);
+
+    public SlmDeploymentReconciler(IKubernetes client, IOwnedStateReader reader, SlmDeploymentPlanner planner, TimeProvider time, ILogger<SlmDeploymentReconciler> logger, SlmDeploymentMetrics metrics)
     {
+        _metrics = metrics;
         _client = client;
         _reader = reader;
         _planner = planner;
@@ -33,12 +39,15 @@ internal sealed class SlmDeploymentReconciler
     /// <summary>Optional observer of every plan applied (benchmarks and tests count writes with it).</summary>
     public Action<SlmDeploymentPlan>? PlanApplied { get; set; }
 
-    public async Task<ReconcileOutcome> ReconcileAsync(string ns, string name, CancellationToken cancellationToken)
+    public Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken) =>
+        ReconcileAsync(key.Namespace ?? "default", key.Name, cancellationToken);
+
+    public async Task<ReconcileResult> ReconcileAsync(string ns, string name, CancellationToken cancellationToken)
     {
         var resource = await _reader.GetResourceAsync(ns, name, cancellationToken).ConfigureAwait(false);
         if (resource is null)
         {
-            return ReconcileOutcome.Done;
+            return ReconcileResult.Done;
         }
 
         try
@@ -46,7 +55,7 @@ internal sealed class SlmDeploymentReconciler
             if (resource.Metadata.DeletionTimestamp is not null)
             {
                 await FinalizeAsync(resource, cancellationToken).ConfigureAwait(false);
-                return ReconcileOutcome.Done;
+                return ReconcileResult.Done;
             }
 
             if (resource.Metadata.Finalizers?.Contains(SlmDeploymentResource.Finalizer) != true)
@@ -59,13 +68,15 @@ internal sealed class SlmDeploymentReconciler
             SlmDeploymentLog.Planned(_logger, ns, name, plan.Writes);
             await ApplyAsync(resource, observed, plan, cancellationToken).ConfigureAwait(false);
             PlanApplied?.Invoke(plan);
-            return ReconcileOutcome.Done;
+            return plan.Problems.Any(p => p.Reason == ConditionReasons.SecretNotFound)
+                ? ReconcileResult.After(SecretRecheckInterval)
+                : ReconcileResult.Done;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
             SlmDeploymentLog.Conflict(_logger, V1Alpha1SlmDeployment.KindName, ns, name);
-            SlmDeploymentMetrics.Conflicts.WithLabels(V1Alpha1SlmDeployment.KindName).Inc();
-            return ReconcileOutcome.Retry;
+            _metrics.Conflicts.WithLabels(V1Alpha1SlmDeployment.KindName).Inc();
+            return ReconcileResult.RequeueWithBackoff();
         }
     }
 
@@ -95,7 +106,7 @@ internal sealed class SlmDeploymentReconciler
         if (plan.Problems.Count > 0)
         {
             SlmDeploymentLog.Blocked(_logger, ns, resource.Metadata.Name, plan.Problems[0].Reason, plan.Problems[0].Message);
-            SlmDeploymentMetrics.BlockedRollouts.WithLabels(plan.Problems[0].Reason).Inc();
+            _metrics.Blocked.WithLabels(plan.Problems[0].Reason).Inc();
         }
 
         if (plan.Deployment is { Kind: not WriteKind.None } deployment)
@@ -103,15 +114,15 @@ internal sealed class SlmDeploymentReconciler
             var desired = deployment.Desired;
             if (deployment.Kind == WriteKind.Create)
             {
-                await _client.AppsV1.CreateNamespacedDeploymentAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+                _reader.Wrote(await _client.AppsV1.CreateNamespacedDeploymentAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
             }
             else
             {
                 KeepForeignMetadata(desired.Metadata, observed.Deployment!.Metadata);
-                await _client.AppsV1.ReplaceNamespacedDeploymentAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+                _reader.Wrote(await _client.AppsV1.ReplaceNamespacedDeploymentAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
             }
 
-            Wrote("Deployment", deployment.Kind, ns, desired.Metadata.Name);
+            Count("Deployment", deployment.Kind, ns, desired.Metadata.Name);
         }
 
         if (plan.Service is { Kind: not WriteKind.None } service)
@@ -119,7 +130,7 @@ internal sealed class SlmDeploymentReconciler
             var desired = service.Desired;
             if (service.Kind == WriteKind.Create)
             {
-                await _client.CoreV1.CreateNamespacedServiceAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+                _reader.Wrote(await _client.CoreV1.CreateNamespacedServiceAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
             }
             else
             {
@@ -130,10 +141,10 @@ internal sealed class SlmDeploymentReconciler
                 desired.Spec.ClusterIPs = live.Spec?.ClusterIPs;
                 desired.Spec.IpFamilies = live.Spec?.IpFamilies;
                 desired.Spec.IpFamilyPolicy = live.Spec?.IpFamilyPolicy;
-                await _client.CoreV1.ReplaceNamespacedServiceAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+                _reader.Wrote(await _client.CoreV1.ReplaceNamespacedServiceAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
             }
 
-            Wrote("Service", service.Kind, ns, desired.Metadata.Name);
+            Count("Service", service.Kind, ns, desired.Metadata.Name);
         }
 
         if (plan.DisruptionBudget is { Kind: not WriteKind.None } budget)
@@ -141,22 +152,22 @@ internal sealed class SlmDeploymentReconciler
             var desired = budget.Desired;
             if (budget.Kind == WriteKind.Create)
             {
-                await _client.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+                _reader.Wrote(await _client.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
             }
             else
             {
                 KeepForeignMetadata(desired.Metadata, observed.DisruptionBudget!.Metadata);
-                await _client.PolicyV1.ReplaceNamespacedPodDisruptionBudgetAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+                _reader.Wrote(await _client.PolicyV1.ReplaceNamespacedPodDisruptionBudgetAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
             }
 
-            Wrote("PodDisruptionBudget", budget.Kind, ns, desired.Metadata.Name);
+            Count("PodDisruptionBudget", budget.Kind, ns, desired.Metadata.Name);
         }
 
         if (plan.StatusChanged)
         {
             var body = new V1Alpha1SlmDeployment { Metadata = resource.Metadata, Spec = resource.Spec, Status = plan.Status };
-            await _client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(body, SlmDeploymentResource.Group, SlmDeploymentResource.Version, ns, SlmDeploymentResource.Plural, resource.Metadata.Name, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
-            SlmDeploymentMetrics.Writes.WithLabels(V1Alpha1SlmDeployment.KindName + "/status", "update").Inc();
+            _reader.Wrote(await _client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<V1Alpha1SlmDeployment>(body, SlmDeploymentResource.Group, SlmDeploymentResource.Version, ns, SlmDeploymentResource.Plural, resource.Metadata.Name, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
+            _metrics.Writes.WithLabels(V1Alpha1SlmDeployment.KindName + "/status", "update").Inc();
         }
 
         foreach (var planned in plan.Events)
@@ -179,6 +190,9 @@ internal sealed class SlmDeploymentReconciler
         var workload = resource.Metadata.Name + "-worker";
         await IgnoreNotFound(() => _client.AppsV1.DeleteNamespacedDeploymentAsync(workload, ns, propagationPolicy: "Background", cancellationToken: cancellationToken)).ConfigureAwait(false);
         await IgnoreNotFound(() => _client.PolicyV1.DeleteNamespacedPodDisruptionBudgetAsync(workload, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        _reader.Deleted(typeof(V1Deployment), ns, workload);
+        _reader.Deleted(typeof(V1PodDisruptionBudget), ns, workload);
+        _reader.Deleted(typeof(V1Service), ns, workload);
         var remaining = resource.Metadata.Finalizers.Where(f => f != SlmDeploymentResource.Finalizer).ToList();
         await SetFinalizersAsync(resource, remaining, cancellationToken).ConfigureAwait(false);
         SlmDeploymentLog.CleanedUp(_logger, ns, resource.Metadata.Name);
@@ -199,7 +213,8 @@ internal sealed class SlmDeploymentReconciler
             new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
             SlmDeploymentResource.Group, SlmDeploymentResource.Version, resource.Metadata.NamespaceProperty, SlmDeploymentResource.Plural, resource.Metadata.Name,
             fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
-        SlmDeploymentMetrics.Writes.WithLabels(V1Alpha1SlmDeployment.KindName, "patch").Inc();
+        _metrics.Writes.WithLabels(V1Alpha1SlmDeployment.KindName, "patch").Inc();
+        _reader.Wrote(updated);
         return updated;
     }
 
@@ -232,7 +247,7 @@ internal sealed class SlmDeploymentReconciler
         try
         {
             await _client.CoreV1.CreateNamespacedEventAsync(body, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            SlmDeploymentMetrics.Events.WithLabels(planned.Type, planned.Reason).Inc();
+            _metrics.Events.WithLabels(planned.Type, planned.Reason).Inc();
         }
         catch (HttpOperationException e)
         {
@@ -241,10 +256,10 @@ internal sealed class SlmDeploymentReconciler
         }
     }
 
-    private void Wrote(string kind, WriteKind verb, string ns, string name)
+    private void Count(string kind, WriteKind verb, string ns, string name)
     {
         var verbName = verb == WriteKind.Create ? "create" : "update";
-        SlmDeploymentMetrics.Writes.WithLabels(kind, verbName).Inc();
+        _metrics.Writes.WithLabels(kind, verbName).Inc();
         SlmDeploymentLog.Wrote(_logger, verb == WriteKind.Create ? "Created" : "Updated", kind, ns, name);
     }
 

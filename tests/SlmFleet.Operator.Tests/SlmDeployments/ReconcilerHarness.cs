@@ -90,5 +90,6 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
         new ApiOwnedStateReader(Client),
         new SlmDeploymentPlanner(AcceleratorCatalog.Default, new SlmDeploymentOptions()),
         TimeProvider.System,
-        NullLogger<SlmDeploymentReconciler>.Instance);
+        NullLogger<SlmDeploymentReconciler>.Instance,
+        new SlmDeploymentMetrics(Prometheus.Metrics.NewCustomRegistry()));
 }

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using SlmFleet.Operator.Hosting;
+using SlmFleet.Operator.SlmDeployments;
+
+namespace SlmFleet.Operator.Commands;
+
+/// <summary><c>slm-operator run</c>: runs the controllers against the cluster of the kubeconfig or the pod.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Path of a kubeconfig file. Default: in-cluster config inside a pod, else $KUBECONFIG or ~/.kube/config." };
+        var ns = new Option<string?>("--namespace") { Description = "Watch only this namespace. Default: all namespaces." };
+        var leaderElect = new Option<bool>("--leader-elect") { Description = "Elect a leader through the 'slm-operator' Lease; only the leader reconciles." };
+        var leaseNamespace = new Option<string?>("--leader-election-namespace") { Description = "Namespace of the leader Lease. Default: the pod's namespace." };
+        var healthPort = new Option<int>("--health-port") { Description = "Port of /healthz, /readyz and /metrics.", DefaultValueFactory = _ => 8081 };
+        var workerImage = new Option<string>("--worker-image") { Description = "Worker image for SlmDeployments that set no spec.image.", DefaultValueFactory = _ => new SlmDeploymentOptions().WorkerImage };
+        var workers = new Option<int>("--workers") { Description = "Concurrent reconciles.", DefaultValueFactory = _ => 8 };
+
+        var command = new Command("run", "Run the SLM Fleet controllers until stopped (SIGTERM or Ctrl+C).")
+        {
+            kubeconfig, ns, leaderElect, leaseNamespace, healthPort, workerImage, workers,
+        };
+        healthPort.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
+            {
+                result.AddError($"--health-port {result.GetValueOrDefault<int>()} is out of range; accepted: 0–65535.");
+            }
+        });
+        workers.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 256)
+            {
+                result.AddError($"--workers {result.GetValueOrDefault<int>()} is out of range; accepted: 1–256.");
+            }
+        });
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new OperatorHostOptions
+            {
+                Kubeconfig = parse.GetValue(kubeconfig),
+                Namespace = parse.GetValue(ns),
+                LeaderElect = parse.GetValue(leaderElect),
+                LeaderElectionNamespace = parse.GetValue(leaseNamespace),
+                HealthPort = parse.GetValue(healthPort),
+                Workers = parse.GetValue(workers),
+                SlmDeployments = new SlmDeploymentOptions { WorkerImage = parse.GetValue(workerImage)! },
+            };
+            using var loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(o => o.SingleLine = true));
+            return await OperatorHost.RunAsync(options, loggers, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using k8s;
+using k8s.Models;
+using Prometheus;
+using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Catalog;
+using SlmFleet.Operator.Runtime;
+using SlmFleet.Operator.SlmDeployments;
+
+namespace SlmFleet.Operator.Hosting;
+
+/// <summary>
+/// Wires the operator process: client → manager (informers, leader election) → SlmDeployment
+/// controller (owns Deployments, Services, PodDisruptionBudgets) → health/metrics server.
+/// </summary>
+internal static class OperatorHost
+{
+    public const string LeaseName = "slm-operator";
+
+    private const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
+    /// <summary>Runs until cancelled (SIGTERM / Ctrl+C); returns the process exit code.</summary>
+    public static async Task<int> RunAsync(OperatorHostOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(OperatorHost));
+        using var client = new Kubernetes(ClientConfiguration(options.Kubeconfig));
+        var registry = Metrics.NewCustomRegistry();
+        var manager = new ControllerManager(client, new ManagerOptions
+        {
+            LeaderElection = options.LeaderElect
+                ? new LeaderElectionOptions { LeaseName = LeaseName, LeaseNamespace = options.LeaderElectionNamespace ?? PodNamespace() }
+                : null,
+        }, TimeProvider.System, loggers, new RuntimeMetrics(registry));
+        AddSlmDeploymentController(manager, client, options, registry, loggers);
+
+        await using var health = await HealthServer.StartAsync(
+            new HealthServerOptions { Address = IPAddress.Any, Port = options.HealthPort },
+            () => manager.IsReady, registry, logger, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await manager.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Graceful shutdown.
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Registers the SlmDeployment controller and its informers on <paramref name="manager"/>. Owned
+    /// kinds are cached only when they carry <c>app.kubernetes.io/managed-by=slm-operator</c>, so
+    /// the operator's memory grows with its own objects, not with the cluster.
+    /// </summary>
+    public static (Controller<V1Alpha1SlmDeployment> Controller, SlmDeploymentReconciler Reconciler) AddSlmDeploymentController(
+        ControllerManager manager, IKubernetes client, OperatorHostOptions options, CollectorRegistry registry, ILoggerFactory loggers)
+    {
+        var ownedSelector = "app.kubernetes.io/managed-by=" + WorkerLabels.ManagedBy;
+        var resources = manager.GetInformer<V1Alpha1SlmDeployment>(ResourceDescriptor.For<V1Alpha1SlmDeployment>(options.Namespace));
+        var deployments = manager.GetInformer<V1Deployment>(ResourceDescriptor.For<V1Deployment>(options.Namespace, ownedSelector));
+        var services = manager.GetInformer<V1Service>(ResourceDescriptor.For<V1Service>(options.Namespace, ownedSelector));
+        var budgets = manager.GetInformer<V1PodDisruptionBudget>(ResourceDescriptor.For<V1PodDisruptionBudget>(options.Namespace, ownedSelector));
+        var reader = new CachedStateReader(resources, deployments, services, budgets, client, manager.Time);
+        var reconciler = new SlmDeploymentReconciler(
+            client,
+            reader,
+            new SlmDeploymentPlanner(AcceleratorCatalog.Default, options.SlmDeployments),
+            manager.Time,
+            loggers.CreateLogger<SlmDeploymentReconciler>(),
+            new SlmDeploymentMetrics(registry));
+        var controller = manager.AddController(
+            "slmdeployment",
+            reconciler,
+            new ControllerOptions<V1Alpha1SlmDeployment> { Workers = options.Workers },
+            resources.Resource);
+        controller.Owns(deployments);
+        controller.Owns(services);
+        controller.Owns(budgets);
+        return (controller, reconciler);
+    }
+
+    /// <summary>The same precedence as kubectl: an explicit kubeconfig, else in-cluster, else ~/.kube/config (or $KUBECONFIG).</summary>
+    private static KubernetesClientConfiguration ClientConfiguration(string? kubeconfig) =>
+        kubeconfig is not null ? KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig)
+        : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
+        : KubernetesClientConfiguration.BuildDefaultConfig();
+
+    private static string PodNamespace() =>
+        Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } fromEnv ? fromEnv
+        : File.Exists(ServiceAccountNamespaceFile) ? File.ReadAllText(ServiceAccountNamespaceFile).Trim()
+        : "default";
+}

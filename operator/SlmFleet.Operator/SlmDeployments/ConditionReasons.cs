@@ -1,0 +1,25 @@
+namespace SlmFleet.Operator.SlmDeployments;
+
+/// <summary>Condition reasons and Event reasons (CamelCase, as Kubernetes expects in both places).</summary>
+internal static class ConditionReasons
+{
+    public const string InvalidSpec = "InvalidSpec";
+    public const string UnknownAccelerator = "UnknownAccelerator";
+    public const string SecretNotFound = "SecretNotFound";
+    public const string ModelFits = "ModelFits";
+    public const string ModelDoesNotFit = "ModelDoesNotFit";
+    public const string RolloutBlocked = "RolloutBlocked";
+    public const string RollingOut = "RollingOut";
+    public const string RolloutComplete = "RolloutComplete";
+    public const string ReplicasReady = "ReplicasReady";
+    public const string ReplicasWarming = "ReplicasWarming";
+    public const string ScaledToZero = "ScaledToZero";
+    public const string ProgressDeadlineExceeded = "ProgressDeadlineExceeded";
+    public const string AsExpected = "AsExpected";
+    public const string WithinLimits = "WithinLimits";
+    public const string AboveMaxReplicas = "AboveMaxReplicas";
+    public const string BelowMinReplicas = "BelowMinReplicas";
+    public const string Created = "Created";
+    public const string Updated = "Updated";
+    public const string Scaled = "Scaled";
+}

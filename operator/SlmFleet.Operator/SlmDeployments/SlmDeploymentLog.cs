@@ -1,0 +1,23 @@
+namespace SlmFleet.Operator.SlmDeployments;
+
+/// <summary>Source-generated log messages of the SlmDeployment reconciler. Never logs Secret values.</summary>
+internal static partial class SlmDeploymentLog
+{
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Debug, Message = "Reconciling SlmDeployment {Namespace}/{Name}: {Writes} write(s) planned")]
+    public static partial void Planned(ILogger logger, string @namespace, string name, int writes);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "{Verb} {Kind} {Namespace}/{Name}")]
+    public static partial void Wrote(ILogger logger, string verb, string kind, string @namespace, string name);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "SlmDeployment {Namespace}/{Name} not rolled out: {Reason}: {Message}")]
+    public static partial void Blocked(ILogger logger, string @namespace, string name, string reason, string message);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Debug, Message = "Conflict writing {Kind} {Namespace}/{Name}; requeueing")]
+    public static partial void Conflict(ILogger logger, string kind, string @namespace, string name);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "SlmDeployment {Namespace}/{Name} is being deleted: removed its workers and the finalizer")]
+    public static partial void CleanedUp(ILogger logger, string @namespace, string name);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Could not post Event {Reason} on SlmDeployment {Namespace}/{Name}")]
+    public static partial void EventFailed(ILogger logger, Exception exception, string @namespace, string name, string reason);
+}

@@ -1,0 +1,297 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Runtime;
+
+namespace SlmFleet.Operator.SlmDeployments;
+
+/// <summary>
+/// The thin executor: reads the observed state, asks <see cref="SlmDeploymentPlanner"/> what to do,
+/// and applies exactly that — finalizer first, then the owned objects (create, or replace carrying
+/// the live resourceVersion), then status through the status subresource only when it changed, then
+/// Events. A 409 anywhere means the state moved: the key is requeued and planned again from scratch.
+/// </summary>
+internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeployment>
+{
+    private readonly IKubernetes _client;
+    private readonly IOwnedStateReader _reader;
+    private readonly SlmDeploymentPlanner _planner;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SlmDeploymentMetrics _metrics;
+
+    /// <summary>A missing Secret is not watched (the operator does not cache Secrets): look again after this long.</summary>
+    public static readonly TimeSpan SecretRecheckInterval = TimeSpan.FromSeconds(30);
+
+    public SlmDeploymentReconciler(IKubernetes client, IOwnedStateReader reader, SlmDeploymentPlanner planner, TimeProvider time, ILogger<SlmDeploymentReconciler> logger, SlmDeploymentMetrics metrics)
+    {
+        _metrics = metrics;
+        _client = client;
+        _reader = reader;
+        _planner = planner;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Optional observer of every plan applied (benchmarks and tests count writes with it).</summary>
+    public Action<SlmDeploymentPlan>? PlanApplied { get; set; }
+
+    public Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken) =>
+        ReconcileAsync(key.Namespace ?? "default", key.Name, cancellationToken);
+
+    public async Task<ReconcileResult> ReconcileAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        var resource = await _reader.GetResourceAsync(ns, name, cancellationToken).ConfigureAwait(false);
+        if (resource is null)
+        {
+            return ReconcileResult.Done;
+        }
+
+        try
+        {
+            if (resource.Metadata.DeletionTimestamp is not null)
+            {
+                await FinalizeAsync(resource, cancellationToken).ConfigureAwait(false);
+                return ReconcileResult.Done;
+            }
+
+            if (resource.Metadata.Finalizers?.Contains(SlmDeploymentResource.Finalizer) != true)
+            {
+                resource = await SetFinalizersAsync(resource, [.. resource.Metadata.Finalizers ?? [], SlmDeploymentResource.Finalizer], cancellationToken).ConfigureAwait(false);
+            }
+
+            var observed = await ObserveAsync(resource, cancellationToken).ConfigureAwait(false);
+            var plan = _planner.Compute(observed);
+            SlmDeploymentLog.Planned(_logger, ns, name, plan.Writes);
+            await ApplyAsync(resource, observed, plan, cancellationToken).ConfigureAwait(false);
+            PlanApplied?.Invoke(plan);
+            return plan.Problems.Any(p => p.Reason == ConditionReasons.SecretNotFound)
+                ? ReconcileResult.After(SecretRecheckInterval)
+                : ReconcileResult.Done;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            SlmDeploymentLog.Conflict(_logger, V1Alpha1SlmDeployment.KindName, ns, name);
+            _metrics.Conflicts.WithLabels(V1Alpha1SlmDeployment.KindName).Inc();
+            return ReconcileResult.RequeueWithBackoff();
+        }
+    }
+
+    private async Task<SlmDeploymentObserved> ObserveAsync(V1Alpha1SlmDeployment resource, CancellationToken cancellationToken)
+    {
+        var ns = resource.Metadata.NamespaceProperty;
+        var workload = resource.Metadata.Name + "-worker";
+        var deployment = _reader.GetDeploymentAsync(ns, workload, cancellationToken);
+        var service = _reader.GetServiceAsync(ns, workload, cancellationToken);
+        var budget = _reader.GetDisruptionBudgetAsync(ns, workload, cancellationToken);
+        var secretName = resource.Spec.Model.Source.SecretRef?.Name;
+        var secret = secretName is null ? Task.FromResult<IReadOnlyCollection<string>?>(null) : _reader.GetSecretKeysAsync(ns, secretName, cancellationToken);
+        return new SlmDeploymentObserved
+        {
+            Resource = resource,
+            Deployment = await deployment.ConfigureAwait(false),
+            Service = await service.ConfigureAwait(false),
+            DisruptionBudget = await budget.ConfigureAwait(false),
+            SourceSecretKeys = await secret.ConfigureAwait(false),
+            Now = _time.GetUtcNow().UtcDateTime,
+        };
+    }
+
+    private async Task ApplyAsync(V1Alpha1SlmDeployment resource, SlmDeploymentObserved observed, SlmDeploymentPlan plan, CancellationToken cancellationToken)
+    {
+        var ns = resource.Metadata.NamespaceProperty;
+        if (plan.Problems.Count > 0)
+        {
+            SlmDeploymentLog.Blocked(_logger, ns, resource.Metadata.Name, plan.Problems[0].Reason, plan.Problems[0].Message);
+            _metrics.Blocked.WithLabels(plan.Problems[0].Reason).Inc();
+        }
+
+        if (plan.Deployment is { Kind: not WriteKind.None } deployment)
+        {
+            var desired = deployment.Desired;
+            if (deployment.Kind == WriteKind.Create)
+            {
+                _reader.Wrote(await _client.AppsV1.CreateNamespacedDeploymentAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                KeepForeignMetadata(desired.Metadata, observed.Deployment!.Metadata);
+                _reader.Wrote(await _client.AppsV1.ReplaceNamespacedDeploymentAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
+            }
+
+            Count("Deployment", deployment.Kind, ns, desired.Metadata.Name);
+        }
+
+        if (plan.Service is { Kind: not WriteKind.None } service)
+        {
+            var desired = service.Desired;
+            if (service.Kind == WriteKind.Create)
+            {
+                _reader.Wrote(await _client.CoreV1.CreateNamespacedServiceAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                var live = observed.Service!;
+                KeepForeignMetadata(desired.Metadata, live.Metadata);
+                // Allocated by the API server and immutable: a replace must carry them unchanged.
+                desired.Spec.ClusterIP = live.Spec?.ClusterIP;
+                desired.Spec.ClusterIPs = live.Spec?.ClusterIPs;
+                desired.Spec.IpFamilies = live.Spec?.IpFamilies;
+                desired.Spec.IpFamilyPolicy = live.Spec?.IpFamilyPolicy;
+                _reader.Wrote(await _client.CoreV1.ReplaceNamespacedServiceAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
+            }
+
+            Count("Service", service.Kind, ns, desired.Metadata.Name);
+        }
+
+        if (plan.DisruptionBudget is { Kind: not WriteKind.None } budget)
+        {
+            var desired = budget.Desired;
+            if (budget.Kind == WriteKind.Create)
+            {
+                _reader.Wrote(await _client.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                KeepForeignMetadata(desired.Metadata, observed.DisruptionBudget!.Metadata);
+                _reader.Wrote(await _client.PolicyV1.ReplaceNamespacedPodDisruptionBudgetAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
+            }
+
+            Count("PodDisruptionBudget", budget.Kind, ns, desired.Metadata.Name);
+        }
+
+        if (plan.StatusChanged)
+        {
+            var body = new V1Alpha1SlmDeployment { Metadata = resource.Metadata, Spec = resource.Spec, Status = plan.Status };
+            _reader.Wrote(await _client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<V1Alpha1SlmDeployment>(body, SlmDeploymentResource.Group, SlmDeploymentResource.Version, ns, SlmDeploymentResource.Plural, resource.Metadata.Name, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
+            _metrics.Writes.WithLabels(V1Alpha1SlmDeployment.KindName + "/status", "update").Inc();
+        }
+
+        foreach (var planned in plan.Events)
+        {
+            await PostEventAsync(resource, planned, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task FinalizeAsync(V1Alpha1SlmDeployment resource, CancellationToken cancellationToken)
+    {
+        if (resource.Metadata.Finalizers?.Contains(SlmDeploymentResource.Finalizer) != true)
+        {
+            return;
+        }
+
+        // The garbage collector removes every owned object once the SlmDeployment is gone (owner
+        // references). The worker Deployment and its budget go explicitly first, so the GPUs are free
+        // and no drain is blocked by the time the finalizer is released; the Service is left to the GC.
+        var ns = resource.Metadata.NamespaceProperty;
+        var workload = resource.Metadata.Name + "-worker";
+        await IgnoreNotFound(() => _client.AppsV1.DeleteNamespacedDeploymentAsync(workload, ns, propagationPolicy: "Background", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await IgnoreNotFound(() => _client.PolicyV1.DeleteNamespacedPodDisruptionBudgetAsync(workload, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        _reader.Deleted(typeof(V1Deployment), ns, workload);
+        _reader.Deleted(typeof(V1PodDisruptionBudget), ns, workload);
+        _reader.Deleted(typeof(V1Service), ns, workload);
+        var remaining = resource.Metadata.Finalizers.Where(f => f != SlmDeploymentResource.Finalizer).ToList();
+        await SetFinalizersAsync(resource, remaining, cancellationToken).ConfigureAwait(false);
+        SlmDeploymentLog.CleanedUp(_logger, ns, resource.Metadata.Name);
+    }
+
+    /// <summary>Merge patch of metadata.finalizers carrying the resourceVersion, so a concurrent change answers 409.</summary>
+    private async Task<V1Alpha1SlmDeployment> SetFinalizersAsync(V1Alpha1SlmDeployment resource, List<string> finalizers, CancellationToken cancellationToken)
+    {
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["resourceVersion"] = resource.Metadata.ResourceVersion,
+                ["finalizers"] = new JsonArray([.. finalizers.Select(f => (JsonNode)JsonValue.Create(f))]),
+            },
+        };
+        var updated = await _client.CustomObjects.PatchNamespacedCustomObjectAsync<V1Alpha1SlmDeployment>(
+            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
+            SlmDeploymentResource.Group, SlmDeploymentResource.Version, resource.Metadata.NamespaceProperty, SlmDeploymentResource.Plural, resource.Metadata.Name,
+            fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+        _metrics.Writes.WithLabels(V1Alpha1SlmDeployment.KindName, "patch").Inc();
+        _reader.Wrote(updated);
+        return updated;
+    }
+
+    private async Task PostEventAsync(V1Alpha1SlmDeployment resource, PlannedEvent planned, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        var ns = resource.Metadata.NamespaceProperty;
+        var body = new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { GenerateName = resource.Metadata.Name + ".", NamespaceProperty = ns },
+            InvolvedObject = new V1ObjectReference
+            {
+                ApiVersion = resource.ApiVersion,
+                Kind = resource.Kind,
+                Name = resource.Metadata.Name,
+                NamespaceProperty = ns,
+                Uid = resource.Metadata.Uid,
+                ResourceVersion = resource.Metadata.ResourceVersion,
+            },
+            Type = planned.Type,
+            Reason = planned.Reason,
+            Message = planned.Message,
+            Source = new V1EventSource { Component = SlmDeploymentResource.FieldManager },
+            ReportingComponent = "slmfleet.io/" + SlmDeploymentResource.FieldManager,
+            ReportingInstance = Environment.MachineName,
+            FirstTimestamp = now,
+            LastTimestamp = now,
+            Count = 1,
+        };
+        try
+        {
+            await _client.CoreV1.CreateNamespacedEventAsync(body, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            _metrics.Events.WithLabels(planned.Type, planned.Reason).Inc();
+        }
+        catch (HttpOperationException e)
+        {
+            // Events are best effort: losing one must not fail or repeat the reconcile.
+            SlmDeploymentLog.EventFailed(_logger, e, ns, resource.Metadata.Name, planned.Reason);
+        }
+    }
+
+    private void Count(string kind, WriteKind verb, string ns, string name)
+    {
+        var verbName = verb == WriteKind.Create ? "create" : "update";
+        _metrics.Writes.WithLabels(kind, verbName).Inc();
+        SlmDeploymentLog.Wrote(_logger, verb == WriteKind.Create ? "Created" : "Updated", kind, ns, name);
+    }
+
+    /// <summary>Keeps labels, annotations and finalizers other controllers put on our objects, and the resourceVersion for optimistic concurrency.</summary>
+    private static void KeepForeignMetadata(V1ObjectMeta desired, V1ObjectMeta live)
+    {
+        desired.ResourceVersion = live.ResourceVersion;
+        desired.Finalizers = live.Finalizers;
+        desired.Labels = Merge(live.Labels, desired.Labels);
+        desired.Annotations = Merge(live.Annotations, desired.Annotations);
+    }
+
+    private static Dictionary<string, string> Merge(IDictionary<string, string>? live, IDictionary<string, string>? ours)
+    {
+        var merged = new Dictionary<string, string>(live ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (key, value) in ours ?? new Dictionary<string, string>())
+        {
+            merged[key] = value;
+        }
+
+        return merged;
+    }
+
+    private static async Task IgnoreNotFound(Func<Task> delete)
+    {
+        try
+        {
+            await delete().ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Already gone (garbage collected or deleted by hand).
+        }
+    }
+}

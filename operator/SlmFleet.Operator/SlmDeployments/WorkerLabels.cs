@@ -1,0 +1,56 @@
+using k8s.Models;
+using SlmFleet.Api.V1Alpha1;
+
+namespace SlmFleet.Operator.SlmDeployments;
+
+/// <summary>Labels, annotations and owner references shared by every object the reconciler owns.</summary>
+internal static class WorkerLabels
+{
+    public const string DeploymentLabel = "slmfleet.io/deployment";
+    public const string DesiredHashAnnotation = "slmfleet.io/desired-hash";
+    public const string ManagedBy = "slm-operator";
+    public const string AppName = "slm-worker";
+    public const string Component = "inference-worker";
+
+    /// <summary>The immutable selector: never add to it, a Deployment's selector cannot change.</summary>
+    public static Dictionary<string, string> Selector(string name) => new(StringComparer.Ordinal)
+    {
+        ["app.kubernetes.io/name"] = AppName,
+        [DeploymentLabel] = name,
+    };
+
+    public static Dictionary<string, string> All(string name) => new(StringComparer.Ordinal)
+    {
+        ["app.kubernetes.io/name"] = AppName,
+        ["app.kubernetes.io/instance"] = name,
+        ["app.kubernetes.io/managed-by"] = ManagedBy,
+        ["app.kubernetes.io/component"] = Component,
+        [DeploymentLabel] = name,
+    };
+
+    /// <summary>The selector in the string form the scale subresource (HPA, KEDA) expects.</summary>
+    public static string SelectorString(string name) =>
+        string.Join(",", Selector(name).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
+
+    public static V1OwnerReference OwnerReference(V1Alpha1SlmDeployment owner) => new()
+    {
+        ApiVersion = owner.ApiVersion,
+        Kind = owner.Kind,
+        Name = owner.Metadata.Name,
+        Uid = owner.Metadata.Uid,
+        BlockOwnerDeletion = true,
+        Controller = true,
+    };
+
+    /// <summary>The digest annotation the operator stamped on a live object, if any.</summary>
+    public static string? DesiredHash(V1ObjectMeta? metadata) =>
+        metadata?.Annotations is { } annotations && annotations.TryGetValue(DesiredHashAnnotation, out var hash) ? hash : null;
+
+    public static V1ObjectMeta Metadata(WorkerSettings settings, V1Alpha1SlmDeployment owner) => new()
+    {
+        Name = settings.WorkloadName,
+        NamespaceProperty = settings.Namespace,
+        Labels = All(settings.Name),
+        OwnerReferences = [OwnerReference(owner)],
+    };
+}

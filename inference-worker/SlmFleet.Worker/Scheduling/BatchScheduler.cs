@@ -25,7 +25,7 @@ internal sealed class BatchScheduler : IDisposable
     private readonly UtilizationTracker _utilization;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentQueue<ISchedulerWork> _queue = new();
+    private readonly ConcurrentQueue<QueueEntry> _queue = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly HashSet<int> _eos;
     private readonly List<GenerationSequence> _rows = [];
@@ -71,10 +71,23 @@ internal sealed class BatchScheduler : IDisposable
             sequence.EnqueuedTimestamp = _time.GetTimestamp();
         }
 
-        _queue.Enqueue(work);
+        var entry = new QueueEntry(work);
+        _queue.Enqueue(entry);
+        entry.Registration = work.Cancellation.Register(() => AbandonQueued(entry));
         _metrics.QueueDepth.Set(QueueDepth);
         _wake.Release();
         return true;
+    }
+
+    private void AbandonQueued(QueueEntry entry)
+    {
+        if (entry.TryAbandon())
+        {
+            Interlocked.Decrement(ref _pending);
+            _metrics.QueueDepth.Set(QueueDepth);
+            _metrics.Requests.WithLabels(entry.Work is ClassifyJob ? "classify" : "generate", "cancelled").Inc();
+            entry.Work.Abandon("cancelled");
+        }
     }
 
     /// <summary>Stops admitting queued work (running rows continue); used to drain and by tests to hold work in the queue.</summary>
@@ -136,17 +149,18 @@ internal sealed class BatchScheduler : IDisposable
     {
         var admitted = new List<(GenerationSequence Sequence, KvCache Cache)>();
         var any = false;
-        while (!_admissionPaused && _rows.Count + admitted.Count < _options.MaxBatch && _queue.TryDequeue(out var work))
+        while (!_admissionPaused && _rows.Count + admitted.Count < _options.MaxBatch && _queue.TryDequeue(out var entry))
         {
+            entry.Registration.Dispose();
+            if (!entry.TryTake())
+            {
+                continue;
+            }
+
             Interlocked.Decrement(ref _pending);
             _metrics.QueueDepth.Set(QueueDepth);
             any = true;
-            if (work.Cancellation.IsCancellationRequested)
-            {
-                _metrics.Requests.WithLabels(work is ClassifyJob ? "classify" : "generate", "cancelled").Inc();
-                work.Abandon("cancelled");
-                continue;
-            }
+            var work = entry.Work;
 
             _utilization.BeginBusy();
             try
@@ -375,9 +389,10 @@ internal sealed class BatchScheduler : IDisposable
         _stopping.Cancel();
         _wake.Release();
         _thread?.Join(TimeSpan.FromSeconds(10));
-        while (_queue.TryDequeue(out var work))
+        while (_queue.TryDequeue(out var entry))
         {
-            work.Abandon("shutdown");
+            entry.Registration.Dispose();
+            entry.Work.Abandon("shutdown");
         }
 
         foreach (var row in _rows)

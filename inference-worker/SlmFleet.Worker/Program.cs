@@ -1,3 +1,3 @@
-// slm-worker entry point; commands are added as the data plane lands.
-Console.Error.WriteLine("slm-worker: no command implemented yet");
-return 1;
+using SlmFleet.Worker.Cli;
+
+return await CliCommands.Build().Parse(args).InvokeAsync();

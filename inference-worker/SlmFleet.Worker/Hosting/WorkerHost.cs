@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Prometheus;
+using SlmFleet.Worker.Engine;
+using SlmFleet.Worker.Metrics;
+using SlmFleet.Worker.Model;
+using SlmFleet.Worker.Scheduling;
+using SlmFleet.Worker.Service;
+
+namespace SlmFleet.Worker.Hosting;
+
+/// <summary>
+/// A running worker: loads the model, starts gRPC (Inference, health, reflection) and /metrics,
+/// then warms up in the background. `slm-worker serve` and tests (worker and router) both use it.
+/// </summary>
+internal sealed class WorkerHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly WorkerState _state;
+    private readonly CancellationTokenSource _stopping = new();
+
+    private readonly TaskCompletionSource _warm = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private WorkerHost(WebApplication app, WorkerState state, Uri grpcAddress, Uri metricsAddress)
+    {
+        _app = app;
+        _state = state;
+        GrpcAddress = grpcAddress;
+        MetricsAddress = metricsAddress;
+    }
+
+    /// <summary>gRPC endpoint (HTTP/2 cleartext), e.g. http://127.0.0.1:5123.</summary>
+    public Uri GrpcAddress { get; }
+
+    /// <summary>Prometheus endpoint, e.g. http://127.0.0.1:9123/metrics.</summary>
+    public Uri MetricsAddress { get; }
+
+    /// <summary>Completes when warm-up has finished (health SERVING); faults when warm-up fails.</summary>
+    public Task Warm => _warm.Task;
+
+    internal BatchScheduler Scheduler => _state.Scheduler;
+
+    internal WorkerState State => _state;
+
+    /// <summary>Loads the model (throws <see cref="ModelLoadException"/> naming the bad file), binds the ports and starts warm-up.</summary>
+    public static async Task<WorkerHost> StartAsync(WorkerOptions options, CancellationToken cancellationToken)
+    {
+        var grpcPort = options.Port == 0 ? FreePort(options.ListenAddress) : options.Port;
+        var metricsPort = options.MetricsPort == 0 ? FreePort(options.ListenAddress) : options.MetricsPort;
+        var chatTemplate = ChatTemplate.Resolve(options.ChatTemplate)
+            ?? throw new ArgumentException($"--chat-template: \"{options.ChatTemplate}\" is unknown; accepted: {string.Join(", ", ChatTemplate.BuiltIn)}, or a custom template containing {{content}}");
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(options.ListenAddress, grpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(options.ListenAddress, metricsPort, listen => listen.Protocols = HttpProtocols.Http1);
+        });
+
+        var loadStarted = Stopwatch.GetTimestamp();
+        using var loggerFactory = LoggerFactory.Create(l => l.AddConsole().SetMinimumLevel(options.LogLevel));
+        var model = ModelLoader.Load(options.ModelDirectory, options.ExecutionProvider, loggerFactory.CreateLogger("SlmFleet.Worker.Model"));
+        var loadTime = Stopwatch.GetElapsedTime(loadStarted);
+
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var metrics = new WorkerMetrics(registry);
+        metrics.ExecutionProvider.WithLabels(model.ExecutionProvider, options.ExecutionProvider.ToString().ToLowerInvariant()).Set(1);
+        var utilization = new UtilizationTracker(options.TimeProvider, options.StatsWindow);
+        registry.AddBeforeCollectCallback(() =>
+        {
+            metrics.Utilization.Set(utilization.Utilization());
+            metrics.TokensPerSecond.Set(utilization.TokensPerSecond());
+        });
+
+        var health = new HealthServiceImpl();
+        health.SetStatus(string.Empty, HealthCheckResponse.Types.ServingStatus.NotServing);
+        health.SetStatus(WarmupRunner.ServiceName, HealthCheckResponse.Types.ServingStatus.NotServing);
+
+        builder.Services.AddGrpc();
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddSingleton(health);
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(sp =>
+        {
+            var scheduler = new BatchScheduler(model.Engine, model.Tokenizer, new SchedulerOptions(options.MaxBatch, options.MaxQueue), metrics, utilization, options.TimeProvider,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<BatchScheduler>());
+            return new WorkerState(options, model, scheduler, utilization, metrics, chatTemplate);
+        });
+
+        var app = builder.Build();
+        app.MapGrpcService<InferenceService>().RequireHost($"*:{grpcPort}");
+        app.MapGrpcService<HealthServiceImpl>().RequireHost($"*:{grpcPort}");
+        app.MapGrpcReflectionService().RequireHost($"*:{grpcPort}");
+        app.MapMetrics("/metrics", registry).RequireHost($"*:{metricsPort}");
+
+        var state = app.Services.GetRequiredService<WorkerState>();
+        state.Scheduler.Start();
+        await app.StartAsync(cancellationToken);
+
+        var host = options.ListenAddress.Equals(IPAddress.Any) ? "127.0.0.1" : options.ListenAddress.ToString();
+        var grpcAddress = new Uri($"http://{host}:{grpcPort}");
+        var metricsAddress = new Uri($"http://{host}:{metricsPort}/metrics");
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<WorkerHost>();
+        HostLog.Listening(logger, grpcAddress, metricsAddress);
+
+        var workerHost = new WorkerHost(app, state, grpcAddress, metricsAddress);
+        _ = Task.Run(() => workerHost.WarmUpAsync(health, loadTime, logger), CancellationToken.None);
+        return workerHost;
+    }
+
+    private async Task WarmUpAsync(HealthServiceImpl health, TimeSpan loadTime, ILogger logger)
+    {
+        try
+        {
+            await WarmupRunner.RunAsync(_state, health, loadTime, logger, _stopping.Token);
+            _warm.TrySetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            _warm.TrySetCanceled();
+        }
+        catch (Exception ex)
+        {
+            HostLog.WarmupFailed(logger, ex);
+            _warm.TrySetException(ex);
+        }
+    }
+
+    /// <summary>Waits until warm (health SERVING).</summary>
+    public Task WaitUntilWarmAsync(CancellationToken cancellationToken) => Warm.WaitAsync(cancellationToken);
+
+    /// <summary>Runs until the process is asked to stop (SIGTERM / Ctrl+C).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        try
+        {
+            await _app.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            _state.Scheduler.Dispose();
+            _state.Model.Engine.Dispose();
+            await _app.DisposeAsync();
+            _stopping.Dispose();
+        }
+    }
+
+    private static int FreePort(IPAddress address)
+    {
+        using var listener = new TcpListener(address, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

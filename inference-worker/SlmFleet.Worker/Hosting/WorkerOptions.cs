@@ -1,0 +1,44 @@
+using System.Net;
+using SlmFleet.Worker.Model;
+
+namespace SlmFleet.Worker.Hosting;
+
+/// <summary>Settings of one worker (the `serve` flags). Port 0 picks a free port.</summary>
+internal sealed class WorkerOptions
+{
+    public required string ModelDirectory { get; init; }
+
+    public IPAddress ListenAddress { get; init; } = IPAddress.Loopback;
+
+    public int Port { get; init; }
+
+    public int MetricsPort { get; init; }
+
+    public IReadOnlyList<string> WarmupPrompts { get; init; } = ["Hello, how are you?"];
+
+    public int MaxQueue { get; init; } = 64;
+
+    public int MaxBatch { get; init; } = 16;
+
+    public string ChatTemplate { get; init; } = "chatml";
+
+    /// <summary>The name reported in Stats; defaults to the model folder's name.</summary>
+    public string? ServedName { get; init; }
+
+    public ExecutionProviderChoice ExecutionProvider { get; init; } = ExecutionProviderChoice.Auto;
+
+    public int DefaultMaxNewTokens { get; init; } = 128;
+
+    public TimeSpan StatsWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Seeds the random source of requests that give no seed; null = unpredictable.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Awaited before the warm-up prompts run; tests use it to observe NOT_SERVING.</summary>
+    internal Func<CancellationToken, Task>? WarmupGate { get; init; }
+
+    /// <summary>Minimum log level for the worker's own logs.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+}

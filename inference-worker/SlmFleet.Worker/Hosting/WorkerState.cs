@@ -1,0 +1,45 @@
+using SlmFleet.Worker.Engine;
+using SlmFleet.Worker.Metrics;
+using SlmFleet.Worker.Model;
+using SlmFleet.Worker.Scheduling;
+
+namespace SlmFleet.Worker.Hosting;
+
+/// <summary>Everything the gRPC services share: the loaded model, its scheduler, metrics and warm-up state.</summary>
+internal sealed class WorkerState(WorkerOptions options, LoadedModel model, BatchScheduler scheduler, UtilizationTracker utilization, WorkerMetrics metrics, ChatTemplate chatTemplate)
+{
+    private readonly Random _seeds = options.Seed is { } seed ? new Random(seed) : new Random();
+    private readonly Lock _seedLock = new();
+
+    public WorkerOptions Options { get; } = options;
+
+    public LoadedModel Model { get; } = model;
+
+    public BatchScheduler Scheduler { get; } = scheduler;
+
+    public UtilizationTracker Utilization { get; } = utilization;
+
+    public WorkerMetrics Metrics { get; } = metrics;
+
+    public ChatTemplate DefaultChatTemplate { get; } = chatTemplate;
+
+    public string ServedName { get; } = options.ServedName ?? Path.GetFileName(Path.GetFullPath(options.ModelDirectory).TrimEnd(Path.DirectorySeparatorChar));
+
+    private volatile bool _warm;
+
+    public bool IsWarm
+    {
+        get => _warm;
+        set => _warm = value;
+    }
+
+    public double WarmupSeconds { get; set; }
+
+    public int NextSeed()
+    {
+        lock (_seedLock)
+        {
+            return _seeds.Next();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using Prometheus;
+
+namespace SlmFleet.Worker.Metrics;
+
+/// <summary>
+/// The worker's Prometheus metrics, in a registry of its own so several workers can share a
+/// process (tests) without mixing their numbers.
+/// </summary>
+internal sealed class WorkerMetrics
+{
+    public WorkerMetrics(CollectorRegistry registry)
+    {
+        Registry = registry;
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        Requests = factory.CreateCounter("slm_worker_requests_total", "Requests by RPC and outcome.", "rpc", "outcome");
+        PromptTokens = factory.CreateCounter("slm_worker_prompt_tokens_total", "Prompt tokens processed.");
+        CompletionTokens = factory.CreateCounter("slm_worker_completion_tokens_total", "Tokens generated.");
+        TimeToFirstToken = factory.CreateHistogram("slm_worker_time_to_first_token_seconds", "From request arrival to the first generated token.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.005, 2, 14) });
+        InterTokenLatency = factory.CreateHistogram("slm_worker_inter_token_latency_seconds", "Time between consecutive tokens of one sequence.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
+        BatchSize = factory.CreateHistogram("slm_worker_batch_size", "Sequences in each decode step.",
+            new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64] });
+        QueueDepth = factory.CreateGauge("slm_worker_queue_depth", "Requests waiting for admission.");
+        ActiveSequences = factory.CreateGauge("slm_worker_active_sequences", "Sequences in the running batch.");
+        Utilization = factory.CreateGauge("slm_worker_utilization_ratio", "Busy fraction of wall time over the stats window.");
+        TokensPerSecond = factory.CreateGauge("slm_worker_tokens_per_second", "Generated tokens per second over the stats window.");
+        WarmupSeconds = factory.CreateGauge("slm_worker_warmup_seconds", "Model load plus warm-up prompts, in seconds.");
+        Warm = factory.CreateGauge("slm_worker_warm", "1 once warm-up has finished.");
+        ExecutionProvider = factory.CreateGauge("slm_worker_execution_provider", "1 for the execution provider in use.", "provider", "requested");
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public Counter Requests { get; }
+
+    public Counter PromptTokens { get; }
+
+    public Counter CompletionTokens { get; }
+
+    public Histogram TimeToFirstToken { get; }
+
+    public Histogram InterTokenLatency { get; }
+
+    public Histogram BatchSize { get; }
+
+    public Gauge QueueDepth { get; }
+
+    public Gauge ActiveSequences { get; }
+
+    public Gauge Utilization { get; }
+
+    public Gauge TokensPerSecond { get; }
+
+    public Gauge WarmupSeconds { get; }
+
+    public Gauge Warm { get; }
+
+    public Gauge ExecutionProvider { get; }
+}

@@ -1,0 +1,72 @@
+using System.Threading.Channels;
+using SlmFleet.Inference.V1;
+using SlmFleet.Worker.Engine;
+
+namespace SlmFleet.Worker.Scheduling;
+
+/// <summary>One generation request as it moves through the scheduler: its tokens, sampler, and output stream.</summary>
+internal sealed class GenerationSequence : ISchedulerWork
+{
+    private readonly Channel<GenerateResponse> _output = Channel.CreateUnbounded<GenerateResponse>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    public GenerationSequence(
+        IReadOnlyList<int> promptIds, int maxNewTokens, TokenSampler sampler, IReadOnlyList<string> stops,
+        bool logprobs, bool ignoreEos, CancellationToken cancellation)
+    {
+        PromptIds = promptIds;
+        MaxNewTokens = maxNewTokens;
+        Sampler = sampler;
+        Streamer = new TextStreamer(stops);
+        WantsLogprobs = logprobs;
+        IgnoreEos = ignoreEos;
+        Cancellation = cancellation;
+    }
+
+    public IReadOnlyList<int> PromptIds { get; }
+
+    public int MaxNewTokens { get; }
+
+    public TokenSampler Sampler { get; }
+
+    public TextStreamer Streamer { get; }
+
+    public bool WantsLogprobs { get; }
+
+    public bool IgnoreEos { get; }
+
+    public CancellationToken Cancellation { get; }
+
+    public List<int> Generated { get; } = [];
+
+    /// <summary>Tokens already in this row's KV cache (the last sampled token is not yet).</summary>
+    public int KvLength { get; set; }
+
+    public int LastToken { get; set; }
+
+    public bool IsFinished { get; private set; }
+
+    public double ProbabilitySum { get; set; }
+
+    public double MinProbability { get; set; } = 1.0;
+
+    public long LastTokenTimestamp { get; set; }
+
+    public long EnqueuedTimestamp { get; set; }
+
+    public ChannelReader<GenerateResponse> Output => _output.Reader;
+
+    public void Emit(GenerateResponse response) => _output.Writer.TryWrite(response);
+
+    public void Finish(GenerateResponse final)
+    {
+        IsFinished = true;
+        _output.Writer.TryWrite(final);
+        _output.Writer.TryComplete();
+    }
+
+    public void Abandon(string reason)
+    {
+        IsFinished = true;
+        _output.Writer.TryComplete();
+    }
+}

@@ -1,0 +1,7 @@
+namespace SlmFleet.Worker.Scheduling;
+
+internal static partial class SchedulerLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Decode step failed; the running sequences were ended with finish reason \"error\"")]
+    public static partial void StepFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,126 @@
+using Grpc.Core;
+using SlmFleet.Inference.V1;
+using SlmFleet.Worker.Engine;
+using SlmFleet.Worker.Hosting;
+using SlmFleet.Worker.Scheduling;
+
+namespace SlmFleet.Worker.Service;
+
+/// <summary>The Inference gRPC service: validates, tokenizes and hands work to the scheduler.</summary>
+internal sealed class InferenceService(WorkerState state) : Inference.V1.Inference.InferenceBase
+{
+    public override async Task Generate(GenerateRequest request, IServerStreamWriter<GenerateResponse> responseStream, ServerCallContext context)
+    {
+        var sequence = Guard("generate", () => CreateSequence(request, context.CancellationToken));
+        if (!state.Scheduler.TryEnqueue(sequence))
+        {
+            state.Metrics.Requests.WithLabels("generate", "resource_exhausted").Inc();
+            throw QueueFull();
+        }
+
+        await foreach (var response in sequence.Output.ReadAllAsync(context.CancellationToken))
+        {
+            await responseStream.WriteAsync(response, context.CancellationToken);
+        }
+    }
+
+    public override async Task<ClassifyResponse> Classify(ClassifyRequest request, ServerCallContext context)
+    {
+        var job = Guard("classify", () => CreateClassifyJob(request, context.CancellationToken));
+        if (!state.Scheduler.TryEnqueue(job))
+        {
+            state.Metrics.Requests.WithLabels("classify", "resource_exhausted").Inc();
+            throw QueueFull();
+        }
+
+        var logLikelihoods = await job.Result.WaitAsync(context.CancellationToken);
+        var max = logLikelihoods.Max();
+        var weights = logLikelihoods.Select(l => Math.Exp(l - max)).ToArray();
+        var total = weights.Sum();
+        var response = new ClassifyResponse
+        {
+            Usage = new Usage { PromptTokens = job.PromptIds.Count, CompletionTokens = 0 },
+        };
+        response.Scores.AddRange(request.Labels
+            .Select((label, i) => new LabelScore { Label = label, LogLikelihood = logLikelihoods[i], Probability = weights[i] / total })
+            .OrderByDescending(s => s.Probability));
+        response.Label = response.Scores[0].Label;
+        response.Confidence = response.Scores[0].Probability;
+        state.Metrics.Requests.WithLabels("classify", "ok").Inc();
+        return response;
+    }
+
+    public override Task<StatsResponse> Stats(StatsRequest request, ServerCallContext context) => Task.FromResult(new StatsResponse
+    {
+        Utilization = state.Utilization.Utilization(),
+        WindowSeconds = state.Utilization.Window.TotalSeconds,
+        QueueDepth = state.Scheduler.QueueDepth,
+        ActiveSequences = state.Scheduler.ActiveSequences,
+        TokensPerSecond = state.Utilization.TokensPerSecond(),
+        Warm = state.IsWarm,
+        WarmupSeconds = state.WarmupSeconds,
+        ExecutionProvider = state.Model.ExecutionProvider,
+        Model = state.ServedName,
+    });
+
+    private T Guard<T>(string rpc, Func<T> create)
+    {
+        if (!state.IsWarm)
+        {
+            state.Metrics.Requests.WithLabels(rpc, "unavailable").Inc();
+            throw new RpcException(new Status(StatusCode.Unavailable, "the worker is warming up; retry when grpc.health.v1 reports SERVING"));
+        }
+
+        try
+        {
+            return create();
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
+        {
+            state.Metrics.Requests.WithLabels(rpc, "invalid_argument").Inc();
+            throw;
+        }
+    }
+
+    private GenerationSequence CreateSequence(GenerateRequest request, CancellationToken cancellation)
+    {
+        var config = state.Model.Engine.Config;
+        var prompt = RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.DefaultChatTemplate);
+        var sampling = RequestValidator.Sampling(request.Sampling);
+        var stops = RequestValidator.Stops(request.Stop);
+        var ids = state.Model.Tokenizer.Encode(prompt);
+        if (ids.Count == 0)
+        {
+            throw RequestValidator.Invalid("prompt: encodes to zero tokens; send a non-empty prompt");
+        }
+
+        var maxNew = RequestValidator.MaxNewTokens(request.MaxNewTokens, ids.Count, config.ContextLength, state.Options.DefaultMaxNewTokens);
+        var seed = request.Sampling?.HasSeed == true ? unchecked((int)(request.Sampling.Seed ^ (request.Sampling.Seed >> 32))) : state.NextSeed();
+        return new GenerationSequence(ids, maxNew, new TokenSampler(sampling, new Random(seed)), stops, request.Logprobs, request.IgnoreEos, cancellation);
+    }
+
+    private ClassifyJob CreateClassifyJob(ClassifyRequest request, CancellationToken cancellation)
+    {
+        var config = state.Model.Engine.Config;
+        var prompt = RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.DefaultChatTemplate);
+        var labels = RequestValidator.Labels(request.Labels);
+        var ids = state.Model.Tokenizer.Encode(prompt);
+        if (ids.Count == 0)
+        {
+            throw RequestValidator.Invalid("prompt: encodes to zero tokens; send a non-empty prompt");
+        }
+
+        var labelIds = labels.Select(l => state.Model.Tokenizer.Encode(l)).ToList();
+        var longest = labelIds.Max(l => l.Count);
+        if (ids.Count + longest > config.ContextLength)
+        {
+            throw RequestValidator.Invalid($"prompt: {ids.Count} tokens plus the longest label ({longest} tokens) exceed the context length {config.ContextLength}");
+        }
+
+        return new ClassifyJob(ids, labelIds, cancellation);
+    }
+
+    private RpcException QueueFull() => new(new Status(
+        StatusCode.ResourceExhausted,
+        $"queue full: {state.Scheduler.QueueDepth} requests waiting (--max-queue {state.Options.MaxQueue}); retry later or on another replica"));
+}

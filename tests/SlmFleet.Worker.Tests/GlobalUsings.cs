@@ -1,0 +1,3 @@
+global using FluentAssertions;
+global using Microsoft.Extensions.Logging;
+global using NUnit.Framework;

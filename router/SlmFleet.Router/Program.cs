@@ -1,3 +1,34 @@
-// slm-router entry point; the OpenAI-compatible front door lands here.
-Console.Error.WriteLine("slm-router: not implemented yet");
-return 1;
+using SlmFleet.Router.Hosting;
+
+// slm-router: the OpenAI-compatible front door. Settings come from the command line
+// (--policies FILE, --listen URL, --client-keys-file FILE, ...), SLMROUTER_* environment variables,
+// or appsettings; see docs/router.md.
+var configuration = new ConfigurationBuilder()
+    .AddEnvironmentVariables("SLMROUTER_")
+    .AddCommandLine(args, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["--policies"] = "Policies",
+        ["--listen"] = "Listen",
+        ["--namespace"] = "Namespace",
+        ["--secrets-dir"] = "SecretsDir",
+        ["--client-keys-file"] = "ClientKeysFile",
+        ["--max-request-body-bytes"] = "MaxRequestBodyBytes",
+        ["--rate-limit-per-second"] = "RateLimitPerSecond",
+        ["--rate-limit-burst"] = "RateLimitBurst",
+        ["--max-concurrent-requests"] = "MaxConcurrentRequests",
+        ["--log-level"] = "LogLevel",
+    })
+    .Build();
+var options = new RouterOptions();
+try
+{
+    configuration.Bind(options);
+    var app = RouterHost.Build(options);
+    await app.RunAsync().ConfigureAwait(false);
+    return 0;
+}
+catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or InvalidOperationException or FormatException)
+{
+    Console.Error.WriteLine($"slm-router: {ex.Message}");
+    return 2;
+}

@@ -1,0 +1,171 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Http.Resilience;
+using Prometheus;
+using SlmFleet.Router.Budget;
+using SlmFleet.Router.Kubernetes;
+using SlmFleet.Router.Llm;
+using SlmFleet.Router.Observability;
+using SlmFleet.Router.OpenAi;
+using SlmFleet.Router.Policies;
+using SlmFleet.Router.Routing;
+using SlmFleet.Router.Schema;
+using SlmFleet.Router.Security;
+using SlmFleet.Router.Shadow;
+using SlmFleet.Router.Slm;
+
+namespace SlmFleet.Router.Hosting;
+
+/// <summary>Builds the router's web application: used by <c>Program</c>, the tests and the benchmark.</summary>
+internal static class RouterHost
+{
+    /// <exception cref="InvalidDataException">The policies file is invalid.</exception>
+    public static WebApplication Build(RouterOptions options, Action<IServiceCollection>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Listen);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // The router enforces the body limit itself so that the 413 carries an OpenAI error body.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(options.LogLevel, true, out var level) ? level : LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Random.Shared);
+        services.AddSingleton<RouterMetrics>();
+        services.AddSingleton<PolicyStore>();
+        services.AddSingleton<SlmEndpointRegistry>();
+        services.AddSingleton<SlmClient>();
+        services.AddSingleton(sp => new LlmKeyProvider(options.SecretsDir, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<LlmClient>();
+        services.AddSingleton<LlmForwarder>();
+        services.AddSingleton<BudgetTracker>();
+        services.AddSingleton<ShadowSampler>();
+        services.AddSingleton<ShadowRunner>();
+        services.AddSingleton<IResponseSchemaValidator, SubsetSchemaValidator>();
+        services.AddSingleton(sp => new ClientKeyAuthenticator(options.ClientKeysFile, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(_ => new ClientRateLimiter(options.RateLimitPerSecond, options.RateLimitBurst));
+        services.AddSingleton<RequestRouter>();
+        services.AddHttpClient(LlmClient.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                MaxConnectionsPerServer = 1024,
+                AutomaticDecompression = DecompressionMethods.None,
+                UseCookies = false,
+            })
+            .AddStandardResilienceHandler(ConfigureResilience);
+        if (string.IsNullOrEmpty(options.Policies))
+        {
+            services.AddHostedService<ClusterWatcher>();
+        }
+
+        configureServices?.Invoke(services);
+        var app = builder.Build();
+        if (!string.IsNullOrEmpty(options.Policies))
+        {
+            LoadLocal(app.Services, options.Policies);
+        }
+
+        MapEndpoints(app);
+        return app;
+    }
+
+    /// <summary>The address Kestrel actually bound (resolves port 0).</summary>
+    public static Uri BoundAddress(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+    }
+
+    private static void ConfigureResilience(HttpStandardResilienceOptions resilience)
+    {
+        // Retries: 429/5xx/408 and transport errors, exponential with jitter (the standard handler's predicate).
+        resilience.Retry.MaxRetryAttempts = 2;
+        resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        resilience.Retry.UseJitter = true;
+        resilience.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
+        // Per-policy timeouts are applied by the caller; these are outer bounds.
+        resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(600);
+        resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(1800);
+        resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(1200);
+        resilience.CircuitBreaker.MinimumThroughput = 20;
+        resilience.CircuitBreaker.FailureRatio = 0.5;
+        resilience.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(15);
+    }
+
+    private static void LoadLocal(IServiceProvider services, string path)
+    {
+        var config = LocalConfigLoader.Load(path);
+        var store = services.GetRequiredService<PolicyStore>();
+        var registry = services.GetRequiredService<SlmEndpointRegistry>();
+        var metrics = services.GetRequiredService<RouterMetrics>();
+        store.SetDeployments([.. config.Deployments.Select(d => new SlmDeploymentEntry(d.Name, string.IsNullOrEmpty(d.Model) ? d.Name : d.Model))]);
+        store.SetPolicies(config.Policies);
+        foreach (var deployment in config.Deployments)
+        {
+            registry.Update(deployment.Name, [.. deployment.Endpoints.Select(e => new Uri(e))]);
+            metrics.Endpoints.WithLabels(deployment.Name).Set(deployment.Endpoints.Count);
+        }
+
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RouterHost));
+        RouterLog.PoliciesLoaded(logger, config.Policies.Count, config.Deployments.Count, path);
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        var router = app.Services.GetRequiredService<RequestRouter>();
+        var store = app.Services.GetRequiredService<PolicyStore>();
+        var metrics = app.Services.GetRequiredService<RouterMetrics>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RouterHost));
+        var limiter = new ConcurrencyGate(app.Services.GetRequiredService<RouterOptions>().MaxConcurrentRequests);
+
+        async Task Guarded(HttpContext context, EndpointKind kind)
+        {
+            if (!limiter.TryEnter())
+            {
+                await OpenAiErrors.WriteAsync(context, new RequestError(429, "The router is at its concurrency limit; retry shortly.", OpenAiErrors.RateLimit, null, "overloaded") { RetryAfter = "1" }).ConfigureAwait(false);
+                return;
+            }
+
+            try
+            {
+                await router.HandleAsync(context, kind).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && ex is not OutOfMemoryException)
+            {
+                RouterLog.Unhandled(logger, context.Request.Path.Value ?? string.Empty, ex);
+                if (!context.Response.HasStarted)
+                {
+                    context.Response.Headers.Clear();
+                    await OpenAiErrors.WriteAsync(context, new RequestError(500, "The router failed to handle the request.", OpenAiErrors.Server, null, "internal_error")).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                limiter.Exit();
+            }
+        }
+
+        app.MapPost("/v1/chat/completions", context => Guarded(context, EndpointKind.ChatCompletions));
+        app.MapPost("/v1/completions", context => Guarded(context, EndpointKind.Completions));
+        app.MapGet("/v1/models", context =>
+        {
+            var list = new ModelListDto { Data = [.. store.Current.ModelNames.Select(name => new ModelDto { Id = name })] };
+            return context.Response.WriteAsJsonAsync(list, RouterJsonContext.Default.ModelListDto);
+        });
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapMetrics("/metrics", metrics.Registry);
+        app.MapFallback(context => OpenAiErrors.WriteAsync(context, new RequestError(404, $"Unknown endpoint {context.Request.Method} {context.Request.Path}; the router serves POST /v1/chat/completions, POST /v1/completions and GET /v1/models.", OpenAiErrors.InvalidRequest, null, "unknown_url")));
+    }
+}

@@ -1,0 +1,38 @@
+namespace SlmFleet.Router.Hosting;
+
+/// <summary>
+/// Router settings. From the command line (<c>--policies FILE</c>), environment
+/// (<c>SLMROUTER_POLICIES</c>) or appsettings, through ASP.NET Core configuration.
+/// </summary>
+internal sealed class RouterOptions
+{
+    /// <summary>Address to listen on, e.g. <c>http://127.0.0.1:8080</c>; port 0 picks a free port.</summary>
+    public string Listen { get; set; } = "http://0.0.0.0:8080";
+
+    /// <summary>A local policies file (YAML/JSON, see LocalRouterConfig). When empty, policies and endpoints are watched in the cluster.</summary>
+    public string? Policies { get; set; }
+
+    /// <summary>Namespace to watch in cluster mode; empty = all namespaces the router may read.</summary>
+    public string? Namespace { get; set; }
+
+    /// <summary>Where LLM API key Secrets are mounted: <c>{dir}/{secret}/{key}</c>.</summary>
+    public string SecretsDir { get; set; } = "/var/run/secrets/slmfleet";
+
+    /// <summary>File of client API keys (one per line). When set, requests need <c>Authorization: Bearer KEY</c>.</summary>
+    public string? ClientKeysFile { get; set; }
+
+    /// <summary>Request bodies larger than this are refused with 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Requests per second per client (key, or address without auth); 0 = unlimited.</summary>
+    public double RateLimitPerSecond { get; set; }
+
+    /// <summary>Burst size of the per-client token bucket.</summary>
+    public int RateLimitBurst { get; set; } = 50;
+
+    /// <summary>Requests the router works on at once; more wait in a bounded queue, and beyond that get 429.</summary>
+    public int MaxConcurrentRequests { get; set; } = 4096;
+
+    /// <summary>Logging: the minimum level for the router's own categories.</summary>
+    public string LogLevel { get; set; } = "Information";
+}

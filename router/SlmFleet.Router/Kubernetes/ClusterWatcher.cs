@@ -1,0 +1,125 @@
+using System.Runtime.CompilerServices;
+using k8s;
+using k8s.Models;
+using SlmFleet.Api;
+using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Router.Hosting;
+using SlmFleet.Router.Observability;
+using SlmFleet.Router.Policies;
+using SlmFleet.Router.Slm;
+
+namespace SlmFleet.Router.Kubernetes;
+
+/// <summary>
+/// Cluster mode: watches, in the router's namespace, RoutingPolicies (→ policies), SlmDeployments
+/// (→ served model names) and the EndpointSlices of their Services (→ worker endpoints; the Service is
+/// named after the SlmDeployment, the port named <c>grpc</c> or the first port). Status belongs to the
+/// operator: the router only reads.
+/// </summary>
+internal sealed class ClusterWatcher(
+    RouterOptions options,
+    PolicyStore store,
+    SlmEndpointRegistry registry,
+    RouterMetrics metrics,
+    TimeProvider time,
+    ILogger<ClusterWatcher> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var config = KubernetesClientConfiguration.IsInCluster()
+            ? KubernetesClientConfiguration.InClusterConfig()
+            : KubernetesClientConfiguration.BuildConfigFromConfigFile();
+        var client = new k8s.Kubernetes(config);
+        var ns = string.IsNullOrEmpty(options.Namespace) ? config.Namespace ?? "default" : options.Namespace;
+
+        var policies = new ResourceWatch<V1Alpha1RoutingPolicy>(
+            "routingpolicies",
+            ct => ListCustomAsync<V1Alpha1RoutingPolicy>(client, ns, V1Alpha1RoutingPolicy.Plural, ct),
+            (rv, ct) => WatchCustom<V1Alpha1RoutingPolicy>(client, ns, V1Alpha1RoutingPolicy.Plural, rv, ct),
+            p => p.Metadata.Name,
+            OnPolicies,
+            time,
+            logger);
+        var deployments = new ResourceWatch<V1Alpha1SlmDeployment>(
+            "slmdeployments",
+            ct => ListCustomAsync<V1Alpha1SlmDeployment>(client, ns, V1Alpha1SlmDeployment.Plural, ct),
+            (rv, ct) => WatchCustom<V1Alpha1SlmDeployment>(client, ns, V1Alpha1SlmDeployment.Plural, rv, ct),
+            d => d.Metadata.Name,
+            items => store.SetDeployments([.. items.Select(d => new SlmDeploymentEntry(d.Metadata.Name, d.Spec.Model.Name))]),
+            time,
+            logger);
+        var slices = new ResourceWatch<V1EndpointSlice>(
+            "endpointslices",
+            async ct =>
+            {
+                var list = await client.DiscoveryV1.ListNamespacedEndpointSliceAsync(ns, labelSelector: "kubernetes.io/service-name", cancellationToken: ct).ConfigureAwait(false);
+                return (list.Items.ToList(), list.Metadata?.ResourceVersion);
+            },
+            (rv, ct) => client.DiscoveryV1.WatchListNamespacedEndpointSliceAsync(ns, labelSelector: "kubernetes.io/service-name", resourceVersion: rv, cancellationToken: ct),
+            s => s.Metadata.Name,
+            OnSlices,
+            time,
+            logger);
+        return Task.WhenAll(policies.RunAsync(stoppingToken), deployments.RunAsync(stoppingToken), slices.RunAsync(stoppingToken));
+    }
+
+    private static async Task<(IReadOnlyList<T> Items, string? ResourceVersion)> ListCustomAsync<T>(k8s.Kubernetes client, string ns, string plural, CancellationToken ct)
+    {
+        var list = await client.CustomObjects.ListNamespacedCustomObjectAsync<KubeList<T>>(ApiGroup.Group, ApiGroup.Version, ns, plural, cancellationToken: ct).ConfigureAwait(false);
+        return (list.Items, list.Metadata?.ResourceVersion);
+    }
+
+    private static async IAsyncEnumerable<(WatchEventType, T)> WatchCustom<T>(k8s.Kubernetes client, string ns, string plural, string? rv, [EnumeratorCancellation] CancellationToken ct)
+    {
+        // The custom-object watch yields untyped objects; a round trip through the client's serializer types them.
+        await foreach (var (type, item) in client.CustomObjects.WatchListNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ns, plural, resourceVersion: rv, cancellationToken: ct).ConfigureAwait(false))
+        {
+            yield return (type, KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(item)));
+        }
+    }
+
+    private void OnPolicies(IReadOnlyCollection<V1Alpha1RoutingPolicy> items)
+    {
+        var valid = new List<RoutingPolicySpec>();
+        foreach (var item in items.OrderBy(p => p.Metadata.CreationTimestamp))
+        {
+            var errors = PolicyValidator.Validate([item.Spec]);
+            if (errors.Count > 0 || valid.Exists(p => p.ModelAlias == item.Spec.ModelAlias))
+            {
+                // The operator reports it on the policy's status; the router keeps serving the others.
+                RouterLog.PolicyInvalid(logger, item.Metadata.Name, errors.Count > 0 ? string.Join("; ", errors) : "duplicate modelAlias");
+                continue;
+            }
+
+            valid.Add(item.Spec);
+        }
+
+        store.SetPolicies(valid);
+        RouterLog.PoliciesLoaded(logger, valid.Count, store.Current.Deployments.Count, "cluster");
+    }
+
+    private void OnSlices(IReadOnlyCollection<V1EndpointSlice> slices)
+    {
+        foreach (var service in slices.GroupBy(s => s.Metadata.Labels?["kubernetes.io/service-name"] ?? string.Empty))
+        {
+            var addresses = new List<Uri>();
+            foreach (var slice in service)
+            {
+                var port = slice.Ports?.FirstOrDefault(p => p.Name == "grpc") ?? slice.Ports?.FirstOrDefault();
+                foreach (var endpoint in slice.Endpoints ?? [])
+                {
+                    if (port?.Port is not { } number || endpoint.Conditions?.Ready == false)
+                    {
+                        continue;
+                    }
+
+                    addresses.AddRange(endpoint.Addresses.Select(a => new Uri($"http://{(a.Contains(':', StringComparison.Ordinal) ? $"[{a}]" : a)}:{number}")));
+                }
+            }
+
+            registry.Update(service.Key, addresses);
+            metrics.Endpoints.WithLabels(service.Key).Set(addresses.Count);
+            RouterLog.EndpointsUpdated(logger, service.Key, addresses.Count);
+        }
+    }
+}

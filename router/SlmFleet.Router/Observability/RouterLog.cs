@@ -1,0 +1,29 @@
+namespace SlmFleet.Router.Observability;
+
+/// <summary>Source-generated log messages for the router. None of them takes a secret.</summary>
+internal static partial class RouterLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "SLM endpoint {Endpoint} of {Deployment} ejected for {Seconds}s after {Status}")]
+    public static partial void EndpointEjected(ILogger logger, string endpoint, string deployment, double seconds, string status);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Loaded {Policies} routing policies and {Deployments} SLM deployments from {Source}")]
+    public static partial void PoliciesLoaded(ILogger logger, int policies, int deployments, string source);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "LLM call for {Model} failed: {Reason}")]
+    public static partial void LlmFailed(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Watch of {Resource} failed; retrying in {Seconds}s")]
+    public static partial void WatchFailed(ILogger logger, string resource, double seconds, Exception exception);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Shadow comparison for {Model} failed: {Reason}")]
+    public static partial void ShadowFailed(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Endpoints of SlmDeployment {Deployment}: {Count} ready")]
+    public static partial void EndpointsUpdated(ILogger logger, string deployment, int count);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Unhandled error serving {Path}")]
+    public static partial void Unhandled(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Invalid routing policy {Name} ignored: {Errors}")]
+    public static partial void PolicyInvalid(ILogger logger, string name, string errors);
+}

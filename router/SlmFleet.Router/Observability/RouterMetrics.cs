@@ -1,0 +1,70 @@
+using Prometheus;
+
+namespace SlmFleet.Router.Observability;
+
+/// <summary>
+/// The router's Prometheus metrics (prefix <c>slm_router_</c>), in a registry of their own so that
+/// several routers in one test process do not share counters. The <c>model</c> label is the name the
+/// client sent (a policy's alias or a served SLM name); it never carries a secret.
+/// </summary>
+internal sealed class RouterMetrics
+{
+    public RouterMetrics()
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        Requests = factory.CreateCounter("slm_router_requests_total", "Requests answered, by model, the side that answered (slm|llm|none) and reason.", "model", "route", "reason");
+        Escalations = factory.CreateCounter("slm_router_escalations_total", "Requests the SLM did not answer that went (or would have gone) to the LLM, by reason.", "model", "reason");
+        Duration = factory.CreateHistogram("slm_router_request_duration_seconds", "Time from request to last response byte, by route.", new HistogramConfiguration
+        {
+            LabelNames = ["model", "route"],
+            Buckets = Histogram.ExponentialBuckets(0.0005, 2, 18),
+        });
+        Confidence = factory.CreateHistogram("slm_router_slm_confidence", "Measured SLM confidence compared with the policy threshold.", new HistogramConfiguration
+        {
+            LabelNames = ["model"],
+            Buckets = Histogram.LinearBuckets(0.05, 0.05, 20),
+        });
+        SpendUsd = factory.CreateCounter("slm_router_llm_spend_usd_total", "USD spent on the LLM side (answers, shadow copies, judging): usage x the policy's prices.", "model");
+        SavingsUsd = factory.CreateCounter("slm_router_savings_usd_total", "USD the SLM-served tokens would have cost at the LLM's prices.", "model");
+        Tokens = factory.CreateCounter("slm_router_tokens_total", "Tokens served, by route and kind (prompt|completion).", "model", "route", "kind");
+        BudgetFraction = factory.CreateGauge("slm_router_budget_fraction", "Spend this month / monthly budget.", "model");
+        BudgetAlert = factory.CreateGauge("slm_router_budget_alert", "1 when spend this month has reached the policy's alert fraction.", "model");
+        ShadowComparisons = factory.CreateCounter("slm_router_shadow_comparisons_total", "Shadow comparisons made, by method (label|json|overlap|judge).", "model", "method");
+        ShadowAgreement = factory.CreateHistogram("slm_router_shadow_agreement", "Agreement score 0..1 between the answering side and its shadow.", new HistogramConfiguration
+        {
+            LabelNames = ["model", "method"],
+            Buckets = Histogram.LinearBuckets(0.1, 0.1, 10),
+        });
+        ClientErrors = factory.CreateCounter("slm_router_client_errors_total", "Requests refused before routing, by HTTP status and error code.", "status", "code");
+        Endpoints = factory.CreateGauge("slm_router_slm_endpoints", "Worker endpoints known per SlmDeployment.", "deployment");
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public Counter Requests { get; }
+
+    public Counter Escalations { get; }
+
+    public Histogram Duration { get; }
+
+    public Histogram Confidence { get; }
+
+    public Counter SpendUsd { get; }
+
+    public Counter SavingsUsd { get; }
+
+    public Counter Tokens { get; }
+
+    public Gauge BudgetFraction { get; }
+
+    public Gauge BudgetAlert { get; }
+
+    public Counter ShadowComparisons { get; }
+
+    public Histogram ShadowAgreement { get; }
+
+    public Counter ClientErrors { get; }
+
+    public Gauge Endpoints { get; }
+}

@@ -1,0 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SlmFleet.Router.OpenAi;
+
+/// <summary>One chat message; <c>content</c> is a string or an array of content parts.</summary>
+internal sealed class ChatMessageDto
+{
+    [JsonPropertyName("role")]
+    public string? Role { get; set; }
+
+    [JsonPropertyName("content")]
+    public JsonElement? Content { get; set; }
+}

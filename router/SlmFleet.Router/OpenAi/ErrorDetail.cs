@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+
+namespace SlmFleet.Router.OpenAi;
+
+/// <summary>The inside of <see cref="ErrorEnvelope"/>.</summary>
+internal sealed class ErrorDetail
+{
+    [JsonPropertyName("message")]
+    public string Message { get; set; } = string.Empty;
+
+    [JsonPropertyName("type")]
+    public string Type { get; set; } = "invalid_request_error";
+
+    [JsonPropertyName("param")]
+    public string? Param { get; set; }
+
+    [JsonPropertyName("code")]
+    public string? Code { get; set; }
+}

@@ -1,0 +1,9 @@
+namespace SlmFleet.Router.Routing;
+
+/// <summary>A policy's budget as the decision sees it.</summary>
+/// <param name="Exhausted">Spend this month has reached the monthly limit.</param>
+/// <param name="RejectWhenExhausted">The policy's <c>whenExhausted</c> is <c>reject</c> (otherwise <c>slm-only</c>).</param>
+internal readonly record struct BudgetState(bool Exhausted, bool RejectWhenExhausted)
+{
+    public static BudgetState Unlimited => default;
+}

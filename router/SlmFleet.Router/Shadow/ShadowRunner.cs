@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Router.Budget;
+using SlmFleet.Router.Llm;
+using SlmFleet.Router.Observability;
+using SlmFleet.Router.OpenAi;
+using SlmFleet.Router.Routing;
+using SlmFleet.Router.Slm;
+
+namespace SlmFleet.Router.Shadow;
+
+/// <summary>
+/// Shadow mode's executor: after the client has its answer, a sampled copy of the request goes to
+/// the other side and the two answers are scored (<see cref="AgreementScorer"/>, or the LLM as judge).
+/// Runs detached from the request; failures are logged and never reach the client. Streamed requests
+/// are not shadowed (their answer is not kept).
+/// </summary>
+internal sealed class ShadowRunner(
+    ShadowSampler sampler,
+    SlmClient slm,
+    LlmForwarder llm,
+    BudgetTracker budget,
+    RouterMetrics metrics,
+    ILogger<ShadowRunner> logger)
+{
+    private int _inFlight;
+
+    /// <summary>Shadow copies in progress (bounded: beyond 64 new samples are skipped).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public void MaybeShadow(RoutingPolicySpec policy, ParsedRequest request, ReadOnlySpan<byte> body, RouteTarget answeredBy, string answer)
+    {
+        if (policy.Shadow is not { Enabled: true } shadow || request.Stream || !sampler.Sample(shadow.SampleRate))
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _inFlight) > 64)
+        {
+            Interlocked.Decrement(ref _inFlight);
+            return;
+        }
+
+        var copy = body.ToArray();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await CompareAsync(policy, request, copy, answeredBy, answer).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or SlmUnavailableException or SlmRejectedException or Polly.ExecutionRejectedException)
+            {
+                RouterLog.ShadowFailed(logger, policy.ModelAlias, ex.GetType().Name);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        });
+    }
+
+    private async Task CompareAsync(RoutingPolicySpec policy, ParsedRequest request, byte[] body, RouteTarget answeredBy, string answer)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(policy.Llm.TimeoutSeconds + (policy.Slm.TimeoutMilliseconds / 1000.0)));
+        string? other;
+        if (answeredBy == RouteTarget.Slm)
+        {
+            var path = request.Kind == EndpointKind.ChatCompletions ? "chat/completions" : "completions";
+            var result = await llm.CallAsync(body, path, policy.Llm, timeout.Token).ConfigureAwait(false);
+            budget.Record(policy.ModelAlias, policy.Budget, LlmClient.Cost(policy.Llm, result.PromptTokens, result.CompletionTokens));
+            other = result.Content;
+        }
+        else
+        {
+            var id = "shadow-" + Guid.NewGuid().ToString("N");
+            var slmAnswer = request.Labels is not null
+                ? await slm.ClassifyAsync(policy.Slm.DeploymentRef.Name, SlmRequestFactory.Classify(request, id), timeout.Token).ConfigureAwait(false)
+                : await slm.GenerateAsync(policy.Slm.DeploymentRef.Name, SlmRequestFactory.Generate(request, 1, id), timeout.Token).ConfigureAwait(false);
+            other = SlmAnswerWriter.Content(request, slmAnswer);
+        }
+
+        if (other is null)
+        {
+            RouterLog.ShadowFailed(logger, policy.ModelAlias, "the other side gave no answer");
+            return;
+        }
+
+        var (slmText, llmText) = answeredBy == RouteTarget.Slm ? (answer, other) : (other, answer);
+        var (method, score) = string.Equals(policy.Shadow!.Judge, "llm", StringComparison.Ordinal)
+            ? ("judge", await JudgeAsync(policy, request.PromptText, slmText, llmText, timeout.Token).ConfigureAwait(false))
+            : AgreementScorer.Score(slmText, llmText, request.Labels is not null, request.Schema is not null || request.RequiresJsonObject);
+        if (double.IsNaN(score))
+        {
+            return;
+        }
+
+        metrics.ShadowComparisons.WithLabels(policy.ModelAlias, method).Inc();
+        metrics.ShadowAgreement.WithLabels(policy.ModelAlias, method).Observe(score);
+    }
+
+    /// <summary>Asks the LLM to grade the SLM's answer against its own; NaN when the grade is not a number in 0..1.</summary>
+    private async Task<double> JudgeAsync(RoutingPolicySpec policy, string prompt, string slmAnswer, string llmAnswer, CancellationToken cancellationToken)
+    {
+        var instruction = new StringBuilder()
+            .Append("You grade answers. Given a request, a reference answer and a candidate answer, reply with only a number from 0 to 1: ")
+            .Append("how well the candidate agrees with the reference in meaning and correctness.\n\nRequest:\n").Append(prompt)
+            .Append("\n\nReference answer:\n").Append(llmAnswer)
+            .Append("\n\nCandidate answer:\n").Append(slmAnswer)
+            .ToString();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ChatCompletionRequest
+        {
+            Model = policy.Llm.Model,
+            Messages = [new ChatMessageDto { Role = "user", Content = JsonSerializer.SerializeToElement(instruction, RouterJsonContext.Default.String) }],
+            Temperature = 0,
+            MaxTokens = 8,
+        }, RouterJsonContext.Default.ChatCompletionRequest);
+        var result = await llm.CallAsync(body, "chat/completions", policy.Llm, cancellationToken).ConfigureAwait(false);
+        budget.Record(policy.ModelAlias, policy.Budget, LlmClient.Cost(policy.Llm, result.PromptTokens, result.CompletionTokens));
+        return double.TryParse(result.Content?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var grade) && grade is >= 0 and <= 1
+            ? grade
+            : double.NaN;
+    }
+}

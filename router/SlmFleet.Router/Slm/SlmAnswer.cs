@@ -1,0 +1,12 @@
+namespace SlmFleet.Router.Slm;
+
+/// <summary>A complete SLM answer (generation or classification) with its measured confidence.</summary>
+internal sealed record SlmAnswer(
+    string Text,
+    string FinishReason,
+    int PromptTokens,
+    int CompletionTokens,
+    double MeanTokenProbability,
+    double MinTokenProbability,
+    double? LabelConfidence,
+    string Endpoint);

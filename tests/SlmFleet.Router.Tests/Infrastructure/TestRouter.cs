@@ -1,0 +1,83 @@
+using System.Net.Http.Headers;
+using System.Text;
+using SlmFleet.Router.Hosting;
+using SlmFleet.Router.Observability;
+
+namespace SlmFleet.Router.Tests.Infrastructure;
+
+/// <summary>A real router (Kestrel on 127.0.0.1, a free port) with a policies file written from YAML.</summary>
+public sealed class TestRouter : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _directory;
+
+    private TestRouter(WebApplication app, string directory)
+    {
+        _app = app;
+        _directory = directory;
+        BaseUrl = RouterHost.BoundAddress(app);
+        Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(120) };
+    }
+
+    public Uri BaseUrl { get; }
+
+    public Uri V1 => new(BaseUrl, "/v1");
+
+    public HttpClient Http { get; }
+
+    internal RouterMetrics Metrics => _app.Services.GetRequiredService<RouterMetrics>();
+
+    internal IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts a router; <paramref name="configure"/> may change options (auth, limits) and sees the temp folder.</summary>
+    internal static async Task<TestRouter> StartAsync(string policiesYaml, Action<RouterOptions, string>? configure = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "slm-router-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(directory);
+        var policies = Path.Combine(directory, "policies.yaml");
+        await File.WriteAllTextAsync(policies, policiesYaml);
+        var options = new RouterOptions { Listen = "http://127.0.0.1:0", Policies = policies, SecretsDir = Path.Combine(directory, "secrets"), LogLevel = "Warning" };
+        configure?.Invoke(options, directory);
+        var app = RouterHost.Build(options);
+        await app.StartAsync();
+        return new TestRouter(app, directory);
+    }
+
+    public Task<HttpResponseMessage> PostJsonAsync(string path, string json, Action<HttpRequestHeaders>? headers = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        headers?.Invoke(request.Headers);
+        return Http.SendAsync(request);
+    }
+
+    /// <summary>Sum of a metric's samples whose labels contain every given pair (e.g. "reason", "rule").</summary>
+    internal async Task<double> MetricAsync(string name, params (string Label, string Value)[] labels)
+    {
+        using var stream = new MemoryStream();
+        await Metrics.Registry.CollectAndExportAsTextAsync(stream);
+        var text = Encoding.UTF8.GetString(stream.ToArray());
+        double total = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            if (!line.StartsWith(name + "{", StringComparison.Ordinal) && !line.StartsWith(name + " ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (labels.All(l => line.Contains($"{l.Label}=\"{l.Value}\"", StringComparison.Ordinal)))
+            {
+                total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return total;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+}

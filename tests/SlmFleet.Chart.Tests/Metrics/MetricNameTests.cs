@@ -1,0 +1,74 @@
+using FluentAssertions;
+using NUnit.Framework;
+using SlmFleet.Chart.Tests.Infrastructure;
+using SlmFleet.Testing;
+
+namespace SlmFleet.Chart.Tests.Metrics;
+
+[TestFixture]
+public sealed class MetricNameTests
+{
+    private static readonly string[] SeriesSuffixes = ["", "_bucket", "_sum", "_count"];
+
+    [Test]
+    public void ChartMetrics_AlertsAndDashboard_AreAllExportedByTheCode()
+    {
+        // Names come from the code at test time: nothing here lists what the code exports.
+        var scan = ExportedMetricScanner.ScanRepository(TestPaths.RepositoryRoot);
+        var uses = ChartMetricUses.Collect(RenderedChart.For(RenderScenario.DefaultWithMonitoring));
+
+        var missing = MetricCheck.Missing(uses, scan.SeriesNames);
+
+        uses.Should().NotBeEmpty();
+        if (missing.Count > 0)
+        {
+            Assert.Fail(MetricCheck.Describe(missing, scan));
+        }
+    }
+
+    [Test]
+    public void ChartMetrics_AlertsAndDashboard_UseOnlyNamesFromTheMetricsFile()
+    {
+        var known = ChartFiles.MetricNames().Values
+            .SelectMany(name => SeriesSuffixes.Select(suffix => name + suffix))
+            .ToHashSet(StringComparer.Ordinal);
+        var uses = ChartMetricUses.Collect(RenderedChart.For(RenderScenario.DefaultWithMonitoring));
+
+        uses.Where(use => !known.Contains(use.Name)).Should().BeEmpty(
+            "charts/slm-fleet/files/metrics.yaml is the one place the chart names metrics");
+    }
+
+    [Test]
+    public void MetricsFile_EveryName_IsUsedByAnAlertOrAPanel()
+    {
+        var used = ChartMetricUses.Collect(RenderedChart.For(RenderScenario.DefaultWithMonitoring))
+            .Select(use => use.Name)
+            .ToHashSet(StringComparer.Ordinal);
+
+        var unused = ChartFiles.MetricNames().Where(entry => !SeriesSuffixes.Any(suffix => used.Contains(entry.Value + suffix)));
+
+        unused.Should().BeEmpty("a name in files/metrics.yaml that nothing uses is stale");
+    }
+
+    [Test]
+    public void MetricCheck_NameTheCodeDoesNotExport_IsReportedWithItsUses()
+    {
+        var uses = ChartMetricUses.Collect(RenderedChart.For(RenderScenario.DefaultWithMonitoring));
+        var exported = uses.Select(use => use.Name).Where(name => name != "slm_worker_queue_depth").ToHashSet(StringComparer.Ordinal);
+
+        var missing = MetricCheck.Missing(uses, exported);
+
+        missing.Keys.Should().Equal("slm_worker_queue_depth");
+        missing["slm_worker_queue_depth"].Should().Contain("panel 'Queue depth per SlmDeployment'");
+        MetricCheck.Describe(missing, new MetricScanResult([], [], 0)).Should().Contain("MISSING slm_worker_queue_depth");
+    }
+
+    [Test]
+    public void DocsHelm_ListsEveryMetricTheChartNeeds()
+    {
+        var doc = File.ReadAllText(ChartFiles.HelmDoc);
+
+        ChartFiles.MetricNames().Values.Where(name => !doc.Contains($"`{name}`", StringComparison.Ordinal))
+            .Should().BeEmpty("docs/helm.md lists the metrics the alerts and the dashboard need");
+    }
+}

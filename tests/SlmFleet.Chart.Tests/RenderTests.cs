@@ -1,0 +1,213 @@
+using FluentAssertions;
+using k8s.Models;
+using NUnit.Framework;
+using SlmFleet.Chart.Tests.Infrastructure;
+
+namespace SlmFleet.Chart.Tests;
+
+[TestFixture]
+public sealed class RenderTests
+{
+    private const string Operator = "slm-fleet-operator";
+    private const string Router = "slm-fleet-router";
+
+    private static IEnumerable<TestCaseData> Scenarios() =>
+        RenderScenario.All.Select(s => new TestCaseData(s.Name).SetArgDisplayNames(s.Name));
+
+    private static RenderScenario Scenario(string name) => RenderScenario.All.Single(s => s.Name == name);
+
+    [TestCaseSource(nameof(Scenarios))]
+    public void Template_Scenario_EveryDocumentParsesWithKubernetesModels(string scenario)
+    {
+        var chart = RenderedChart.For(Scenario(scenario));
+        var problems = new List<string>();
+
+        foreach (var document in chart.Documents)
+        {
+            if (KubernetesModels.Generic.Contains(document.TypeKey))
+            {
+                if (string.IsNullOrEmpty(document.Name) || document.Content["spec"] is null)
+                {
+                    problems.Add($"{document}: generic object without metadata.name or spec");
+                }
+
+                continue;
+            }
+
+            try
+            {
+                KubernetesModels.ToModel(document);
+            }
+            catch (InvalidOperationException exception)
+            {
+                problems.Add(exception.Message);
+            }
+        }
+
+        chart.Documents.Should().NotBeEmpty();
+        problems.Should().BeEmpty("every rendered object must parse with KubernetesClient's models (strict)");
+    }
+
+    [TestCaseSource(nameof(Scenarios))]
+    public void Template_Scenario_RendersOperatorAndRouterWithTheirServiceAccounts(string scenario)
+    {
+        var chart = RenderedChart.For(Scenario(scenario));
+
+        var operatorDeployment = KubernetesModels.ToModel<V1Deployment>(chart.Single("Deployment", Operator));
+        var routerDeployment = KubernetesModels.ToModel<V1Deployment>(chart.Single("Deployment", Router));
+        var routerService = KubernetesModels.ToModel<V1Service>(chart.Single("Service", Router));
+
+        operatorDeployment.Spec.Template.Spec.ServiceAccountName.Should().Be(Operator);
+        routerDeployment.Spec.Template.Spec.ServiceAccountName.Should().Be(Router);
+        chart.Single("ServiceAccount", Operator);
+        chart.Single("ServiceAccount", Router);
+        routerService.Spec.Selector.Should().Equal(routerDeployment.Spec.Selector.MatchLabels);
+        routerService.Spec.Ports.Select(p => p.TargetPort.Value).Should().BeEquivalentTo(["http", "metrics"]);
+    }
+
+    [Test]
+    public void Template_IncludeCrds_RendersBothCustomResourceDefinitions()
+    {
+        var crdFolder = Path.Combine(Helm.ChartDirectory, "crds");
+        var files = Directory.Exists(crdFolder) ? Directory.GetFiles(crdFolder, "*.yaml") : [];
+        files.Should().NotBeEmpty("charts/slm-fleet/crds/ holds the generated CRDs (`make crds`); it is empty on a branch without the CRD generator's output");
+
+        var names = RenderedChart.For(RenderScenario.Default).OfKind("CustomResourceDefinition").Select(d => d.Name);
+
+        names.Should().Contain(["slmdeployments.slmfleet.io", "routingpolicies.slmfleet.io"]);
+    }
+
+    [Test]
+    public void Template_GpuProduction_RunsTwoOperatorsWithLeaderElectionAndPdbs()
+    {
+        var chart = RenderedChart.For(RenderScenario.GpuProduction);
+
+        var deployment = KubernetesModels.ToModel<V1Deployment>(chart.Single("Deployment", Operator));
+        var args = deployment.Spec.Template.Spec.Containers.Single().Args;
+
+        deployment.Spec.Replicas.Should().Be(2);
+        args.Should().Contain("--leader-elect");
+        args.Should().ContainInOrder("--default-accelerator", "nvidia-a10g");
+        chart.OfKind("PodDisruptionBudget").Select(d => d.Name).Should().BeEquivalentTo([Operator, Router]);
+    }
+
+    [Test]
+    public void Template_DefaultValues_OperatorGetsHealthAndMetricsPortsAndWorkerImage()
+    {
+        var chart = RenderedChart.For(RenderScenario.Default);
+
+        var container = KubernetesModels.ToModel<V1Deployment>(chart.Single("Deployment", Operator)).Spec.Template.Spec.Containers.Single();
+
+        container.Args.Should().ContainInOrder("--health-port", "8081");
+        container.Args.Should().ContainInOrder("--metrics-port", "8080");
+        container.Args.Should().ContainInOrder("--worker-image", "slmfleet/slm-worker:0.1.0");
+        container.Ports.Select(p => (p.Name, p.ContainerPort)).Should().BeEquivalentTo([("metrics", 8080), ("health", 8081)]);
+        container.ReadinessProbe.HttpGet.Port.Value.Should().Be("health");
+    }
+
+    [Test]
+    public void Template_AllOptions_MountsTlsAndKeySecretsReadOnly()
+    {
+        var chart = RenderedChart.For(RenderScenario.AllOptions);
+
+        var pod = KubernetesModels.ToModel<V1Deployment>(chart.Single("Deployment", Router)).Spec.Template.Spec;
+        var container = pod.Containers.Single();
+
+        pod.Volumes.Where(v => v.Secret is not null).Select(v => v.Secret.SecretName)
+            .Should().BeEquivalentTo(["llm-key", "slm-fleet-router-api-keys", "router-tls"]);
+        container.VolumeMounts.Where(m => m.Name != "tmp").Should().OnlyContain(m => m.ReadOnlyProperty == true);
+        container.Args.Should().Contain(["--llm-api-key-file", "--api-keys-file", "--tls-cert-file", "--tls-key-file"]);
+        chart.Single("Secret", "slm-fleet-router-api-keys");
+        chart.OfKind("NetworkPolicy").Should().HaveCount(2);
+    }
+
+    [Test]
+    public void Template_DefaultValues_MountsNoSecretsAndCreatesNoNetworkPolicy()
+    {
+        var chart = RenderedChart.For(RenderScenario.Default);
+
+        var pod = KubernetesModels.ToModel<V1Deployment>(chart.Single("Deployment", Router)).Spec.Template.Spec;
+
+        pod.Volumes.Should().OnlyContain(v => v.Secret == null);
+        chart.OfKind("NetworkPolicy").Should().BeEmpty();
+        chart.OfKind("Secret").Should().BeEmpty();
+    }
+
+    [Test]
+    public void Template_MonitoringAutoWithoutApi_RendersNoMonitoringObjects()
+    {
+        var kinds = RenderedChart.For(RenderScenario.Default).Documents.Select(d => d.Kind);
+
+        kinds.Should().NotContain(["ServiceMonitor", "PodMonitor", "PrometheusRule"]);
+        kinds.Should().Contain("ConfigMap", "the dashboard ConfigMap needs no CRD");
+    }
+
+    [Test]
+    public void Template_MonitoringAutoWithApi_RendersMonitorsAndRule()
+    {
+        var chart = RenderedChart.For(RenderScenario.DefaultWithMonitoring);
+
+        chart.OfKind("ServiceMonitor").Select(d => d.Name).Should().BeEquivalentTo([Operator, Router]);
+        chart.OfKind("PodMonitor").Should().ContainSingle();
+        chart.OfKind("PrometheusRule").Should().ContainSingle();
+    }
+
+    [Test]
+    public void Template_MonitoringForcedOffWithApi_RendersNoMonitoringObjects()
+    {
+        var result = RenderedChart.TryRender(
+            RenderScenario.DefaultWithMonitoring, Helm.ChartDirectory,
+            "--set", "monitoring.serviceMonitor.enabled=false", "--set", "monitoring.podMonitor.enabled=false", "--set", "prometheusRule.enabled=false");
+
+        result.ExitCode.Should().Be(0, result.Describe());
+        result.StandardOutput.Should().NotContain("kind: ServiceMonitor").And.NotContain("kind: PodMonitor").And.NotContain("kind: PrometheusRule");
+    }
+
+    [Test]
+    public void Template_PodMonitor_RelabelsWorkerSeriesWithDeployment()
+    {
+        var monitor = RenderedChart.For(RenderScenario.DefaultWithMonitoring).OfKind("PodMonitor").Single();
+
+        var relabelings = monitor.Content["spec"]!["podMetricsEndpoints"]![0]!["relabelings"]!.AsArray();
+
+        relabelings.Select(r => r!["targetLabel"]!.GetValue<string>()).Should().BeEquivalentTo(["namespace", "pod", "deployment"]);
+        relabelings.Select(r => r!["sourceLabels"]![0]!.GetValue<string>()).Should().Contain("__meta_kubernetes_pod_label_slmfleet_io_deployment");
+    }
+
+    [Test]
+    public void Template_SeveralOperatorsWithoutLeaderElection_FailsNamingTheFields()
+    {
+        var result = RenderedChart.TryRender(RenderScenario.Default, Helm.ChartDirectory,
+            "--set", "operator.replicas=2", "--set", "operator.leaderElection.enabled=false");
+
+        result.ExitCode.Should().NotBe(0);
+        result.StandardError.Should().Contain("operator.replicas").And.Contain("operator.leaderElection.enabled");
+    }
+
+    [Test]
+    public void Template_TlsWithoutSecretName_FailsNamingTheField()
+    {
+        var result = RenderedChart.TryRender(RenderScenario.Default, Helm.ChartDirectory, "--set", "router.tls.enabled=true");
+
+        result.ExitCode.Should().NotBe(0);
+        result.StandardError.Should().Contain("router.tls.secretName");
+    }
+
+    [Test]
+    public void Template_UnknownMonitoringToggle_FailsNamingTheAcceptedValues()
+    {
+        var result = RenderedChart.TryRender(RenderScenario.Default, Helm.ChartDirectory, "--set", "prometheusRule.enabled=sometimes");
+
+        result.ExitCode.Should().NotBe(0);
+        result.StandardError.Should().Contain("sometimes").And.Contain("auto, true or false");
+    }
+
+    [Test]
+    public void Template_CreateApiKeySecretWithoutKeys_FailsNamingTheField()
+    {
+        var result = RenderedChart.TryRender(RenderScenario.Default, Helm.ChartDirectory, "--set", "clientApiKeySecret.create=true");
+
+        result.ExitCode.Should().NotBe(0);
+        result.StandardError.Should().Contain("clientApiKeySecret.apiKeys");
+    }
+}

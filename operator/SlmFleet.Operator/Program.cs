@@ -5,6 +5,7 @@ using SlmFleet.Operator.Commands;
 var root = new RootCommand("slm-operator: the SLM Fleet control plane (CRD generator, controllers, autoscaler).")
 {
     CrdsCommand.Create(),
+    RunCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

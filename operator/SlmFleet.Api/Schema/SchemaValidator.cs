@@ -131,7 +131,9 @@ public static class SchemaValidator
 
             if (schema["$ref"] is JsonValue refValue && refValue.GetValueKind() == JsonValueKind.String)
             {
+                // OpenAPI 3.0 / draft-07: keywords beside $ref are ignored (Kubernetes puts descriptions there).
                 Check(value, Resolve(refValue.GetValue<string>()), path, depth + 1);
+                return;
             }
 
             if (value is null && (Flag(schema, "nullable") || TypeAllows(schema, "null")))

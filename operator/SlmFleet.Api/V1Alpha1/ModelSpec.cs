@@ -52,7 +52,7 @@ public sealed class ModelSpec
 
     /// <summary>
     /// Chat template: <c>chatml</c>, <c>phi3</c>, <c>llama3</c>, or a custom template string that
-    /// contains <c>{{role}}</c> and <c>{{content}}</c>.
+    /// contains <c>{{content}}</c> (and usually <c>{{role}}</c>), applied to each message in turn.
     /// </summary>
     [MinLength(1)]
     [MaxLength(4096)]

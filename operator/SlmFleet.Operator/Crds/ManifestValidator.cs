@@ -16,6 +16,11 @@ namespace SlmFleet.Operator.Crds;
 /// </summary>
 internal static class ManifestValidator
 {
+    /// <summary>Checks a typed resource (e.g. one read from a server that does not enforce schemas).</summary>
+    public static IReadOnlyList<FieldError> Validate<TResource>(TResource resource)
+        where TResource : class => Validate(JsonNode.Parse(KubernetesJson.Serialize(resource)));
+
+    /// <summary>Checks a manifest; error paths start at the root's fields (<c>spec.replicas</c>).</summary>
     public static IReadOnlyList<FieldError> Validate(JsonNode? manifest)
     {
         if (manifest is not JsonObject obj)

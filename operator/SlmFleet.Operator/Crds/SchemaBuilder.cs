@@ -100,6 +100,13 @@ internal sealed class SchemaBuilder(XmlDocumentation docs)
 
         var schema = new JsonObject();
         AddDescription(schema, description);
+        if (type == typeof(IntOrString))
+        {
+            // Ports and percentages: no `type`, the one exception structural schemas allow.
+            schema["x-kubernetes-int-or-string"] = true;
+            return schema;
+        }
+
         if (Scalar(type) is { } scalar)
         {
             schema["type"] = scalar.Type;

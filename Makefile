@@ -28,7 +28,7 @@ build: ## Build every project (warnings are errors).
 
 .PHONY: crds
 crds: ## Regenerate crds/ and charts/slm-fleet/crds/ from the C# API types.
-	$(DOTNET) run --project operator/SlmFleet.Operator -c $(CONFIGURATION) -- crds --output crds
+	$(DOTNET) run --project operator/SlmFleet.Operator -c $(CONFIGURATION) -- crds --output crds --docs docs/crds.md
 	mkdir -p charts/slm-fleet/crds
 	cp crds/*.yaml charts/slm-fleet/crds/
 

@@ -199,7 +199,25 @@ public sealed class RenderTests
         var result = RenderedChart.TryRender(RenderScenario.Default, Helm.ChartDirectory, "--set", "prometheusRule.enabled=sometimes");
 
         result.ExitCode.Should().NotBe(0);
-        result.StandardError.Should().Contain("sometimes").And.Contain("auto, true or false");
+        result.StandardError.Should().Contain("/prometheusRule/enabled").And.Contain("'auto', 'true', 'false'");
+    }
+
+    [Test]
+    public void Template_UnknownAccelerator_FailsNamingTheFieldAndAcceptedValues()
+    {
+        var result = RenderedChart.TryRender(RenderScenario.Default, Helm.ChartDirectory, "--set", "defaultAccelerator=tpu-v5");
+
+        result.ExitCode.Should().NotBe(0);
+        result.StandardError.Should().Contain("/defaultAccelerator").And.Contain("'nvidia-t4', 'nvidia-a10g', 'nvidia-l4', 'cpu'");
+    }
+
+    [Test]
+    public void Template_MisspeltValuesKey_FailsNamingIt()
+    {
+        var result = RenderedChart.TryRender(RenderScenario.Default, Helm.ChartDirectory, "--set", "operator.replicaz=2");
+
+        result.ExitCode.Should().NotBe(0);
+        result.StandardError.Should().Contain("/operator").And.Contain("replicaz");
     }
 
     [Test]

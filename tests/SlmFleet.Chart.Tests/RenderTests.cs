@@ -48,6 +48,29 @@ public sealed class RenderTests
         problems.Should().BeEmpty("every rendered object must parse with KubernetesClient's models (strict)");
     }
 
+    [Test]
+    public void ModelParsing_MisspeltField_IsReportedWithTheObject()
+    {
+        // Arrange: a copy of the chart whose container securityContext has a misspelt field.
+        var chartCopy = ChartFiles.CopyChart();
+        var values = Path.Combine(chartCopy, "values.yaml");
+        File.WriteAllText(values, File.ReadAllText(values).Replace("  readOnlyRootFilesystem: true", "  readOnlyRootFileSystem: true", StringComparison.Ordinal));
+
+        try
+        {
+            // Act
+            var document = RenderedChart.Render(RenderScenario.Default, chartCopy).Single("Deployment", Operator);
+            var parse = () => KubernetesModels.ToModel(document);
+
+            // Assert
+            parse.Should().Throw<InvalidOperationException>().WithMessage("*Deployment*slm-fleet-operator*V1Deployment*");
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(chartCopy)!, recursive: true);
+        }
+    }
+
     [TestCaseSource(nameof(Scenarios))]
     public void Template_Scenario_RendersOperatorAndRouterWithTheirServiceAccounts(string scenario)
     {

@@ -18,8 +18,12 @@ internal sealed record AutoscalingPolicy
     /// <summary>High mark of the utilization band (fraction 0..1).</summary>
     public double TargetHigh { get; init; } = 0.80;
 
-    /// <summary>How long the fleet must stay above the high mark before a scale-up; 0 acts at once.</summary>
-    public TimeSpan ScaleUpStabilization { get; init; } = TimeSpan.Zero;
+    /// <summary>
+    /// How long the fleet must stay above the high mark before a utilization scale-up, sized by the
+    /// lowest load of that window; 0 acts at once. The default, two 15 s syncs, keeps one noisy
+    /// sample from adding a replica. Queue-driven scale-ups never wait for it.
+    /// </summary>
+    public TimeSpan ScaleUpStabilization { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long a lower replica count must be recommended continuously before replicas are removed;

@@ -35,7 +35,7 @@ internal sealed record AutoscalingPolicy
     /// Waiting requests per ready replica above which the fleet scales up even when the (windowed)
     /// utilization has not caught up yet.
     /// </summary>
-    public double QueueDepthLimit { get; init; } = 16;
+    public double QueueDepthLimit { get; init; } = 8;
 
     /// <summary>A pod sample older than this is stale: it neither counts as zero nor allows a scale-down.</summary>
     public TimeSpan MetricStaleness { get; init; } = TimeSpan.FromSeconds(60);

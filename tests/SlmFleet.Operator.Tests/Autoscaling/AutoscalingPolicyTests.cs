@@ -14,6 +14,7 @@ public sealed class AutoscalingPolicyTests
 
         policy.Validate().Should().BeEmpty();
         policy.TargetMiddle.Should().BeApproximately(0.70, 1e-9);
+        policy.ScaleDownTarget.Should().BeInRange(policy.TargetMiddle, policy.TargetHigh);
     }
 
     [Test]

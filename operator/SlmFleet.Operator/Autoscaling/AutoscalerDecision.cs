@@ -64,7 +64,7 @@ internal static class AutoscalerDecision
             return ScaleUp(policy, now, current, fleet, facts, new AutoscalerState(state.AboveBandSince ?? now, null, history));
         }
 
-        var shrinkTo = Ceiling(fleet.EstimatedBusy / policy.ScaleDownTarget);
+        var shrinkTo = Ceiling(fleet.EstimatedBusy / policy.EffectiveScaleDownTarget);
         var shrinkCandidate = shrinkTo < current && (utilization < policy.TargetLow - Slack || policy.ConsolidateWithinBand);
         if (!shrinkCandidate)
         {
@@ -119,7 +119,7 @@ internal static class AutoscalerDecision
         var window = policy.ScaleDownStabilization;
         var downCutoff = now - window;
         var busiest = state.History.Where(s => s.Time >= downCutoff).Max(s => s.Busy);
-        var target = policy.ScaleDownTarget;
+        var target = policy.EffectiveScaleDownTarget;
         var shrinkTo = Ceiling(busiest / target);
         var sinceScale = observation.LastScaleTime is { } last ? now - last : TimeSpan.MaxValue;
         if (now - state.ShrinkCandidateSince!.Value < window || sinceScale < window || shrinkTo >= current)

@@ -20,14 +20,15 @@ internal sealed record AutoscalingPolicy
 
     /// <summary>
     /// How long the fleet must stay above the high mark before a utilization scale-up, sized by the
-    /// lowest load of that window; 0 acts at once. The default, two 15 s syncs, keeps one noisy
-    /// sample from adding a replica. Queue-driven scale-ups never wait for it.
+    /// lowest load of that window; 0 acts at once. The default (three consecutive 15 s syncs) keeps
+    /// one noisy sample from adding a replica. Queue-driven scale-ups never wait for it.
     /// </summary>
     public TimeSpan ScaleUpStabilization { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long a lower replica count must be recommended continuously before replicas are removed;
-    /// the removal goes to the highest count recommended over that window.
+    /// How long a lower replica count must be called for continuously (with complete metrics) before
+    /// replicas are removed; the removal is sized by the busiest sample of that window. Also the
+    /// minimum time after the last scale event before a removal.
     /// </summary>
     public TimeSpan ScaleDownStabilization { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -48,14 +49,18 @@ internal sealed record AutoscalingPolicy
     public bool ConsolidateWithinBand { get; init; } = true;
 
     /// <summary>
-    /// The highest utilization a scale-down may leave the smaller fleet at. Scale-ups size for the
-    /// band's middle; letting scale-downs end a little above it keeps a falling load in the band's
-    /// upper half (cost) while the gap to the high mark (0.05 by default) absorbs noise without flapping.
+    /// The highest utilization a scale-down may leave the smaller fleet at; null means three quarters
+    /// up the band (0.75 for 0.60-0.80). Scale-ups size for the band's middle; letting scale-downs end
+    /// a little above it keeps a falling load in the band's upper half (cost) while the gap to the
+    /// high mark absorbs noise without flapping.
     /// </summary>
-    public double ScaleDownTarget { get; init; } = 0.75;
+    public double? ScaleDownTarget { get; init; }
 
     /// <summary>The utilization scale-ups size the fleet for: the middle of the band.</summary>
     public double TargetMiddle => (TargetLow + TargetHigh) / 2;
+
+    /// <summary><see cref="ScaleDownTarget"/>, or three quarters up the band when it is not set.</summary>
+    public double EffectiveScaleDownTarget => ScaleDownTarget ?? (TargetLow + (0.75 * (TargetHigh - TargetLow)));
 
     /// <summary>Every problem with this policy, each naming the field, its value and what is accepted.</summary>
     public IReadOnlyList<string> Validate()
@@ -81,9 +86,9 @@ internal sealed record AutoscalingPolicy
             errors.Add($"targetHigh is {TargetHigh}; it must be above targetLow ({TargetLow}) and at most 1");
         }
 
-        if (!(ScaleDownTarget >= TargetLow && ScaleDownTarget < TargetHigh))
+        if (ScaleDownTarget is { } down && !(down >= TargetLow && down < TargetHigh))
         {
-            errors.Add($"scaleDownTarget is {ScaleDownTarget}; it must be at least targetLow ({TargetLow}) and below targetHigh ({TargetHigh})");
+            errors.Add($"scaleDownTarget is {down}; it must be at least targetLow ({TargetLow}) and below targetHigh ({TargetHigh})");
         }
 
         if (ScaleUpStabilization < TimeSpan.Zero)

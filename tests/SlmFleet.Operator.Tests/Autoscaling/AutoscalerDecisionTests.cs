@@ -323,7 +323,7 @@ public sealed class AutoscalerDecisionTests
     }
 
     [Test]
-    public void Decide_DefaultPolicy_ScalesUpOnSecondSyncAboveHighMark()
+    public void Decide_DefaultPolicy_ScalesUpAfter30SecondsAboveHighMark()
     {
         var policy = new AutoscalingPolicy { MinReplicas = 1, MaxReplicas = 50 };
 

@@ -20,8 +20,8 @@ internal sealed record OperatorHostOptions
     /// <summary>Port of /healthz, /readyz and /metrics.</summary>
     public int HealthPort { get; init; } = 8081;
 
-    /// <summary>Concurrent reconciles.</summary>
-    public int Workers { get; init; } = 8;
+    /// <summary>Concurrent reconciles; each is mostly waiting on the API server, so more than cores.</summary>
+    public int Workers { get; init; } = 16;
 
     public SlmDeploymentOptions SlmDeployments { get; init; } = new();
 }

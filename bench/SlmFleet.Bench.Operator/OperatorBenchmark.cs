@@ -7,15 +7,14 @@ using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Hosting;
 using SlmFleet.Operator.Runtime;
 using SlmFleet.Operator.SlmDeployments;
-using SlmFleet.Testing.Kubernetes;
 
 namespace SlmFleet.Bench.Operator;
 
 /// <summary>
 /// N SlmDeployments created at once against the in-process Kubernetes API test server, with the
 /// controller wired exactly as <c>slm-operator run</c> wires it. Measures time to converge, the
-/// operator's API requests per object, writes during one full resync at steady state, and peak RSS
-/// (of the whole process, test server included: an upper bound for the operator alone).
+/// operator's API requests per object, writes during one full resync at steady state, and the
+/// operator's peak RSS (the API test server runs in a child process, see <see cref="ApiServerHost"/>).
 /// </summary>
 internal sealed class OperatorBenchmark
 {
@@ -34,12 +33,10 @@ internal sealed class OperatorBenchmark
 
     public async Task<OperatorBenchmarkResult> RunAsync()
     {
-        await using var server = await KubeApiTestServer.StartAsync();
-        server.RegisterResource(new ResourceType(
-            SlmDeploymentResource.Group, SlmDeploymentResource.Version, SlmDeploymentResource.Plural, V1Alpha1SlmDeployment.KindName,
-            HasStatus: true, Scale: new ScaleSubresource(LabelSelectorPath: ".status.selector")));
-        using var operatorClient = server.CreateClient();
-        using var benchClient = server.CreateClient();
+        await using var server = await ApiServerProcess.StartAsync();
+        var config = new KubernetesClientConfiguration { Host = server.Url };
+        using var operatorClient = new Kubernetes(config);
+        using var benchClient = new Kubernetes(config);
 
         var registry = Metrics.NewCustomRegistry();
         // Resync is what the steady-state phase measures; 20 s keeps it out of the converge phase.
@@ -50,35 +47,37 @@ internal sealed class OperatorBenchmark
         using var stop = new CancellationTokenSource();
         var running = Task.Run(() => manager.RunAsync(stop.Token));
         await manager.WaitForSyncAsync(CancellationToken.None);
-        server.Requests.Reset();
+        await server.ResetAsync();
 
         // Phase 1: create every object at once (32 in flight) and wait until each is converged.
         var clock = Stopwatch.StartNew();
         await CreateAllAsync(benchClient);
         _log.WriteLine($"created {_objects} SlmDeployments in {clock.Elapsed.TotalSeconds:F1} s");
-        await WaitAsync(() => Converged(server), "every SlmDeployment converged");
+        await WaitAsync(() => server.ConvergedAsync(Namespace, _objects), "every SlmDeployment converged");
         var convergeSeconds = clock.Elapsed.TotalSeconds;
-        var benchRequests = server.Requests.Count(ApiVerb.Create, SlmDeploymentResource.Plural);
-        var operatorRequests = server.Requests.Total - benchRequests;
+        var counts = await server.RequestsAsync();
+        var operatorRequests = counts.Total - counts.SlmDeploymentCreates;
         _log.WriteLine($"converged in {convergeSeconds:F1} s; operator requests {operatorRequests}: " +
-            string.Join(", ", server.Requests.Snapshot().OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")));
+            string.Join(", ", counts.ByVerbAndResource.Select(p => $"{p.Key}={p.Value}")));
 
         // Phase 2: let trailing events settle, then count writes during one full resync of every object.
         await Task.Delay(TimeSpan.FromSeconds(2));
-        server.Requests.Reset();
+        await server.ResetAsync();
         var before = Interlocked.Read(ref _reconciles);
-        await WaitAsync(() => Interlocked.Read(ref _reconciles) - before >= _objects, "a full resync reconciled every object");
-        var steadyWrites = server.Requests.Writes;
-        _log.WriteLine($"full resync: {Interlocked.Read(ref _reconciles) - before} reconciles, {steadyWrites} writes, {server.Requests.Total} requests");
+        await WaitAsync(() => Task.FromResult(Interlocked.Read(ref _reconciles) - before >= _objects), "a full resync reconciled every object");
+        var steady = await server.RequestsAsync();
+        _log.WriteLine($"full resync: {Interlocked.Read(ref _reconciles) - before} reconciles, {steady.Writes} writes, {steady.Total} requests");
 
         await stop.CancelAsync();
         await running;
+        var operatorRss = PeakMemory.Megabytes();
+        _log.WriteLine($"peak RSS: operator process {operatorRss:F1} MB, API test server process {await server.PeakRssMbAsync():F1} MB");
         return new OperatorBenchmarkResult(
             _objects,
             Math.Round(convergeSeconds, 2),
             Math.Round(operatorRequests / (double)_objects, 2),
-            steadyWrites,
-            Math.Round(PeakMemory.Megabytes(), 1));
+            steady.Writes,
+            Math.Round(operatorRss, 1));
     }
 
     private async Task CreateAllAsync(Kubernetes client)
@@ -100,20 +99,10 @@ internal sealed class OperatorBenchmark
         await Task.WhenAll(tasks);
     }
 
-    private bool Converged(KubeApiTestServer server)
-    {
-        var resources = server.List<V1Alpha1SlmDeployment>(SlmDeploymentResource.Group, SlmDeploymentResource.Plural, Namespace);
-        return resources.Count == _objects
-            && resources.All(r => r.Status?.ObservedGeneration == r.Metadata.Generation && r.Metadata.Finalizers?.Contains(SlmDeploymentResource.Finalizer) == true)
-            && server.List<V1Deployment>("apps", "deployments", Namespace).Count == _objects
-            && server.List<V1Service>("", "services", Namespace).Count == _objects
-            && server.List<V1PodDisruptionBudget>("policy", "poddisruptionbudgets", Namespace).Count == _objects;
-    }
-
-    private static async Task WaitAsync(Func<bool> condition, string what)
+    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = Stopwatch.StartNew();
-        while (!condition())
+        while (!await condition())
         {
             if (deadline.Elapsed > ConvergeTimeout)
             {

@@ -510,7 +510,7 @@ internal sealed partial class ObjectStore
     private static WatchEventRecord Record(ResourceType type, string? ns, string eventType, JsonObject obj, long version)
     {
         var snapshot = (JsonObject)obj.DeepClone();
-        var line = new JsonObject { ["type"] = eventType, ["object"] = obj.DeepClone() }.ToJsonString();
+        var line = $"{{\"type\":\"{eventType}\",\"object\":{obj.ToJsonString()}}}";
         return new WatchEventRecord(version, type, type.Namespaced ? ns : null, eventType, snapshot, line);
     }
 

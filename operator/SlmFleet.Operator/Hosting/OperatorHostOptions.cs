@@ -17,6 +17,9 @@ internal sealed record OperatorHostOptions
     /// <summary>Namespace of the leader Lease; null: the pod's namespace (service account), else <c>default</c>.</summary>
     public string? LeaderElectionNamespace { get; init; }
 
+    /// <summary>Address of /healthz, /readyz and /metrics: all interfaces in a pod (the kubelet probes the pod IP).</summary>
+    public System.Net.IPAddress HealthAddress { get; init; } = System.Net.IPAddress.Any;
+
     /// <summary>Port of /healthz, /readyz and /metrics.</summary>
     public int HealthPort { get; init; } = 8081;
 

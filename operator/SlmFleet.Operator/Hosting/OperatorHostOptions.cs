@@ -1,3 +1,4 @@
+using SlmFleet.Operator.Autoscaling;
 using SlmFleet.Operator.SlmDeployments;
 
 namespace SlmFleet.Operator.Hosting;
@@ -24,4 +25,7 @@ internal sealed record OperatorHostOptions
     public int Workers { get; init; } = 8;
 
     public SlmDeploymentOptions SlmDeployments { get; init; } = new();
+
+    /// <summary>The autoscaler loop (interval, Stats deadline).</summary>
+    public AutoscalerOptions Autoscaler { get; init; } = new();
 }

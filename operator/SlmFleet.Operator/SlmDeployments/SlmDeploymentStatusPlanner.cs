@@ -147,6 +147,10 @@ internal static class SlmDeploymentStatusPlanner
             conditions.Set(ConditionTypes.ScalingLimited, ConditionSet.True, ConditionReasons.BelowMinReplicas,
                 $"spec.replicas {below} is below spec.minReplicas {spec.MinReplicas}; running {spec.MinReplicas} warm replica(s).");
         }
+        else if (conditions.Get(ConditionTypes.ScalingLimited) is { Status: ConditionSet.True, Reason: Autoscaling.AutoscalerEvents.MaxReplicasReached })
+        {
+            // Autoscaler hook: set by the autoscaler from worker metrics the reconciler cannot see; it clears it itself.
+        }
         else
         {
             conditions.Set(ConditionTypes.ScalingLimited, ConditionSet.False, ConditionReasons.WithinLimits,

@@ -1,0 +1,160 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Prometheus;
+using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Autoscaling;
+using SlmFleet.Operator.Catalog;
+using SlmFleet.Operator.Runtime;
+using SlmFleet.Operator.SlmDeployments;
+using SlmFleet.Operator.Tests.SlmDeployments;
+using SlmFleet.Operator.Tests.Testing;
+using SlmFleet.Testing.Kubernetes;
+
+namespace SlmFleet.Operator.Tests.Autoscaling;
+
+/// <summary>
+/// The operator as <c>slm-operator run</c> wires it (informers, SlmDeployment controller) plus the
+/// autoscaler loop on a manual clock, against the API test server, with fake gRPC workers behind
+/// the worker pods. Pods get status.podIP 127.0.0.1; the stats source maps each pod to its worker's port.
+/// </summary>
+internal sealed class AutoscalerHarness : IAsyncDisposable
+{
+    public const string Namespace = ReconcilerHarness.Namespace;
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
+
+    private readonly Dictionary<string, FakeWorker> _workers = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly GrpcWorkerStatsSource _stats;
+    private readonly Informer<V1Alpha1SlmDeployment> _informer;
+    private Task _running = Task.CompletedTask;
+
+    private AutoscalerHarness(KubeApiTestServer server, ControllerHarness controllers)
+    {
+        Server = server;
+        Controllers = controllers;
+        _informer = controllers.Manager.GetInformer<V1Alpha1SlmDeployment>(ResourceDescriptor.For<V1Alpha1SlmDeployment>());
+        _stats = new GrpcWorkerStatsSource(TimeSpan.FromSeconds(10), pod =>
+        {
+            lock (_workers)
+            {
+                return _workers.TryGetValue(pod.Metadata.Name, out var worker) ? worker.Address : null;
+            }
+        });
+        Autoscaler = new AutoscalerController(Client, _informer, _stats, () => true, new AutoscalerOptions { Interval = Interval },
+            AcceleratorCatalog.Default, Time, NullLogger<AutoscalerController>.Instance, new AutoscalerMetrics(Registry));
+    }
+
+    public KubeApiTestServer Server { get; }
+
+    public ControllerHarness Controllers { get; }
+
+    public Kubernetes Client => Controllers.Client;
+
+    public ManualTimeProvider Time { get; } = new();
+
+    public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
+
+    public AutoscalerController Autoscaler { get; }
+
+    public static async Task<AutoscalerHarness> StartAsync()
+    {
+        var server = await KubeApiTestServer.StartAsync();
+        server.RegisterResource(ReconcilerHarness.SlmDeploymentType);
+        var controllers = await ControllerHarness.StartAsync(server);
+        var harness = new AutoscalerHarness(server, controllers);
+        harness._running = Task.Run(() => harness.Autoscaler.RunAsync(harness._stop.Token));
+        await Poll.UntilAsync(() => harness.Autoscaler.IsStarted, "the autoscaler loop starts");
+        return harness;
+    }
+
+    public async Task CreateAsync(V1Alpha1SlmDeployment resource)
+    {
+        resource.Metadata.NamespaceProperty = Namespace;
+        resource.Metadata.Uid = null;
+        resource.Metadata.Generation = null;
+        await Client.CustomObjects.CreateNamespacedCustomObjectAsync<V1Alpha1SlmDeployment>(
+            resource, SlmDeploymentResource.Group, SlmDeploymentResource.Version, Namespace, SlmDeploymentResource.Plural);
+        await SettleAsync(resource.Metadata.Name);
+    }
+
+    public V1Alpha1SlmDeployment Get(string name) =>
+        Server.Get<V1Alpha1SlmDeployment>(SlmDeploymentResource.Group, SlmDeploymentResource.Plural, Namespace, name)
+        ?? throw new InvalidOperationException($"SlmDeployment {name} is gone");
+
+    public IReadOnlyList<Corev1Event> Events(string reason) =>
+        Server.List<Corev1Event>("", "events", Namespace).Where(e => e.Reason == reason).ToList();
+
+    public FakeWorker Worker(string pod)
+    {
+        lock (_workers)
+        {
+            return _workers[pod];
+        }
+    }
+
+    /// <summary>A worker pod of <paramref name="deployment"/> backed by a fake worker reporting <paramref name="utilization"/>.</summary>
+    public async Task AddPodAsync(string deployment, string name, bool ready, double utilization, double tokensPerSecond = 0)
+    {
+        var worker = await FakeWorker.StartAsync(utilization, tokensPerSecond: tokensPerSecond);
+        lock (_workers)
+        {
+            _workers[name] = worker;
+        }
+
+        var pod = await Client.CoreV1.CreateNamespacedPodAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace, Labels = WorkerLabels.All(deployment) },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "worker", Image = "slm-worker" }] },
+        }, Namespace);
+        await SetPodReadyAsync(pod, ready);
+    }
+
+    public async Task SetReadyAsync(string name, bool ready) =>
+        await SetPodReadyAsync(await Client.CoreV1.ReadNamespacedPodAsync(name, Namespace), ready);
+
+    /// <summary>One tick of the loop: moves the clock by the interval, waits for the pass, then for the caches to catch up.</summary>
+    public async Task PassAsync(string deployment)
+    {
+        var before = Autoscaler.Passes;
+        Time.Advance(Interval);
+        await Poll.UntilAsync(() => Autoscaler.Passes > before, "an autoscaler pass completes");
+        await SettleAsync(deployment);
+    }
+
+    /// <summary>Waits until the reconciler observed the latest generation and the informer cache holds the latest version.</summary>
+    public async Task SettleAsync(string name) =>
+        await Poll.UntilAsync(() =>
+        {
+            var live = Server.Get<V1Alpha1SlmDeployment>(SlmDeploymentResource.Group, SlmDeploymentResource.Plural, Namespace, name);
+            var cached = _informer.Get(new ObjectKey(Namespace, name));
+            return live is not null && ControllerHarness.Converged(live) && cached?.Metadata.ResourceVersion == live.Metadata.ResourceVersion;
+        }, $"SlmDeployment {name} settles");
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _running;
+        _stats.Dispose();
+        foreach (var worker in _workers.Values)
+        {
+            await worker.DisposeAsync();
+        }
+
+        await Controllers.DisposeAsync();
+        await Server.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    private async Task SetPodReadyAsync(V1Pod pod, bool ready)
+    {
+        pod.Status = new V1PodStatus
+        {
+            Phase = "Running",
+            PodIP = "127.0.0.1",
+            StartTime = Time.GetUtcNow().UtcDateTime,
+            Conditions = [new V1PodCondition { Type = "Ready", Status = ready ? "True" : "False" }],
+        };
+        await Client.CoreV1.ReplaceNamespacedPodStatusAsync(pod, pod.Metadata.Name, Namespace);
+    }
+}

@@ -1,5 +1,7 @@
 using System.Text;
 using FluentAssertions;
+using k8s;
+using NUnit.Framework;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Autoscaling;
 using SlmFleet.Operator.SlmDeployments;

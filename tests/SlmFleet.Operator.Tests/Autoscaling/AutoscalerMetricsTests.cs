@@ -1,5 +1,6 @@
 using System.Text;
 using FluentAssertions;
+using NUnit.Framework;
 using Prometheus;
 using SlmFleet.Operator.Autoscaling;
 

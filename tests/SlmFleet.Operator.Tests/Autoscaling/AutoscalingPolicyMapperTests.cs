@@ -1,4 +1,5 @@
 using FluentAssertions;
+using NUnit.Framework;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Autoscaling;
 

@@ -1,4 +1,5 @@
 using FluentAssertions;
+using NUnit.Framework;
 using k8s.Models;
 using SlmFleet.Operator.Autoscaling;
 

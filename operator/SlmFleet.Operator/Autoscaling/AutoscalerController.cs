@@ -180,7 +180,7 @@ internal sealed class AutoscalerController
             _metrics.Decisions.WithLabels(up ? "up" : "down").Inc();
             AutoscalerLog.Scaled(_logger, ns, name, decision.CurrentReplicas, decision.DesiredReplicas, decision.Reason, decision.Message);
             await PostEventAsync(resource, "Normal", up ? AutoscalerEvents.ScaledUp : AutoscalerEvents.ScaledDown,
-                $"{decision.CurrentReplicas} -> {decision.DesiredReplicas} replicas ({decision.Reason}): {decision.Message}", cancellationToken).ConfigureAwait(false);
+                AutoscalerStatusPatch.Describe(decision), cancellationToken).ConfigureAwait(false);
         }
         else
         {

@@ -54,7 +54,7 @@ internal static class AutoscalerStatusPatch
         if (scaledAt is { } at)
         {
             status["lastScaleTime"] = Timestamp(at);
-            status["lastScaleReason"] = decision.Reason + ": " + decision.Message;
+            status["lastScaleReason"] = Describe(decision);
         }
 
         var conditions = ScalingLimited(resource, decision, now);
@@ -125,6 +125,13 @@ internal static class AutoscalerStatusPatch
             : DateTime.Parse(Timestamp(now), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
         var list = existing.Where(c => c.Type != ConditionTypes.ScalingLimited).Append(next);
         return JsonNode.Parse(KubernetesJson.Serialize(list.ToList()))!.AsArray();
+    }
+
+    /// <summary>The change with its reason and the numbers behind it: lastScaleReason and the Event message.</summary>
+    public static string Describe(ScaleDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return string.Create(CultureInfo.InvariantCulture, $"{decision.CurrentReplicas} -> {decision.DesiredReplicas} replicas ({decision.Reason}): {decision.Message}");
     }
 
     /// <summary>RFC 3339 in whole seconds, as the API server stores timestamps.</summary>

@@ -78,6 +78,27 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
         await SettleAsync(resource.Metadata.Name);
     }
 
+    /// <summary>Changes the spec (retrying on 409: the operator writes status concurrently), then waits for the reconcile.</summary>
+    public async Task EditSpecAsync(string name, Action<SlmDeploymentSpec> edit)
+    {
+        await Poll.UntilAsync(async () =>
+        {
+            var resource = Get(name);
+            edit(resource.Spec);
+            try
+            {
+                await Client.CustomObjects.ReplaceNamespacedCustomObjectAsync<V1Alpha1SlmDeployment>(
+                    resource, SlmDeploymentResource.Group, SlmDeploymentResource.Version, Namespace, SlmDeploymentResource.Plural, name);
+                return true;
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+                return false;
+            }
+        }, $"the spec of {name} is updated");
+        await SettleAsync(name);
+    }
+
     public V1Alpha1SlmDeployment Get(string name) =>
         Server.Get<V1Alpha1SlmDeployment>(SlmDeploymentResource.Group, SlmDeploymentResource.Plural, Namespace, name)
         ?? throw new InvalidOperationException($"SlmDeployment {name} is gone");

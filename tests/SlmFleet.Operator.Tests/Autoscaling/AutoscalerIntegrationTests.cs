@@ -45,7 +45,7 @@ public sealed class AutoscalerIntegrationTests
         scaled.Status.Utilization.Should().Be(0.95);
         scaled.Status.TokensPerSecond.Should().Be(200);
         scaled.Status.LastScaleTime.Should().Be(h.Time.GetUtcNow().UtcDateTime);
-        scaled.Status.LastScaleReason.Should().StartWith(nameof(ScaleReason.ScaleUpUtilization)).And.Contain("2 -> 3");
+        scaled.Status.LastScaleReason.Should().StartWith("2 -> 3 replicas (ScaleUpUtilization)");
         h.Events(AutoscalerEvents.ScaledUp).Should().ContainSingle().Which.Message.Should().Contain("2 -> 3 replicas");
 
         // The third replica is warming: capacity on its way, so no second scale-up.
@@ -72,15 +72,11 @@ public sealed class AutoscalerIntegrationTests
         h.Events(AutoscalerEvents.ScalingLimited).Should().ContainSingle().Which.Message.Should().Contain("spec.maxReplicas 4");
 
         // A spec change makes the reconciler rewrite status: the autoscaler's fields survive it.
-        var edited = h.Get("qwen");
-        edited.Spec.CostPerHour = 1.5;
-        await h.Client.CustomObjects.ReplaceNamespacedCustomObjectAsync<V1Alpha1SlmDeployment>(
-            edited, SlmDeploymentResource.Group, SlmDeploymentResource.Version, AutoscalerHarness.Namespace, SlmDeploymentResource.Plural, "qwen");
-        await h.SettleAsync("qwen");
+        await h.EditSpecAsync("qwen", spec => spec.CostPerHour = 1.5);
         var after = h.Get("qwen");
         after.Status.ObservedGeneration.Should().Be(after.Metadata.Generation);
         after.Status.Utilization.Should().Be(1.0);
-        after.Status.LastScaleReason.Should().Contain("3 -> 4");
+        after.Status.LastScaleReason.Should().StartWith("3 -> 4 replicas (ScaleUpUtilization)").And.Contain("limited to maxReplicas 4");
         after.Status.Conditions!.Single(c => c.Type == ConditionTypes.ScalingLimited).Reason.Should().Be(AutoscalerEvents.MaxReplicasReached);
         after.Status.DesiredReplicas.Should().Be(4);
     }

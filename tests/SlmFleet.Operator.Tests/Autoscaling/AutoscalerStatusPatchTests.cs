@@ -36,7 +36,7 @@ public sealed class AutoscalerStatusPatchTests
         status["desiredReplicas"]!.GetValue<int>().Should().Be(3);
         status["utilization"]!.GetValue<double>().Should().Be(0.9);
         status["lastScaleTime"]!.GetValue<string>().Should().Be("2026-11-22T12:00:00Z");
-        status["lastScaleReason"]!.GetValue<string>().Should().Be("ScaleUpUtilization: utilization 0.90; 2 -> 3 replicas");
+        status["lastScaleReason"]!.GetValue<string>().Should().Be("2 -> 3 replicas (ScaleUpUtilization): utilization 0.90; 2 -> 3 replicas");
         patch.ContainsKey("metadata").Should().BeFalse("without conditions a merge patch cannot clobber another writer's fields");
     }
 

@@ -15,7 +15,7 @@ namespace SlmFleet.Operator.Autoscaling;
 /// The autoscaler's thin executor. Every <see cref="AutoscalerOptions.Interval"/>, while this process
 /// leads, for each SlmDeployment in the informer cache:
 /// <code>
-///   list worker pods (label selector) ──► Stats of each ready pod (gRPC, in parallel)
+///   worker pods (informer cache, by label) ──► Stats of each ready pod (gRPC, in parallel)
 ///     ──► FleetReader (ready / warming / overdue, samples) ──► AutoscalerDecision (state kept per uid)
 ///     ──► changed? PATCH .../scale {spec.replicas} + Event ScaledUp/ScaledDown
 ///     ──► status merge patch of the autoscaler's fields only ──► gauges
@@ -24,10 +24,14 @@ namespace SlmFleet.Operator.Autoscaling;
 /// </summary>
 internal sealed class AutoscalerController
 {
+    /// <summary>Label selector of the worker pods the autoscaler caches (every SlmDeployment's workers).</summary>
+    public const string WorkerPodSelector = "app.kubernetes.io/managed-by=" + WorkerLabels.ManagedBy + ",app.kubernetes.io/name=" + WorkerLabels.AppName;
+
     private const string Component = "slm-operator";
 
     private readonly IKubernetes _client;
     private readonly Informer<V1Alpha1SlmDeployment> _resources;
+    private readonly Informer<V1Pod> _pods;
     private readonly IWorkerStatsSource _stats;
     private readonly Func<bool> _isLeader;
     private readonly AutoscalerOptions _options;
@@ -41,6 +45,7 @@ internal sealed class AutoscalerController
     public AutoscalerController(
         IKubernetes client,
         Informer<V1Alpha1SlmDeployment> resources,
+        Informer<V1Pod> pods,
         IWorkerStatsSource stats,
         Func<bool> isLeader,
         AutoscalerOptions options,
@@ -51,6 +56,7 @@ internal sealed class AutoscalerController
     {
         _client = client;
         _resources = resources;
+        _pods = pods;
         _stats = stats;
         _isLeader = isLeader;
         _options = options;
@@ -77,6 +83,7 @@ internal sealed class AutoscalerController
         try
         {
             await _resources.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+            await _pods.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
             using var timer = new PeriodicTimer(_options.Interval, _time);
             IsStarted = true;
             AutoscalerLog.Started(_logger, _options.Interval.TotalSeconds);
@@ -104,6 +111,9 @@ internal sealed class AutoscalerController
     /// <summary>One pass over every cached SlmDeployment; a failure on one does not stop the others.</summary>
     public async Task RunPassAsync(CancellationToken cancellationToken)
     {
+        var podsByFleet = _pods.List()
+            .Where(p => p.Metadata.Labels?.ContainsKey(WorkerLabels.DeploymentLabel) == true)
+            .ToLookup(p => (p.Metadata.NamespaceProperty ?? "default", p.Metadata.Labels[WorkerLabels.DeploymentLabel]));
         var live = new HashSet<(string Namespace, string Name)>();
         var uids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var resource in _resources.List())
@@ -119,7 +129,7 @@ internal sealed class AutoscalerController
             uids.Add(resource.Metadata.Uid ?? ns + "/" + name);
             try
             {
-                await ScaleAsync(resource, cancellationToken).ConfigureAwait(false);
+                await ScaleAsync(resource, [.. podsByFleet[(ns, name)]], cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is HttpOperationException or HttpRequestException or WorkerStatsUnavailableException or ArgumentException)
             {
@@ -136,7 +146,7 @@ internal sealed class AutoscalerController
         _metrics.Passes.Inc();
     }
 
-    private async Task ScaleAsync(V1Alpha1SlmDeployment resource, CancellationToken cancellationToken)
+    private async Task ScaleAsync(V1Alpha1SlmDeployment resource, List<V1Pod> pods, CancellationToken cancellationToken)
     {
         var ns = resource.Metadata.NamespaceProperty ?? "default";
         var name = resource.Metadata.Name;
@@ -147,7 +157,6 @@ internal sealed class AutoscalerController
             LastScaleTime = resource.Status?.LastScaleTime is { } last ? new DateTimeOffset(DateTime.SpecifyKind(last, DateTimeKind.Utc)) : null,
         });
 
-        var pods = (await _client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: WorkerLabels.SelectorString(name), cancellationToken: cancellationToken).ConfigureAwait(false)).Items;
         var now = _time.GetUtcNow();
         await ReadStatsAsync(pods, memory, now, cancellationToken).ConfigureAwait(false);
 
@@ -155,7 +164,7 @@ internal sealed class AutoscalerController
         var current = spec.Replicas ?? spec.MinReplicas;
         var warmup = TimeSpan.FromSeconds(spec.Warmup?.TimeoutSeconds ?? new WarmupSpec().TimeoutSeconds);
         var staleness = policy?.MetricStaleness ?? new AutoscalingPolicy { MinReplicas = 0, MaxReplicas = 1 }.MetricStaleness;
-        var reading = FleetReader.Read([.. pods], memory.Samples, current, memory.LastScaleTime, now, warmup, staleness);
+        var reading = FleetReader.Read(pods, memory.Samples, current, memory.LastScaleTime, now, warmup, staleness);
         var cost = CostPerMillionTokens(spec, reading);
         if (policy is null || policy.Validate().Count > 0)
         {
@@ -198,7 +207,7 @@ internal sealed class AutoscalerController
         _metrics.Report(ns, name, reading.ReadyPods, reading.WarmingPods, decision.DesiredReplicas, decision.Utilization.Utilization, cost, reading.WarmupOverdue);
     }
 
-    private async Task ReadStatsAsync(IList<V1Pod> pods, FleetMemory memory, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task ReadStatsAsync(List<V1Pod> pods, FleetMemory memory, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var ready = pods.Where(p => FleetReader.IsCapacity(p) && FleetReader.IsReady(p)).ToList();
         var reads = ready.Select(async pod =>

@@ -84,15 +84,19 @@ internal static class OperatorHost
     }
 
     /// <summary>
-    /// The autoscaler loop over the shared SlmDeployment informer. It runs next to the manager and acts
-    /// only while <see cref="ControllerManager.IsLeader"/>, like the controllers.
+    /// The autoscaler loop over the shared SlmDeployment informer and an informer of the worker pods
+    /// (only pods labelled as this operator's workers are cached). Call before the manager runs. The
+    /// loop runs next to the manager and acts only while <see cref="ControllerManager.IsLeader"/>, like
+    /// the controllers; <paramref name="time"/> drives its ticks (default: the manager's clock).
     /// </summary>
     public static AutoscalerController AddAutoscaler(
-        ControllerManager manager, IKubernetes client, IWorkerStatsSource stats, OperatorHostOptions options, CollectorRegistry registry, ILoggerFactory loggers)
+        ControllerManager manager, IKubernetes client, IWorkerStatsSource stats, OperatorHostOptions options, CollectorRegistry registry, ILoggerFactory loggers,
+        TimeProvider? time = null, Func<bool>? isLeader = null)
     {
         var resources = manager.GetInformer<V1Alpha1SlmDeployment>(ResourceDescriptor.For<V1Alpha1SlmDeployment>(options.Namespace));
+        var pods = manager.GetInformer<V1Pod>(ResourceDescriptor.For<V1Pod>(options.Namespace, AutoscalerController.WorkerPodSelector));
         return new AutoscalerController(
-            client, resources, stats, () => manager.IsLeader, options.Autoscaler, AcceleratorCatalog.Default, manager.Time,
+            client, resources, pods, stats, isLeader ?? (() => manager.IsLeader), options.Autoscaler, AcceleratorCatalog.Default, time ?? manager.Time,
             loggers.CreateLogger<AutoscalerController>(), new AutoscalerMetrics(registry));
     }
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Prometheus;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Autoscaling;
-using SlmFleet.Operator.Catalog;
+using SlmFleet.Operator.Hosting;
 using SlmFleet.Operator.Runtime;
 using SlmFleet.Operator.SlmDeployments;
 using SlmFleet.Operator.Tests.SlmDeployments;
@@ -26,14 +26,20 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
     private readonly Dictionary<string, FakeWorker> _workers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly GrpcWorkerStatsSource _stats;
+    private readonly ControllerManager _manager;
     private readonly Informer<V1Alpha1SlmDeployment> _informer;
+    private readonly Informer<V1Pod> _pods;
     private Task _running = Task.CompletedTask;
+    private volatile bool _leader = true;
 
-    private AutoscalerHarness(KubeApiTestServer server, ControllerHarness controllers)
+    private AutoscalerHarness(KubeApiTestServer server)
     {
         Server = server;
-        Controllers = controllers;
-        _informer = controllers.Manager.GetInformer<V1Alpha1SlmDeployment>(ResourceDescriptor.For<V1Alpha1SlmDeployment>());
+        Client = server.CreateClient();
+        var informers = new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(500) };
+        _manager = new ControllerManager(Client, new ManagerOptions { Informers = informers }, TimeProvider.System, NullLoggerFactory.Instance, new RuntimeMetrics(Registry));
+        var options = new OperatorHostOptions { Autoscaler = new AutoscalerOptions { Interval = Interval } };
+        OperatorHost.AddSlmDeploymentController(_manager, Client, options, Registry, NullLoggerFactory.Instance);
         _stats = new GrpcWorkerStatsSource(TimeSpan.FromSeconds(10), pod =>
         {
             lock (_workers)
@@ -41,15 +47,22 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
                 return _workers.TryGetValue(pod.Metadata.Name, out var worker) ? worker.Address : null;
             }
         });
-        Autoscaler = new AutoscalerController(Client, _informer, _stats, () => true, new AutoscalerOptions { Interval = Interval },
-            AcceleratorCatalog.Default, Time, NullLogger<AutoscalerController>.Instance, new AutoscalerMetrics(Registry));
+        // The informers run on the real clock (watch back-off); only the autoscaler's ticks are manual.
+        Autoscaler = OperatorHost.AddAutoscaler(_manager, Client, _stats, options, Registry, NullLoggerFactory.Instance, Time, () => _leader);
+        _informer = _manager.GetInformer<V1Alpha1SlmDeployment>(ResourceDescriptor.For<V1Alpha1SlmDeployment>());
+        _pods = _manager.GetInformer<V1Pod>(ResourceDescriptor.For<V1Pod>(null, AutoscalerController.WorkerPodSelector));
+    }
+
+    /// <summary>Whether this operator leads; a standby runs its ticks but changes nothing.</summary>
+    public bool Leader
+    {
+        get => _leader;
+        set => _leader = value;
     }
 
     public KubeApiTestServer Server { get; }
 
-    public ControllerHarness Controllers { get; }
-
-    public Kubernetes Client => Controllers.Client;
+    public Kubernetes Client { get; }
 
     public ManualTimeProvider Time { get; } = new();
 
@@ -61,9 +74,10 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
     {
         var server = await KubeApiTestServer.StartAsync();
         server.RegisterResource(ReconcilerHarness.SlmDeploymentType);
-        var controllers = await ControllerHarness.StartAsync(server);
-        var harness = new AutoscalerHarness(server, controllers);
-        harness._running = Task.Run(() => harness.Autoscaler.RunAsync(harness._stop.Token));
+        var harness = new AutoscalerHarness(server);
+        var manager = Task.Run(() => harness._manager.RunAsync(harness._stop.Token));
+        var autoscaler = Task.Run(() => harness.Autoscaler.RunAsync(harness._stop.Token));
+        harness._running = Task.WhenAll(manager, autoscaler);
         await Poll.UntilAsync(() => harness.Autoscaler.IsStarted, "the autoscaler loop starts");
         return harness;
     }
@@ -134,6 +148,12 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
     public async Task SetReadyAsync(string name, bool ready) =>
         await SetPodReadyAsync(await Client.CoreV1.ReadNamespacedPodAsync(name, Namespace), ready);
 
+    public async Task DeletePodAsync(string name)
+    {
+        await Client.CoreV1.DeleteNamespacedPodAsync(name, Namespace);
+        await Poll.UntilAsync(() => _pods.Get(new ObjectKey(Namespace, name)) is null, $"the pod cache drops {name}");
+    }
+
     /// <summary>One tick of the loop: moves the clock by the interval, waits for the pass, then for the caches to catch up.</summary>
     public async Task PassAsync(string deployment)
     {
@@ -162,7 +182,7 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
             await worker.DisposeAsync();
         }
 
-        await Controllers.DisposeAsync();
+        Client.Dispose();
         await Server.DisposeAsync();
         _stop.Dispose();
     }
@@ -176,6 +196,8 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
             StartTime = Time.GetUtcNow().UtcDateTime,
             Conditions = [new V1PodCondition { Type = "Ready", Status = ready ? "True" : "False" }],
         };
-        await Client.CoreV1.ReplaceNamespacedPodStatusAsync(pod, pod.Metadata.Name, Namespace);
+        var written = await Client.CoreV1.ReplaceNamespacedPodStatusAsync(pod, pod.Metadata.Name, Namespace);
+        await Poll.UntilAsync(() => _pods.Get(new ObjectKey(Namespace, pod.Metadata.Name))?.Metadata.ResourceVersion == written.Metadata.ResourceVersion,
+            $"the pod cache sees {pod.Metadata.Name}");
     }
 }

@@ -145,6 +145,65 @@ public sealed class AutoscalerIntegrationTests
         }, "the deleted SlmDeployment's series are removed");
     }
 
+    [Test]
+    public async Task Loop_NotLeader_ChangesNothingUntilLeading()
+    {
+        await using var h = await AutoscalerHarness.StartAsync();
+        h.Leader = false;
+        await h.CreateAsync(Fleet(replicas: 1, min: 1, max: 3));
+        await h.AddPodAsync("qwen", "qwen-w-0", ready: true, utilization: 0.99);
+        var before = h.Get("qwen").Metadata.ResourceVersion;
+
+        await h.PassAsync("qwen");
+        await h.PassAsync("qwen");
+
+        h.Get("qwen").Metadata.ResourceVersion.Should().Be(before, "a standby neither scales nor writes status");
+        h.Leader = true;
+        await h.PassAsync("qwen");
+        h.Get("qwen").Spec.Replicas.Should().Be(2);
+    }
+
+    [Test]
+    public async Task Loop_AutoscalingDisabled_LeavesReplicasButReportsTheFleet()
+    {
+        await using var h = await AutoscalerHarness.StartAsync();
+        var resource = Fleet(replicas: 1, min: 1, max: 3);
+        resource.Spec.Autoscaling!.Enabled = false;
+        await h.CreateAsync(resource);
+        await h.AddPodAsync("qwen", "qwen-w-0", ready: true, utilization: 0.99);
+        await h.AddPodAsync("qwen", "qwen-w-1", ready: false, utilization: 0);
+
+        await h.PassAsync("qwen");
+        await h.PassAsync("qwen");
+
+        h.Get("qwen").Spec.Replicas.Should().Be(1);
+        h.Get("qwen").Status.LastScaleReason.Should().BeNull();
+        var text = await ScrapeAsync(h);
+        text.Should().Contain("slm_operator_slmdeployment_replicas{namespace=\"ml\",deployment=\"qwen\",state=\"ready\"} 1")
+            .And.Contain("slm_operator_slmdeployment_replicas{namespace=\"ml\",deployment=\"qwen\",state=\"warming\"} 1")
+            .And.Contain("slm_operator_slmdeployment_utilization{namespace=\"ml\",deployment=\"qwen\"} 0.99");
+    }
+
+    [Test]
+    public async Task Loop_PodNotReadyPastWarmupTimeout_CountsOverdue()
+    {
+        await using var h = await AutoscalerHarness.StartAsync();
+        var resource = Fleet(replicas: 2, min: 1, max: 3);
+        resource.Spec.Warmup = new WarmupSpec { TimeoutSeconds = 60 };
+        await h.CreateAsync(resource);
+        await h.AddPodAsync("qwen", "qwen-w-0", ready: true, utilization: 0.7);
+        await h.AddPodAsync("qwen", "qwen-w-1", ready: false, utilization: 0);
+
+        await h.PassAsync("qwen");
+        (await ScrapeAsync(h)).Should().Contain("slm_operator_slmdeployment_warmup_overdue_replicas{namespace=\"ml\",deployment=\"qwen\"} 0");
+        for (var pass = 0; pass < 4; pass++)
+        {
+            await h.PassAsync("qwen");
+        }
+
+        (await ScrapeAsync(h)).Should().Contain("slm_operator_slmdeployment_warmup_overdue_replicas{namespace=\"ml\",deployment=\"qwen\"} 1");
+    }
+
     private static async Task<string> ScrapeAsync(AutoscalerHarness h)
     {
         using var stream = new MemoryStream();

@@ -131,8 +131,10 @@ internal sealed class AutoscalerController
             {
                 await ScaleAsync(resource, [.. podsByFleet[(ns, name)]], cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException or WorkerStatsUnavailableException or ArgumentException)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // Whatever went wrong with one SlmDeployment (API error, timeout, bad spec) is retried on
+                // the next pass; it must neither stop the loop nor the other fleets.
                 AutoscalerLog.Failed(_logger, e, ns, name);
             }
         }

@@ -41,6 +41,7 @@ internal sealed class AutoscalerController
     private readonly AutoscalerMetrics _metrics;
     private readonly ConcurrentDictionary<string, FleetMemory> _fleets = new(StringComparer.Ordinal);
     private long _passes;
+    private volatile bool _started;
 
     public AutoscalerController(
         IKubernetes client,
@@ -70,7 +71,7 @@ internal sealed class AutoscalerController
     public long Passes => Interlocked.Read(ref _passes);
 
     /// <summary>True once the loop waits for its first tick.</summary>
-    public bool IsStarted { get; private set; }
+    public bool IsStarted => _started;
 
     /// <summary>Waits for the SlmDeployment cache, then runs a pass per tick until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -85,7 +86,7 @@ internal sealed class AutoscalerController
             await _resources.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
             await _pods.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
             using var timer = new PeriodicTimer(_options.Interval, _time);
-            IsStarted = true;
+            _started = true;
             AutoscalerLog.Started(_logger, _options.Interval.TotalSeconds);
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {

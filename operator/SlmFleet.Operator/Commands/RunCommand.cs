@@ -1,5 +1,4 @@
 using System.CommandLine;
-using SlmFleet.Operator.Autoscaling;
 using SlmFleet.Operator.Hosting;
 using SlmFleet.Operator.SlmDeployments;
 
@@ -17,11 +16,10 @@ internal static class RunCommand
         var healthPort = new Option<int>("--health-port") { Description = "Port of /healthz, /readyz and /metrics.", DefaultValueFactory = _ => 8081 };
         var workerImage = new Option<string>("--worker-image") { Description = "Worker image for SlmDeployments that set no spec.image.", DefaultValueFactory = _ => new SlmDeploymentOptions().WorkerImage };
         var workers = new Option<int>("--workers") { Description = "Concurrent reconciles.", DefaultValueFactory = _ => 8 };
-        var autoscaleInterval = new Option<int>("--autoscale-interval") { Description = "Seconds between autoscaler passes (worker Stats read, decision, scale). 0 switches the autoscaler off.", DefaultValueFactory = _ => 15 };
 
         var command = new Command("run", "Run the SLM Fleet controllers until stopped (SIGTERM or Ctrl+C).")
         {
-            kubeconfig, ns, leaderElect, leaseNamespace, healthPort, workerImage, workers, autoscaleInterval,
+            kubeconfig, ns, leaderElect, leaseNamespace, healthPort, workerImage, workers,
         };
         healthPort.Validators.Add(result =>
         {
@@ -37,6 +35,10 @@ internal static class RunCommand
                 result.AddError($"--workers {result.GetValueOrDefault<int>()} is out of range; accepted: 1–256.");
             }
         });
+
+        // The autoscaler's option, kept in one block.
+        var autoscaleInterval = new Option<int>("--autoscale-interval") { Description = "Seconds between autoscaler passes (worker Stats read, decision, scale). 0 switches the autoscaler off.", DefaultValueFactory = _ => 15 };
+        command.Options.Add(autoscaleInterval);
         autoscaleInterval.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() is < 0 or > 3600)
@@ -55,7 +57,7 @@ internal static class RunCommand
                 HealthPort = parse.GetValue(healthPort),
                 Workers = parse.GetValue(workers),
                 SlmDeployments = new SlmDeploymentOptions { WorkerImage = parse.GetValue(workerImage)! },
-                Autoscaler = new AutoscalerOptions { Interval = TimeSpan.FromSeconds(parse.GetValue(autoscaleInterval)) },
+                Autoscaler = new Autoscaling.AutoscalerOptions { Interval = TimeSpan.FromSeconds(parse.GetValue(autoscaleInterval)) },
             };
             using var loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(o => o.SingleLine = true));
             return await OperatorHost.RunAsync(options, loggers, cancellationToken).ConfigureAwait(false);

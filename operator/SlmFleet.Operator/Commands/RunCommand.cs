@@ -45,6 +45,17 @@ internal static class RunCommand
                 result.AddError($"--workers {result.GetValueOrDefault<int>()} is out of range; accepted: 1–256.");
             }
         });
+
+        // The autoscaler's option, kept in one block.
+        var autoscaleInterval = new Option<int>("--autoscale-interval") { Description = "Seconds between autoscaler passes (worker Stats read, decision, scale). 0 switches the autoscaler off.", DefaultValueFactory = _ => 15 };
+        command.Options.Add(autoscaleInterval);
+        autoscaleInterval.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 3600)
+            {
+                result.AddError($"--autoscale-interval {result.GetValueOrDefault<int>()} is out of range; accepted: 0 (off) to 3600 seconds.");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new OperatorHostOptions
@@ -57,6 +68,7 @@ internal static class RunCommand
                 HealthPort = parse.GetValue(healthPort),
                 Workers = parse.GetValue(workers),
                 SlmDeployments = new SlmDeploymentOptions { WorkerImage = parse.GetValue(workerImage)! },
+                Autoscaler = new Autoscaling.AutoscalerOptions { Interval = TimeSpan.FromSeconds(parse.GetValue(autoscaleInterval)) },
             };
             using var loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(o => o.SingleLine = true));
             try

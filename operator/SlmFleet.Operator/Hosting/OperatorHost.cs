@@ -2,6 +2,7 @@ using k8s;
 using k8s.Models;
 using Prometheus;
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Autoscaling;
 using SlmFleet.Operator.Catalog;
 using SlmFleet.Operator.Runtime;
 using SlmFleet.Operator.SlmDeployments;
@@ -31,13 +32,15 @@ internal static class OperatorHost
                 : null,
         }, TimeProvider.System, loggers, new RuntimeMetrics(registry));
         AddSlmDeploymentController(manager, client, options, registry, loggers);
+        using var stats = new GrpcWorkerStatsSource(options.Autoscaler.StatsTimeout);
+        var autoscaler = AddAutoscaler(manager, client, stats, options, registry, loggers);
 
         await using var health = await HealthServer.StartAsync(
             new HealthServerOptions { Address = options.HealthAddress, Port = options.HealthPort },
             () => manager.IsReady, registry, logger, cancellationToken).ConfigureAwait(false);
         try
         {
-            await manager.RunAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(manager.RunAsync(cancellationToken), autoscaler.RunAsync(cancellationToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -77,6 +80,23 @@ internal static class OperatorHost
         controller.Owns(services);
         controller.Owns(budgets);
         return (controller, reconciler);
+    }
+
+    /// <summary>
+    /// The autoscaler loop over the shared SlmDeployment informer and an informer of the worker pods
+    /// (only pods labelled as this operator's workers are cached). Call before the manager runs. The
+    /// loop runs next to the manager and acts only while <see cref="ControllerManager.IsLeader"/>, like
+    /// the controllers; <paramref name="time"/> drives its ticks (default: the manager's clock).
+    /// </summary>
+    public static AutoscalerController AddAutoscaler(
+        ControllerManager manager, IKubernetes client, IWorkerStatsSource stats, OperatorHostOptions options, CollectorRegistry registry, ILoggerFactory loggers,
+        TimeProvider? time = null, Func<bool>? isLeader = null)
+    {
+        var resources = manager.GetInformer<V1Alpha1SlmDeployment>(ResourceDescriptor.For<V1Alpha1SlmDeployment>(options.Namespace));
+        var pods = manager.GetInformer<V1Pod>(ResourceDescriptor.For<V1Pod>(options.Namespace, AutoscalerController.WorkerPodSelector));
+        return new AutoscalerController(
+            client, resources, pods, stats, isLeader ?? (() => manager.IsLeader), options.Autoscaler, AcceleratorCatalog.Default, time ?? manager.Time,
+            loggers.CreateLogger<AutoscalerController>(), new AutoscalerMetrics(registry));
     }
 
     /// <summary>The same precedence as kubectl: an explicit kubeconfig, else in-cluster, else ~/.kube/config (or $KUBECONFIG).</summary>

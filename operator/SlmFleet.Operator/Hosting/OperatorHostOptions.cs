@@ -1,3 +1,4 @@
+using SlmFleet.Operator.Autoscaling;
 using SlmFleet.Operator.SlmDeployments;
 
 namespace SlmFleet.Operator.Hosting;
@@ -27,4 +28,7 @@ internal sealed record OperatorHostOptions
     public int Workers { get; init; } = 16;
 
     public SlmDeploymentOptions SlmDeployments { get; init; } = new();
+
+    /// <summary>The autoscaler loop (interval, Stats deadline).</summary>
+    public AutoscalerOptions Autoscaler { get; init; } = new();
 }

@@ -26,7 +26,7 @@ internal static class SlmDeploymentStatusPlanner
 
         SetReadiness(input, conditions, ready, desired);
         SetFit(input, conditions);
-        SetScaling(resource.Spec, conditions);
+        SetScaling(resource.Spec, conditions, previous.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.ScalingLimited));
         AddEvents(input, conditions, events);
 
         var tokensPerSecond = observed.TokensPerSecond ?? previous.TokensPerSecond;
@@ -129,7 +129,7 @@ internal static class SlmDeploymentStatusPlanner
         }
     }
 
-    private static void SetScaling(SlmDeploymentSpec spec, ConditionSet conditions)
+    private static void SetScaling(SlmDeploymentSpec spec, ConditionSet conditions, V1Condition? previousLimit)
     {
         var requested = spec.Replicas;
         if (spec.MinReplicas > spec.MaxReplicas)
@@ -146,6 +146,11 @@ internal static class SlmDeploymentStatusPlanner
         {
             conditions.Set(ConditionTypes.ScalingLimited, ConditionSet.True, ConditionReasons.BelowMinReplicas,
                 $"spec.replicas {below} is below spec.minReplicas {spec.MinReplicas}; running {spec.MinReplicas} warm replica(s).");
+        }
+        else if (previousLimit is { Status: ConditionSet.True, Reason: Autoscaling.AutoscalerEvents.MaxReplicasReached } autoscalers)
+        {
+            // Autoscaler hook: set by the autoscaler from worker metrics the reconciler cannot see; kept as is, the autoscaler clears it.
+            conditions.Set(ConditionTypes.ScalingLimited, autoscalers.Status, autoscalers.Reason, autoscalers.Message);
         }
         else
         {

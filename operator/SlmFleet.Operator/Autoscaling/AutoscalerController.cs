@@ -1,0 +1,338 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Catalog;
+using SlmFleet.Operator.Runtime;
+using SlmFleet.Operator.SlmDeployments;
+
+namespace SlmFleet.Operator.Autoscaling;
+
+/// <summary>
+/// The autoscaler's thin executor. Every <see cref="AutoscalerOptions.Interval"/>, while this process
+/// leads, for each SlmDeployment in the informer cache:
+/// <code>
+///   worker pods (informer cache, by label) ──► Stats of each ready pod (gRPC, in parallel)
+///     ──► FleetReader (ready / warming / overdue, samples) ──► AutoscalerDecision (state kept per uid)
+///     ──► changed? PATCH .../scale {spec.replicas} + Event ScaledUp/ScaledDown
+///     ──► status merge patch of the autoscaler's fields only ──► gauges
+/// </code>
+/// Decisions are made by the pure <see cref="AutoscalerDecision"/>; this class only reads and writes.
+/// </summary>
+internal sealed class AutoscalerController
+{
+    /// <summary>Label selector of the worker pods the autoscaler caches (every SlmDeployment's workers).</summary>
+    public const string WorkerPodSelector = "app.kubernetes.io/managed-by=" + WorkerLabels.ManagedBy + ",app.kubernetes.io/name=" + WorkerLabels.AppName;
+
+    private const string Component = "slm-operator";
+
+    private readonly IKubernetes _client;
+    private readonly Informer<V1Alpha1SlmDeployment> _resources;
+    private readonly Informer<V1Pod> _pods;
+    private readonly IWorkerStatsSource _stats;
+    private readonly Func<bool> _isLeader;
+    private readonly AutoscalerOptions _options;
+    private readonly AcceleratorCatalog _catalog;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly AutoscalerMetrics _metrics;
+    private readonly ConcurrentDictionary<string, FleetMemory> _fleets = new(StringComparer.Ordinal);
+    private long _passes;
+    private volatile bool _started;
+
+    public AutoscalerController(
+        IKubernetes client,
+        Informer<V1Alpha1SlmDeployment> resources,
+        Informer<V1Pod> pods,
+        IWorkerStatsSource stats,
+        Func<bool> isLeader,
+        AutoscalerOptions options,
+        AcceleratorCatalog catalog,
+        TimeProvider time,
+        ILogger<AutoscalerController> logger,
+        AutoscalerMetrics metrics)
+    {
+        _client = client;
+        _resources = resources;
+        _pods = pods;
+        _stats = stats;
+        _isLeader = isLeader;
+        _options = options;
+        _catalog = catalog;
+        _time = time;
+        _logger = logger;
+        _metrics = metrics;
+    }
+
+    /// <summary>Passes completed (tests wait on it instead of sleeping).</summary>
+    public long Passes => Interlocked.Read(ref _passes);
+
+    /// <summary>True once the loop waits for its first tick.</summary>
+    public bool IsStarted => _started;
+
+    /// <summary>Waits for the SlmDeployment cache, then runs a pass per tick until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await _resources.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+            await _pods.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+            using var timer = new PeriodicTimer(_options.Interval, _time);
+            _started = true;
+            AutoscalerLog.Started(_logger, _options.Interval.TotalSeconds);
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (_isLeader())
+                {
+                    await RunPassAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // A standby's memory would be stale when it takes over: start again from status.
+                    _fleets.Clear();
+                }
+
+                Interlocked.Increment(ref _passes);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown.
+        }
+    }
+
+    /// <summary>One pass over every cached SlmDeployment; a failure on one does not stop the others.</summary>
+    public async Task RunPassAsync(CancellationToken cancellationToken)
+    {
+        var podsByFleet = _pods.List()
+            .Where(p => p.Metadata.Labels?.ContainsKey(WorkerLabels.DeploymentLabel) == true)
+            .ToLookup(p => (p.Metadata.NamespaceProperty ?? "default", p.Metadata.Labels[WorkerLabels.DeploymentLabel]));
+        var live = new HashSet<(string Namespace, string Name)>();
+        var uids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var resource in _resources.List())
+        {
+            var ns = resource.Metadata.NamespaceProperty ?? "default";
+            var name = resource.Metadata.Name;
+            if (resource.Metadata.DeletionTimestamp is not null)
+            {
+                continue;
+            }
+
+            live.Add((ns, name));
+            uids.Add(resource.Metadata.Uid ?? ns + "/" + name);
+            try
+            {
+                await ScaleAsync(resource, [.. podsByFleet[(ns, name)]], cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Whatever went wrong with one SlmDeployment (API error, timeout, bad spec) is retried on
+                // the next pass; it must neither stop the loop nor the other fleets.
+                AutoscalerLog.Failed(_logger, e, ns, name);
+            }
+        }
+
+        foreach (var gone in _fleets.Keys.Where(k => !uids.Contains(k)).ToList())
+        {
+            _fleets.TryRemove(gone, out _);
+        }
+
+        _metrics.RemoveAllBut(live);
+        _metrics.Passes.Inc();
+    }
+
+    private async Task ScaleAsync(V1Alpha1SlmDeployment resource, List<V1Pod> pods, CancellationToken cancellationToken)
+    {
+        var ns = resource.Metadata.NamespaceProperty ?? "default";
+        var name = resource.Metadata.Name;
+        var spec = resource.Spec;
+        var key = resource.Metadata.Uid ?? ns + "/" + name;
+        var memory = _fleets.GetOrAdd(key, _ => new FleetMemory
+        {
+            LastScaleTime = resource.Status?.LastScaleTime is { } last ? new DateTimeOffset(DateTime.SpecifyKind(last, DateTimeKind.Utc)) : null,
+        });
+
+        var now = _time.GetUtcNow();
+        await ReadStatsAsync(pods, memory, now, cancellationToken).ConfigureAwait(false);
+
+        var policy = AutoscalingPolicyMapper.For(spec);
+        var current = spec.Replicas ?? spec.MinReplicas;
+        var warmup = TimeSpan.FromSeconds(spec.Warmup?.TimeoutSeconds ?? new WarmupSpec().TimeoutSeconds);
+        var staleness = policy?.MetricStaleness ?? new AutoscalingPolicy { MinReplicas = 0, MaxReplicas = 1 }.MetricStaleness;
+        var reading = FleetReader.Read(pods, memory.Samples, current, memory.LastScaleTime, now, warmup, staleness);
+        var cost = CostPerMillionTokens(spec, reading);
+        if (policy is null || policy.Validate().Count > 0)
+        {
+            // Disabled (HPA/KEDA may drive the scale subresource) or invalid (the reconciler reports it):
+            // report the fleet, leave spec.replicas alone.
+            _fleets.TryRemove(key, out _);
+            var fleet = UtilizationAggregator.Aggregate(reading.Observation.Pods, now, staleness);
+            _metrics.Report(ns, name, reading.ReadyPods, reading.WarmingPods, current, fleet.Utilization, cost, reading.WarmupOverdue);
+            AutoscalerLog.Skipped(_logger, ns, name, policy is null ? "spec.autoscaling.enabled is false" : string.Join("; ", policy.Validate()));
+            return;
+        }
+
+        var decision = AutoscalerDecision.Decide(policy, reading.Observation, memory.State);
+        memory.State = decision.State;
+        DateTimeOffset? scaledAt = null;
+        if (decision.Changes)
+        {
+            await WriteScaleAsync(ns, name, decision.DesiredReplicas, cancellationToken).ConfigureAwait(false);
+            scaledAt = now;
+            memory.LastScaleTime = now;
+            var up = decision.DesiredReplicas > decision.CurrentReplicas;
+            _metrics.Decisions.WithLabels(up ? "up" : "down").Inc();
+            AutoscalerLog.Scaled(_logger, ns, name, decision.CurrentReplicas, decision.DesiredReplicas, decision.Reason, decision.Message);
+            await PostEventAsync(resource, "Normal", up ? AutoscalerEvents.ScaledUp : AutoscalerEvents.ScaledDown,
+                AutoscalerStatusPatch.Describe(decision), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            AutoscalerLog.Held(_logger, ns, name, decision.DesiredReplicas, decision.Reason, decision.Message);
+        }
+
+        if (decision.Clamped && !memory.Clamped)
+        {
+            await PostEventAsync(resource, "Warning", AutoscalerEvents.ScalingLimited,
+                $"Limited to spec.maxReplicas {policy.MaxReplicas}: {decision.Message}", cancellationToken).ConfigureAwait(false);
+        }
+
+        memory.Clamped = decision.Clamped;
+        await PatchStatusAsync(resource, decision, reading, cost, scaledAt, now, cancellationToken).ConfigureAwait(false);
+        _metrics.Report(ns, name, reading.ReadyPods, reading.WarmingPods, decision.DesiredReplicas, decision.Utilization.Utilization, cost, reading.WarmupOverdue);
+    }
+
+    private async Task ReadStatsAsync(List<V1Pod> pods, FleetMemory memory, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ready = pods.Where(p => FleetReader.IsCapacity(p) && FleetReader.IsReady(p)).ToList();
+        var reads = ready.Select(async pod =>
+        {
+            try
+            {
+                return (pod.Metadata.Name, Stats: await _stats.ReadAsync(pod, cancellationToken).ConfigureAwait(false));
+            }
+            catch (WorkerStatsUnavailableException e)
+            {
+                _metrics.StatsFailures.Inc();
+                AutoscalerLog.StatsMissing(_logger, e.Message);
+                return (pod.Metadata.Name, Stats: (WorkerStats?)null);
+            }
+        }).ToList();
+        foreach (var (name, stats) in await Task.WhenAll(reads).ConfigureAwait(false))
+        {
+            if (stats is not null)
+            {
+                memory.Samples[name] = new WorkerSample(stats, now);
+            }
+        }
+
+        var names = pods.Select(p => p.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in memory.Samples.Keys.Where(k => !names.Contains(k)).ToList())
+        {
+            memory.Samples.Remove(gone);
+        }
+    }
+
+    private double? CostPerMillionTokens(SlmDeploymentSpec spec, FleetReading reading) =>
+        _catalog.TryGet(spec.Accelerator.Type, out var profile)
+            ? SlmDeploymentStatusPlanner.CostPerMillionTokens(WorkerSettingsResolver.CostPerHour(spec, profile), reading.ReadyPods, reading.TokensPerSecond)
+            : null;
+
+    /// <summary>Through the scale subresource, as HPA or KEDA would: the reconciler rolls the Deployment from spec.replicas.</summary>
+    private async Task WriteScaleAsync(string ns, string name, int replicas, CancellationToken cancellationToken)
+    {
+        var patch = new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } };
+        await _client.CustomObjects.PatchNamespacedCustomObjectScaleAsync(
+            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
+            SlmDeploymentResource.Group, SlmDeploymentResource.Version, ns, SlmDeploymentResource.Plural, name,
+            fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Patches the autoscaler's status fields; on 409 (another writer moved it) re-reads and tries again.</summary>
+    private async Task PatchStatusAsync(V1Alpha1SlmDeployment resource, ScaleDecision decision, FleetReading reading, double? cost, DateTimeOffset? scaledAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ns = resource.Metadata.NamespaceProperty ?? "default";
+        var name = resource.Metadata.Name;
+        // After a scale write the cached copy is one version behind for sure.
+        var latest = scaledAt is null ? resource : await GetAsync(ns, name, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 0; latest is not null; attempt++)
+        {
+            var patch = AutoscalerStatusPatch.Build(latest, decision, reading, cost, scaledAt, now);
+            if (patch is null)
+            {
+                return;
+            }
+
+            try
+            {
+                await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+                    new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
+                    SlmDeploymentResource.Group, SlmDeploymentResource.Version, ns, SlmDeploymentResource.Plural, name,
+                    fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < 3)
+            {
+                AutoscalerLog.Conflict(_logger, ns, name);
+                latest = await GetAsync(ns, name, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<V1Alpha1SlmDeployment?> GetAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.CustomObjects.GetNamespacedCustomObjectAsync<V1Alpha1SlmDeployment>(
+                SlmDeploymentResource.Group, SlmDeploymentResource.Version, ns, SlmDeploymentResource.Plural, name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task PostEventAsync(V1Alpha1SlmDeployment resource, string type, string reason, string message, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        var ns = resource.Metadata.NamespaceProperty;
+        var body = new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { GenerateName = resource.Metadata.Name + ".", NamespaceProperty = ns },
+            InvolvedObject = new V1ObjectReference
+            {
+                ApiVersion = resource.ApiVersion,
+                Kind = resource.Kind,
+                Name = resource.Metadata.Name,
+                NamespaceProperty = ns,
+                Uid = resource.Metadata.Uid,
+            },
+            Type = type,
+            Reason = reason,
+            Message = message,
+            Source = new V1EventSource { Component = Component },
+            ReportingComponent = "slmfleet.io/" + Component,
+            ReportingInstance = Environment.MachineName,
+            FirstTimestamp = now,
+            LastTimestamp = now,
+            Count = 1,
+        };
+        try
+        {
+            await _client.CoreV1.CreateNamespacedEventAsync(body, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e)
+        {
+            // Events are best effort: losing one must not undo or repeat the decision.
+            AutoscalerLog.EventFailed(_logger, e, ns, resource.Metadata.Name, reason);
+        }
+    }
+}

@@ -8,7 +8,6 @@ namespace SlmFleet.Api.V1Alpha1;
 
 /// <summary>Desired state of an SlmDeployment.</summary>
 [CelRule(CrossFieldRules.MinNotAboveMax, "maxReplicas must be greater than or equal to minReplicas", FieldPath = ".maxReplicas")]
-[CelRule(CrossFieldRules.ReplicasWithinBounds, "replicas must lie within [minReplicas, maxReplicas]", FieldPath = ".replicas")]
 [CelRule(CrossFieldRules.CudaNeedsGpu, "executionProvider cuda needs a GPU accelerator; use auto or cpu with accelerator type cpu", FieldPath = ".runtime.executionProvider")]
 public sealed class SlmDeploymentSpec
 {

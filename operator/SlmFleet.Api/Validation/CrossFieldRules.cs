@@ -13,9 +13,6 @@ public static class CrossFieldRules
     /// <summary>SlmDeployment: <c>minReplicas &lt;= maxReplicas</c>.</summary>
     public const string MinNotAboveMax = "self.minReplicas <= self.maxReplicas";
 
-    /// <summary>SlmDeployment: an explicit <c>replicas</c> lies within the bounds.</summary>
-    public const string ReplicasWithinBounds = "!has(self.replicas) || (self.replicas >= self.minReplicas && self.replicas <= self.maxReplicas)";
-
     /// <summary>SlmDeployment: the CUDA execution provider needs a GPU accelerator.</summary>
     public const string CudaNeedsGpu = "self.accelerator.type != 'cpu' || !has(self.runtime) || self.runtime.executionProvider != 'cuda'";
 
@@ -44,7 +41,6 @@ public static class CrossFieldRules
     public static IReadOnlyDictionary<string, Func<object, bool>> Predicates { get; } = new Dictionary<string, Func<object, bool>>(StringComparer.Ordinal)
     {
         [MinNotAboveMax] = For<SlmDeploymentSpec>(s => s.MinReplicas <= s.MaxReplicas),
-        [ReplicasWithinBounds] = For<SlmDeploymentSpec>(s => s.Replicas is not { } r || (r >= s.MinReplicas && r <= s.MaxReplicas)),
         [CudaNeedsGpu] = For<SlmDeploymentSpec>(s => s.Accelerator.Type != "cpu" || s.Runtime is null || s.Runtime.ExecutionProvider != "cuda"),
         [ChatTemplateKnownOrCustom] = For<ModelSpec>(m => m.ChatTemplate is "chatml" or "phi3" or "llama3" || m.ChatTemplate.Contains("{{content}}", StringComparison.Ordinal)),
         [RevisionOnlyForHuggingFace] = For<ModelSourceSpec>(s => s.Revision is null || s.Uri.StartsWith("hf://", StringComparison.Ordinal)),

@@ -1,4 +1,5 @@
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Api.Validation;
 using SlmFleet.Operator.Catalog;
 
 namespace SlmFleet.Operator.SlmDeployments;
@@ -32,17 +33,11 @@ internal static class SpecValidation
                 $"metadata.name \"{name}\" has {name.Length} characters; accepted: at most {MaxNameLength}, so the worker Service name \"<name>-worker\" is a valid DNS label."));
         }
 
-        if (spec.MinReplicas > spec.MaxReplicas)
+        // The rules the CRD also states as CEL (min ≤ max, band low < high, cuda needs a GPU, ...) come
+        // from the one shared validator, so the API server, the tests and the reconciler agree.
+        foreach (var error in SlmDeploymentValidator.Validate(resource))
         {
-            problems.Add(new("spec.minReplicas", ConditionReasons.InvalidSpec,
-                $"spec.minReplicas ({spec.MinReplicas}) is greater than spec.maxReplicas ({spec.MaxReplicas}); accepted: minReplicas ≤ maxReplicas."));
-        }
-
-        var autoscaling = spec.Autoscaling;
-        if (autoscaling is not null && autoscaling.TargetUtilizationLow >= autoscaling.TargetUtilizationHigh)
-        {
-            problems.Add(new("spec.autoscaling.targetUtilizationLow", ConditionReasons.InvalidSpec,
-                FormattableString.Invariant($"spec.autoscaling.targetUtilizationLow ({autoscaling.TargetUtilizationLow}) is not below spec.autoscaling.targetUtilizationHigh ({autoscaling.TargetUtilizationHigh}); accepted: low < high, e.g. 0.60 and 0.80.")));
+            problems.Add(new(error.Path, ConditionReasons.InvalidSpec, error.Message + "."));
         }
 
         if (!catalog.TryGet(spec.Accelerator.Type, out var profile))
@@ -68,11 +63,6 @@ internal static class SpecValidation
         {
             problems.Add(new("spec.runtime.executionProvider", ConditionReasons.InvalidSpec,
                 $"spec.runtime.executionProvider \"{provider}\" is not supported; accepted: {string.Join(", ", ExecutionProviders)}."));
-        }
-        else if (provider == "cuda" && profile is { IsGpu: false })
-        {
-            problems.Add(new("spec.runtime.executionProvider", ConditionReasons.InvalidSpec,
-                $"spec.runtime.executionProvider \"cuda\" needs a GPU, but spec.accelerator.type is \"{profile.Type}\"; accepted with cpu: auto, cpu."));
         }
 
         var secretRef = spec.Model.Source.SecretRef;

@@ -61,21 +61,6 @@ public sealed class SlmDeploymentValidatorTests
         }
     }
 
-    [TestCase(null, true)]
-    [TestCase(1, true)]
-    [TestCase(4, true)]
-    [TestCase(0, false)]
-    [TestCase(5, false)]
-    public void Validate_ReplicasWithinBounds(int? replicas, bool valid)
-    {
-        var spec = ValidSpec();
-        spec.Replicas = replicas;
-
-        var errors = SlmDeploymentValidator.Validate(spec);
-
-        errors.Select(e => e.Path).Should().BeEquivalentTo(valid ? [] : new[] { "spec.replicas" });
-    }
-
     [TestCase(0.6, 0.8, true)]
     [TestCase(0.8, 0.8, false)]
     [TestCase(0.9, 0.8, false)]

@@ -203,7 +203,7 @@ public sealed class SlmDeploymentPlannerTests
         var second = planner.Compute(after with { Now = T0.AddMinutes(10) });
 
         // Assert
-        first.Events.Should().ContainSingle(e => e.Type == PlannedEvent.Warning && e.Message.Contains("spec.minReplicas (5)"));
+        first.Events.Should().ContainSingle(e => e.Type == PlannedEvent.Warning && e.Message.Contains("maxReplicas must be greater than or equal to minReplicas"));
         second.Events.Should().BeEmpty();
         second.StatusChanged.Should().BeFalse();
     }
@@ -290,7 +290,7 @@ public sealed class SlmDeploymentPlannerTests
         // Assert
         plan.Deployment.Should().BeNull();
         plan.Problems.Should().ContainSingle(p => p.Field == "spec.runtime.executionProvider")
-            .Which.Message.Should().Contain("auto, cpu");
+            .Which.Message.Should().Contain("use auto or cpu");
     }
 
     [Test]

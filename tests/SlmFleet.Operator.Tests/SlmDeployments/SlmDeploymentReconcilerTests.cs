@@ -169,7 +169,7 @@ public sealed class SlmDeploymentReconcilerTests
 
     [TestCase("missing-secret", ConditionReasons.SecretNotFound, "spec.model.source.secretRef.name")]
     [TestCase("unknown-accelerator", ConditionReasons.UnknownAccelerator, "spec.accelerator.type")]
-    [TestCase("min-gt-max", ConditionReasons.InvalidSpec, "spec.minReplicas")]
+    [TestCase("min-gt-max", ConditionReasons.InvalidSpec, "spec.maxReplicas")]
     [TestCase("does-not-fit", ConditionReasons.ModelDoesNotFit, "spec.model.quantization")]
     public async Task Reconcile_BadInput_ConditionFalseWarningAndWorkersUnchanged(string scenario, string reason, string field)
     {

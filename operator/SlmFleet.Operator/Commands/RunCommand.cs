@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SlmFleet.Operator.Hosting;
+using SlmFleet.Operator.RoutingPolicies;
 using SlmFleet.Operator.SlmDeployments;
 
 namespace SlmFleet.Operator.Commands;
@@ -16,10 +17,14 @@ internal static class RunCommand
         var healthPort = new Option<int>("--health-port") { Description = "Port of /healthz, /readyz and /metrics.", DefaultValueFactory = _ => 8081 };
         var workerImage = new Option<string>("--worker-image") { Description = "Worker image for SlmDeployments that set no spec.image.", DefaultValueFactory = _ => new SlmDeploymentOptions().WorkerImage };
         var workers = new Option<int>("--workers") { Description = "Concurrent reconciles.", DefaultValueFactory = _ => 8 };
+        var routerNamespace = new Option<string?>("--router-namespace") { Description = "Namespace of the router pods whose /metrics give RoutingPolicy usage. Default: the pod's namespace." };
+        var routerSelector = new Option<string>("--router-selector") { Description = "Label selector of the router pods.", DefaultValueFactory = _ => new RoutingPolicyOptions().RouterSelector };
+        var routerMetricsPort = new Option<int>("--router-metrics-port") { Description = "Router metrics port, for pods without a container port named 'metrics'.", DefaultValueFactory = _ => new RoutingPolicyOptions().RouterMetricsPort };
+        var usageInterval = new Option<int>("--usage-interval-seconds") { Description = "How often router usage is read into RoutingPolicy status.", DefaultValueFactory = _ => (int)new RoutingPolicyOptions().UsageInterval.TotalSeconds };
 
         var command = new Command("run", "Run the SLM Fleet controllers until stopped (SIGTERM or Ctrl+C).")
         {
-            kubeconfig, ns, leaderElect, leaseNamespace, healthPort, workerImage, workers,
+            kubeconfig, ns, leaderElect, leaseNamespace, healthPort, workerImage, workers, routerNamespace, routerSelector, routerMetricsPort, usageInterval,
         };
         healthPort.Validators.Add(result =>
         {
@@ -35,6 +40,20 @@ internal static class RunCommand
                 result.AddError($"--workers {result.GetValueOrDefault<int>()} is out of range; accepted: 1–256.");
             }
         });
+        routerMetricsPort.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 65535)
+            {
+                result.AddError($"--router-metrics-port {result.GetValueOrDefault<int>()} is out of range; accepted: 1–65535.");
+            }
+        });
+        usageInterval.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 3600)
+            {
+                result.AddError($"--usage-interval-seconds {result.GetValueOrDefault<int>()} is out of range; accepted: 1–3600.");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new OperatorHostOptions
@@ -46,6 +65,13 @@ internal static class RunCommand
                 HealthPort = parse.GetValue(healthPort),
                 Workers = parse.GetValue(workers),
                 SlmDeployments = new SlmDeploymentOptions { WorkerImage = parse.GetValue(workerImage)! },
+                RoutingPolicies = new RoutingPolicyOptions
+                {
+                    RouterNamespace = parse.GetValue(routerNamespace),
+                    RouterSelector = parse.GetValue(routerSelector)!,
+                    RouterMetricsPort = parse.GetValue(routerMetricsPort),
+                    UsageInterval = TimeSpan.FromSeconds(parse.GetValue(usageInterval)),
+                },
             };
             using var loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(o => o.SingleLine = true));
             return await OperatorHost.RunAsync(options, loggers, cancellationToken).ConfigureAwait(false);

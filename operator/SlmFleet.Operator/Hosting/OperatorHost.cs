@@ -4,6 +4,7 @@ using k8s.Models;
 using Prometheus;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Catalog;
+using SlmFleet.Operator.RoutingPolicies;
 using SlmFleet.Operator.Runtime;
 using SlmFleet.Operator.SlmDeployments;
 
@@ -11,7 +12,8 @@ namespace SlmFleet.Operator.Hosting;
 
 /// <summary>
 /// Wires the operator process: client → manager (informers, leader election) → SlmDeployment
-/// controller (owns Deployments, Services, PodDisruptionBudgets) → health/metrics server.
+/// controller (owns Deployments, Services, PodDisruptionBudgets) + RoutingPolicy controller and its
+/// router usage collector → health/metrics server.
 /// </summary>
 internal static class OperatorHost
 {
@@ -32,13 +34,15 @@ internal static class OperatorHost
                 : null,
         }, TimeProvider.System, loggers, new RuntimeMetrics(registry));
         AddSlmDeploymentController(manager, client, options, registry, loggers);
+        var (_, _, usage) = RoutingPolicyController.Add(
+            manager, client, options.Namespace, options.RoutingPolicies.RouterNamespace ?? PodNamespace(), options.RoutingPolicies, options.Workers, registry, loggers);
 
         await using var health = await HealthServer.StartAsync(
             new HealthServerOptions { Address = IPAddress.Any, Port = options.HealthPort },
             () => manager.IsReady, registry, logger, cancellationToken).ConfigureAwait(false);
         try
         {
-            await manager.RunAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(manager.RunAsync(cancellationToken), usage.RunAsync(cancellationToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -1,3 +1,4 @@
+using SlmFleet.Operator.RoutingPolicies;
 using SlmFleet.Operator.SlmDeployments;
 
 namespace SlmFleet.Operator.Hosting;
@@ -24,4 +25,7 @@ internal sealed record OperatorHostOptions
     public int Workers { get; init; } = 8;
 
     public SlmDeploymentOptions SlmDeployments { get; init; } = new();
+
+    /// <summary>Where the router pods are and how often their usage is read.</summary>
+    public RoutingPolicyOptions RoutingPolicies { get; init; } = new();
 }

@@ -20,11 +20,12 @@ internal static class RunCommand
         var routerNamespace = new Option<string?>("--router-namespace") { Description = "Namespace of the router pods whose /metrics give RoutingPolicy usage. Default: the pod's namespace." };
         var routerSelector = new Option<string>("--router-selector") { Description = "Label selector of the router pods.", DefaultValueFactory = _ => new RoutingPolicyOptions().RouterSelector };
         var routerMetricsPort = new Option<int>("--router-metrics-port") { Description = "Router metrics port, for pods without a container port named 'metrics'.", DefaultValueFactory = _ => new RoutingPolicyOptions().RouterMetricsPort };
+        var routerUrls = new Option<string[]>("--router-metrics-url") { Description = "A router's /metrics URL (repeatable); when given, router pods are not listed (local runs).", DefaultValueFactory = _ => [] };
         var usageInterval = new Option<int>("--usage-interval-seconds") { Description = "How often router usage is read into RoutingPolicy status.", DefaultValueFactory = _ => (int)new RoutingPolicyOptions().UsageInterval.TotalSeconds };
 
         var command = new Command("run", "Run the SLM Fleet controllers until stopped (SIGTERM or Ctrl+C).")
         {
-            kubeconfig, ns, leaderElect, leaseNamespace, healthPort, workerImage, workers, routerNamespace, routerSelector, routerMetricsPort, usageInterval,
+            kubeconfig, ns, leaderElect, leaseNamespace, healthPort, workerImage, workers, routerNamespace, routerSelector, routerMetricsPort, routerUrls, usageInterval,
         };
         healthPort.Validators.Add(result =>
         {
@@ -45,6 +46,16 @@ internal static class RunCommand
             if (result.GetValueOrDefault<int>() is < 1 or > 65535)
             {
                 result.AddError($"--router-metrics-port {result.GetValueOrDefault<int>()} is out of range; accepted: 1–65535.");
+            }
+        });
+        routerUrls.Validators.Add(result =>
+        {
+            foreach (var url in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+                {
+                    result.AddError($"--router-metrics-url \"{url}\" is not an absolute http(s) URL; accepted: e.g. http://127.0.0.1:9090/metrics.");
+                }
             }
         });
         usageInterval.Validators.Add(result =>
@@ -70,6 +81,7 @@ internal static class RunCommand
                     RouterNamespace = parse.GetValue(routerNamespace),
                     RouterSelector = parse.GetValue(routerSelector)!,
                     RouterMetricsPort = parse.GetValue(routerMetricsPort),
+                    RouterMetricsUrls = [.. (parse.GetValue(routerUrls) ?? []).Select(u => new Uri(u))],
                     UsageInterval = TimeSpan.FromSeconds(parse.GetValue(usageInterval)),
                 },
             };

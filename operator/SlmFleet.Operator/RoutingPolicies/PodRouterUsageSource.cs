@@ -13,20 +13,18 @@ namespace SlmFleet.Operator.RoutingPolicies;
 internal sealed class PodRouterUsageSource : IRouterUsageSource
 {
     private readonly IKubernetes _client;
-    private readonly HttpClient _http;
+    private readonly RouterPageReader _pages;
     private readonly string _namespace;
     private readonly RoutingPolicyOptions _options;
-    private readonly RoutingPolicyMetrics _metrics;
     private readonly ILogger _logger;
 
     public PodRouterUsageSource(IKubernetes client, HttpClient http, string routerNamespace, RoutingPolicyOptions options, RoutingPolicyMetrics metrics, ILogger<PodRouterUsageSource> logger)
     {
         _client = client;
-        _http = http;
         _namespace = routerNamespace;
         _options = options;
-        _metrics = metrics;
         _logger = logger;
+        _pages = new RouterPageReader(http, options.ScrapeTimeout, metrics, logger);
     }
 
     public async Task<IReadOnlyList<RouterMetricsText>> ReadAsync(CancellationToken cancellationToken)
@@ -52,22 +50,7 @@ internal sealed class PodRouterUsageSource : IRouterUsageSource
         var port = pod.Spec?.Containers?.SelectMany(c => c.Ports ?? []).FirstOrDefault(p => p.Name == "metrics")?.ContainerPort ?? _options.RouterMetricsPort;
         var host = pod.Status.PodIP.Contains(':', StringComparison.Ordinal) ? $"[{pod.Status.PodIP}]" : pod.Status.PodIP;
         var url = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}/metrics"));
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.ScrapeTimeout);
-        try
-        {
-            using var response = await _http.GetAsync(url, timeout.Token).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
-            var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            _metrics.Scrapes.WithLabels("ok").Inc();
-            return new RouterMetricsText(pod.Metadata.NamespaceProperty ?? _namespace, pod.Metadata.Uid ?? pod.Metadata.Name, text);
-        }
-        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            // One unreachable router must not hide the others; the ledger keeps its last numbers.
-            _metrics.Scrapes.WithLabels("failed").Inc();
-            RoutingPolicyLog.ScrapeFailed(_logger, e, pod.Metadata.Name, url.ToString());
-            return null;
-        }
+        var text = await _pages.ReadAsync(pod.Metadata.Name, url, cancellationToken).ConfigureAwait(false);
+        return text is null ? null : new RouterMetricsText(pod.Metadata.NamespaceProperty ?? _namespace, pod.Metadata.Uid ?? pod.Metadata.Name, text);
     }
 }

@@ -22,8 +22,9 @@ internal static class RoutingPolicyController
 
     /// <summary>
     /// Adds the controller for the policies in <c>watchNamespace</c> (null: all). Usage comes from
-    /// <c>usageSource</c>, or when null from the router pods in <c>routerNamespace</c>
-    /// (<see cref="PodRouterUsageSource"/>). Run the returned collector beside the manager.
+    /// <c>usageSource</c>, or when null from <see cref="RoutingPolicyOptions.RouterMetricsUrls"/> or else
+    /// the router pods in <c>routerNamespace</c> (<see cref="PodRouterUsageSource"/>); either way the
+    /// routers' counts belong to the policies of <c>routerNamespace</c>. Run the returned collector beside the manager.
     /// </summary>
     public static (Controller<V1Alpha1RoutingPolicy> Controller, RoutingPolicyReconciler Reconciler, RouterUsageCollector Collector) Add(
         ControllerManager manager, IKubernetes client, string? watchNamespace, string routerNamespace, RoutingPolicyOptions options, int workers,
@@ -37,7 +38,9 @@ internal static class RoutingPolicyController
         var deployments = manager.GetInformer<V1Alpha1SlmDeployment>(ResourceDescriptor.For<V1Alpha1SlmDeployment>(watchNamespace));
         var secrets = manager.GetInformer<SecretKeyNames>(ResourceDescriptor.For<SecretKeyNames>(watchNamespace));
         var reader = new RoutingPolicyStateReader(policies, deployments, secrets);
-        usageSource ??= new PodRouterUsageSource(client, ScrapeClient.Value, routerNamespace, options, metrics, loggers.CreateLogger<PodRouterUsageSource>());
+        usageSource ??= options.RouterMetricsUrls.Count > 0
+            ? new StaticRouterUsageSource(options.RouterMetricsUrls, routerNamespace, ScrapeClient.Value, options, metrics, loggers.CreateLogger<StaticRouterUsageSource>())
+            : new PodRouterUsageSource(client, ScrapeClient.Value, routerNamespace, options, metrics, loggers.CreateLogger<PodRouterUsageSource>());
         var collector = new RouterUsageCollector(usageSource, manager.Time, options.UsageInterval, () => manager.IsLeader, loggers.CreateLogger<RouterUsageCollector>());
         var reconciler = new RoutingPolicyReconciler(client, reader, collector, manager.Time, loggers.CreateLogger<RoutingPolicyReconciler>(), metrics);
         var controller = manager.AddController("routingpolicy", reconciler, new ControllerOptions<V1Alpha1RoutingPolicy> { Workers = workers }, policies.Resource);

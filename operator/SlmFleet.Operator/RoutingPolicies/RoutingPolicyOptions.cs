@@ -15,6 +15,9 @@ internal sealed record RoutingPolicyOptions
     /// <summary>Metrics port used when a router pod declares no container port named <c>metrics</c>.</summary>
     public int RouterMetricsPort { get; init; } = 9090;
 
+    /// <summary>Fixed router /metrics URLs (e.g. local runs); when any are given, pods are not listed.</summary>
+    public IReadOnlyList<Uri> RouterMetricsUrls { get; init; } = [];
+
     /// <summary>Per-router timeout of one /metrics read.</summary>
     public TimeSpan ScrapeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -1,13 +1,6 @@
 using FluentAssertions;
 using k8s;
 using k8s.Models;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;
 using SlmFleet.Operator.RoutingPolicies;
@@ -15,7 +8,7 @@ using SlmFleet.Testing.Kubernetes;
 
 namespace SlmFleet.Operator.Tests.RoutingPolicies;
 
-/// <summary>The real pod source: router pods listed from the API test server, /metrics read over HTTP from a Kestrel on 127.0.0.1.</summary>
+/// <summary>The real usage sources: router pods listed from the API test server or fixed URLs, /metrics read over HTTP from a Kestrel on 127.0.0.1.</summary>
 [TestFixture]
 public sealed class PodRouterUsageSourceTests
 {
@@ -27,10 +20,10 @@ public sealed class PodRouterUsageSourceTests
         // Arrange
         await using var server = await KubeApiTestServer.StartAsync();
         using var client = server.CreateClient();
-        await using var router = await StartRouterStandInAsync(RoutingPolicyFixtures.RouterPage("support-bot", 5, 1, 1, 0, 0.25, 10, 5));
+        await using var router = await RouterStandIn.StartAsync(RoutingPolicyFixtures.RouterPage("support-bot", 5, 1, 1, 0, 0.25, 10, 5));
         await CreatePodAsync(client, "router-1", "router", "Running", "127.0.0.1", router.Port);
         await CreatePodAsync(client, "router-pending", "router", "Pending", null, router.Port);
-        await CreatePodAsync(client, "router-dead-port", "router", "Running", "127.0.0.1", FreePort());
+        await CreatePodAsync(client, "router-dead-port", "router", "Running", "127.0.0.1", RouterStandIn.FreePort());
         await CreatePodAsync(client, "worker-1", "worker", "Running", "127.0.0.1", router.Port);
         var metrics = new RoutingPolicyMetrics(Prometheus.Metrics.NewCustomRegistry());
         using var http = new HttpClient();
@@ -47,6 +40,25 @@ public sealed class PodRouterUsageSourceTests
         metrics.Scrapes.WithLabels("failed").Value.Should().Be(1, "the router whose port does not answer is counted and skipped");
     }
 
+    [Test]
+    public async Task ReadAsync_StaticUrls_ReadsEachAnsweringUrl()
+    {
+        // Arrange
+        await using var router = await RouterStandIn.StartAsync(RoutingPolicyFixtures.RouterPage("bot", 1, 0, 0, 0, 0, 0, 0));
+        var metrics = new RoutingPolicyMetrics(Prometheus.Metrics.NewCustomRegistry());
+        using var http = new HttpClient();
+        var dead = new Uri($"http://127.0.0.1:{RouterStandIn.FreePort()}/metrics");
+        var source = new StaticRouterUsageSource([router.MetricsUrl, dead], "ml", http, new RoutingPolicyOptions(), metrics, NullLogger<StaticRouterUsageSource>.Instance);
+
+        // Act
+        var pages = await source.ReadAsync(CancellationToken.None);
+
+        // Assert
+        pages.Should().ContainSingle().Which.Namespace.Should().Be("ml");
+        new UsageLedger().Record("2026-03", pages)[("ml", "bot")].SlmRequests.Should().Be(1);
+        metrics.Scrapes.WithLabels("failed").Value.Should().Be(1);
+    }
+
     private static async Task CreatePodAsync(Kubernetes client, string name, string component, string phase, string? ip, int port)
     {
         var pod = await client.CoreV1.CreateNamespacedPodAsync(new V1Pod
@@ -56,46 +68,5 @@ public sealed class PodRouterUsageSourceTests
         }, RouterNamespace);
         pod.Status = new V1PodStatus { Phase = phase, PodIP = ip };
         await client.CoreV1.ReplaceNamespacedPodStatusAsync(pod, name, RouterNamespace);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<RouterStandIn> StartRouterStandInAsync(string page)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var standIn = new RouterStandIn(app);
-        app.MapGet("/metrics", () =>
-        {
-            standIn.Count();
-            return Results.Text(page, "text/plain; version=0.0.4");
-        });
-        await app.StartAsync();
-        standIn.Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
-        return standIn;
-    }
-
-    private sealed class RouterStandIn(WebApplication app) : IAsyncDisposable
-    {
-        private int _requests;
-
-        public int Port { get; set; }
-
-        public int Requests => _requests;
-
-        public void Count() => Interlocked.Increment(ref _requests);
-
-        public async ValueTask DisposeAsync()
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
     }
 }

@@ -40,13 +40,20 @@ internal static class OperatorHost
         await using var health = await HealthServer.StartAsync(
             new HealthServerOptions { Address = IPAddress.Any, Port = options.HealthPort },
             () => manager.IsReady, registry, logger, cancellationToken).ConfigureAwait(false);
+        using var stopUsage = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var collecting = usage.RunAsync(stopUsage.Token);
         try
         {
-            await Task.WhenAll(manager.RunAsync(cancellationToken), usage.RunAsync(cancellationToken)).ConfigureAwait(false);
+            await manager.RunAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Graceful shutdown.
+        }
+        finally
+        {
+            await stopUsage.CancelAsync().ConfigureAwait(false);
+            await collecting.ConfigureAwait(false);
         }
 
         return 0;

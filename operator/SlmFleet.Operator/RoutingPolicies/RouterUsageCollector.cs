@@ -49,30 +49,31 @@ internal sealed class RouterUsageCollector
         return snapshot.TryGetValue((ns, model), out var usage) ? usage : new PolicyUsage { Month = Month(_time.GetUtcNow()) };
     }
 
+    /// <summary>Collects every interval while leading, until cancelled (then returns without throwing).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            if (_isLeader())
+            while (!cancellationToken.IsCancellationRequested)
             {
-                try
+                if (_isLeader())
                 {
-                    await CollectOnceAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await CollectOnceAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+                    {
+                        // Logged by the source; the previous snapshot stays until the next read.
+                    }
                 }
-                catch (Exception e) when (e is HttpOperationException or HttpRequestException)
-                {
-                    // Logged by the source; the previous snapshot stays until the next read.
-                }
-            }
 
-            try
-            {
                 await Task.Delay(_interval, _time, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Normal stop.
         }
     }
 

@@ -155,7 +155,7 @@ internal static class RoutingPolicyPlanner
         if (problems.Count == 0)
         {
             conditions.Set(RoutingPolicyConditionTypes.Ready, ConditionSet.True, RoutingPolicyReasons.Resolved,
-                "Spec consistent, SlmDeployment and API key Secret found.");
+                "Spec consistent, modelAlias unique, SlmDeployment and API key Secret (if any) found.");
             return;
         }
 

@@ -10,6 +10,8 @@ namespace SlmFleet.Operator.RoutingPolicies;
 /// </summary>
 internal sealed class RouterUsageCollector
 {
+    private static readonly TimeSpan StandbyPoll = TimeSpan.FromSeconds(1);
+
     private readonly IRouterUsageSource _source;
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
@@ -56,7 +58,8 @@ internal sealed class RouterUsageCollector
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (_isLeader())
+                var leading = _isLeader();
+                if (leading)
                 {
                     try
                     {
@@ -68,7 +71,9 @@ internal sealed class RouterUsageCollector
                     }
                 }
 
-                await Task.Delay(_interval, _time, cancellationToken).ConfigureAwait(false);
+                // A standby (or a process whose manager is still starting) looks again soon, so the
+                // first read after gaining leadership does not wait a whole interval.
+                await Task.Delay(leading ? _interval : Min(_interval, StandbyPoll), _time, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -90,6 +95,8 @@ internal sealed class RouterUsageCollector
             RoutingPolicyLog.Collected(_logger, routers.Count, month, totals.Count, _ledger.LastSkipped);
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     public static string Month(DateTimeOffset now) => now.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 }

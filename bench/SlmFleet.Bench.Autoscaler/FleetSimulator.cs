@@ -53,7 +53,8 @@ internal sealed class FleetSimulator
         _queue = new RequestQueue(options.QueueCapacity);
         _busyPrefix = new double[trace.Seconds + 1];
         _band = new BandMeter(options);
-        var initial = Math.Clamp((int)Math.Ceiling(trace.Load[0] / 0.7), options.MinReplicas, options.MaxReplicas);
+        // Start warm, sized for the band's middle, so the first minutes measure scaling rather than a cold start.
+        var initial = Math.Clamp((int)Math.Ceiling(trace.Load[0] / ((options.BandLow + options.BandHigh) / 2)), options.MinReplicas, options.MaxReplicas);
         for (var i = 0; i < initial; i++)
         {
             _pods.Add(new SimPod(NextName(), 0));

@@ -23,10 +23,10 @@ internal sealed record ServiceRate(double RequestsPerSecond, string Source)
             try
             {
                 using var document = JsonDocument.Parse(File.ReadAllText(path));
-                if (document.RootElement.TryGetProperty("tps_c16", out var tps) && tps.TryGetDouble(out var tokensPerSecond) && tokensPerSecond > 0)
+                if (Find(document.RootElement, "tps_c16") is { } tps && tps.TryGetDouble(out var tokensPerSecond) && tokensPerSecond > 0)
                 {
                     return new ServiceRate(tokensPerSecond / AssumedTokensPerRequest, string.Create(CultureInfo.InvariantCulture,
-                        $"worker.json tps_c16 {tokensPerSecond:0.#} tokens/s / {AssumedTokensPerRequest} tokens per request"));
+                        $"bench/results/worker.json tps_c16 {tokensPerSecond:0.#} tokens/s / {AssumedTokensPerRequest} tokens per request"));
                 }
             }
             catch (JsonException)
@@ -35,7 +35,30 @@ internal sealed record ServiceRate(double RequestsPerSecond, string Source)
             }
         }
 
-        return new ServiceRate(DefaultRequestsPerSecond, string.Create(CultureInfo.InvariantCulture,
-            $"default {DefaultRequestsPerSecond} requests/s per replica (no usable tps_c16 in {path})"));
+        return new ServiceRate(DefaultRequestsPerSecond, "the default; bench/results/worker.json has no usable tps_c16");
+    }
+
+    /// <summary>The first property named <paramref name="name"/>, at the top level or nested in objects.</summary>
+    private static JsonElement? Find(JsonElement element, string name)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        if (element.TryGetProperty(name, out var value))
+        {
+            return value;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (Find(property.Value, name) is { } nested)
+            {
+                return nested;
+            }
+        }
+
+        return null;
     }
 }

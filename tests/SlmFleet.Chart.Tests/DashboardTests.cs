@@ -61,7 +61,7 @@ public sealed class DashboardTests
         content.Should().OnlyContain(p => !string.IsNullOrWhiteSpace(p["description"]!.GetValue<string>()));
         content.Should().OnlyContain(p => p["datasource"]!["uid"]!.GetValue<string>() == "${datasource}");
         dashboard["templating"]!["list"]!.AsArray().Select(v => v!["name"]!.GetValue<string>())
-            .Should().Equal("datasource", "namespace", "deployment", "policy");
+            .Should().Equal("datasource", "namespace", "deployment", "model");
     }
 
     [Test]

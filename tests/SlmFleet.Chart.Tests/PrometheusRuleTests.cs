@@ -102,8 +102,8 @@ public sealed class PrometheusRuleTests
     public void Alerts_ThresholdFromValues_AppearsInTheExpression()
     {
         var result = RenderedChart.TryRender(RenderScenario.DefaultWithMonitoring, Helm.ChartDirectory,
-            "--set", "prometheusRule.alerts.utilizationHigh.threshold=0.9",
-            "--set", "prometheusRule.alerts.ttftSlo.seconds=2.5",
+            "--set-json", "prometheusRule.alerts.utilizationHigh.threshold=0.9",
+            "--set-json", "prometheusRule.alerts.ttftSlo.seconds=2.5",
             "--set", "prometheusRule.alerts.budgetExhausted.enabled=false");
 
         result.ExitCode.Should().Be(0, result.Describe());

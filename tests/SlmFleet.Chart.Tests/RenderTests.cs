@@ -48,6 +48,29 @@ public sealed class RenderTests
         problems.Should().BeEmpty("every rendered object must parse with KubernetesClient's models (strict)");
     }
 
+    [Test]
+    public void ModelParsing_MisspeltField_IsReportedWithTheObject()
+    {
+        // Arrange: a copy of the chart whose container securityContext has a misspelt field.
+        var chartCopy = ChartFiles.CopyChart();
+        var values = Path.Combine(chartCopy, "values.yaml");
+        File.WriteAllText(values, File.ReadAllText(values).Replace("  readOnlyRootFilesystem: true", "  readOnlyRootFileSystem: true", StringComparison.Ordinal));
+
+        try
+        {
+            // Act
+            var document = RenderedChart.Render(RenderScenario.Default, chartCopy).Single("Deployment", Operator);
+            var parse = () => KubernetesModels.ToModel(document);
+
+            // Assert
+            parse.Should().Throw<InvalidOperationException>().WithMessage("*Deployment*slm-fleet-operator*V1Deployment*");
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(chartCopy)!, recursive: true);
+        }
+    }
+
     [TestCaseSource(nameof(Scenarios))]
     public void Template_Scenario_RendersOperatorAndRouterWithTheirServiceAccounts(string scenario)
     {
@@ -62,7 +85,7 @@ public sealed class RenderTests
         chart.Single("ServiceAccount", Operator);
         chart.Single("ServiceAccount", Router);
         routerService.Spec.Selector.Should().Equal(routerDeployment.Spec.Selector.MatchLabels);
-        routerService.Spec.Ports.Select(p => p.TargetPort.Value).Should().BeEquivalentTo(["http", "metrics"]);
+        routerService.Spec.Ports.Select(p => p.TargetPort.Value).Should().BeEquivalentTo(["http"]);
     }
 
     [Test]
@@ -87,22 +110,26 @@ public sealed class RenderTests
 
         deployment.Spec.Replicas.Should().Be(2);
         args.Should().Contain("--leader-elect");
-        args.Should().ContainInOrder("--default-accelerator", "nvidia-a10g");
+        deployment.Spec.Template.Spec.Containers.Single().Env.Should().Contain(e => e.Name == "SLMFLEET_DEFAULT_ACCELERATOR" && e.Value == "nvidia-a10g");
         chart.OfKind("PodDisruptionBudget").Select(d => d.Name).Should().BeEquivalentTo([Operator, Router]);
     }
 
     [Test]
-    public void Template_DefaultValues_OperatorGetsHealthAndMetricsPortsAndWorkerImage()
+    public void Template_DefaultValues_OperatorGetsHealthPortWorkerImageAndDefaults()
     {
         var chart = RenderedChart.For(RenderScenario.Default);
 
         var container = KubernetesModels.ToModel<V1Deployment>(chart.Single("Deployment", Operator)).Spec.Template.Spec.Containers.Single();
+        var metricsService = KubernetesModels.ToModel<V1Service>(chart.Single("Service", Operator + "-metrics"));
 
+        container.Args.Should().StartWith("run");
         container.Args.Should().ContainInOrder("--health-port", "8081");
-        container.Args.Should().ContainInOrder("--metrics-port", "8080");
         container.Args.Should().ContainInOrder("--worker-image", "slmfleet/slm-worker:0.1.0");
-        container.Ports.Select(p => (p.Name, p.ContainerPort)).Should().BeEquivalentTo([("metrics", 8080), ("health", 8081)]);
+        container.Args.Should().ContainInOrder("--workers", "8");
+        container.Env.Should().Contain(e => e.Name == "SLMFLEET_DEFAULT_ACCELERATOR" && e.Value == "cpu");
+        container.Ports.Select(p => (p.Name, p.ContainerPort)).Should().BeEquivalentTo([("health", 8081)]);
         container.ReadinessProbe.HttpGet.Port.Value.Should().Be("health");
+        metricsService.Spec.Ports.Single().TargetPort.Value.Should().Be("health", "/metrics is served on the health port");
     }
 
     [Test]
@@ -116,7 +143,10 @@ public sealed class RenderTests
         pod.Volumes.Where(v => v.Secret is not null).Select(v => v.Secret.SecretName)
             .Should().BeEquivalentTo(["llm-key", "slm-fleet-router-api-keys", "router-tls"]);
         container.VolumeMounts.Where(m => m.Name != "tmp").Should().OnlyContain(m => m.ReadOnlyProperty == true);
-        container.Args.Should().Contain(["--llm-api-key-file", "--api-keys-file", "--tls-cert-file", "--tls-key-file"]);
+        container.VolumeMounts.Should().Contain(m => m.MountPath == "/var/run/secrets/slmfleet/llm-key", "the router reads <secrets-dir>/<secret>/<key>");
+        container.Args.Should().ContainInOrder("--listen", "https://0.0.0.0:8080");
+        container.Args.Should().ContainInOrder("--client-keys-file", "/var/run/slmfleet/client-keys/api-keys");
+        container.Env.Select(e => e.Name).Should().Contain(["Kestrel__Certificates__Default__Path", "Kestrel__Certificates__Default__KeyPath"]);
         chart.Single("Secret", "slm-fleet-router-api-keys");
         chart.OfKind("NetworkPolicy").Should().HaveCount(2);
     }
@@ -199,7 +229,25 @@ public sealed class RenderTests
         var result = RenderedChart.TryRender(RenderScenario.Default, Helm.ChartDirectory, "--set", "prometheusRule.enabled=sometimes");
 
         result.ExitCode.Should().NotBe(0);
-        result.StandardError.Should().Contain("sometimes").And.Contain("auto, true or false");
+        result.StandardError.Should().Contain("/prometheusRule/enabled").And.Contain("'auto', 'true', 'false'");
+    }
+
+    [Test]
+    public void Template_UnknownAccelerator_FailsNamingTheFieldAndAcceptedValues()
+    {
+        var result = RenderedChart.TryRender(RenderScenario.Default, Helm.ChartDirectory, "--set", "defaultAccelerator=tpu-v5");
+
+        result.ExitCode.Should().NotBe(0);
+        result.StandardError.Should().Contain("/defaultAccelerator").And.Contain("'nvidia-t4', 'nvidia-a10g', 'nvidia-l4', 'cpu'");
+    }
+
+    [Test]
+    public void Template_MisspeltValuesKey_FailsNamingIt()
+    {
+        var result = RenderedChart.TryRender(RenderScenario.Default, Helm.ChartDirectory, "--set", "operator.replicaz=2");
+
+        result.ExitCode.Should().NotBe(0);
+        result.StandardError.Should().Contain("/operator").And.Contain("replicaz");
     }
 
     [Test]

@@ -15,7 +15,11 @@ public sealed class AutoscalingSpec
     [JsonPropertyName("enabled")]
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Below this busy fraction replicas are removed (after the scale-down window). Must be less than targetUtilizationHigh.</summary>
+    /// <summary>
+    /// Lower edge of the band. Replicas are removed after the scale-down window when utilization is below
+    /// it, or when the smaller fleet would still run at or below three quarters of the band (so the fleet
+    /// settles near the top of the band, not its middle). Must be less than targetUtilizationHigh.
+    /// </summary>
     [Range(0.05, 0.95)]
     [DefaultValue(0.60)]
     [JsonPropertyName("targetUtilizationLow")]
@@ -27,11 +31,15 @@ public sealed class AutoscalingSpec
     [JsonPropertyName("targetUtilizationHigh")]
     public double TargetUtilizationHigh { get; set; } = 0.80;
 
-    /// <summary>How long a scale-up recommendation must hold before it is applied, in seconds.</summary>
+    /// <summary>
+    /// How long utilization must stay above the band before a utilization-driven scale-up, in seconds; the
+    /// step is sized by the lowest load in the window, so a short burst does not buy a GPU. Queue depth
+    /// above queueDepthPerReplicaHigh skips this window.
+    /// </summary>
     [Range(0, 3600)]
-    [DefaultValue(0)]
+    [DefaultValue(30)]
     [JsonPropertyName("scaleUpStabilizationSeconds")]
-    public int ScaleUpStabilizationSeconds { get; set; }
+    public int ScaleUpStabilizationSeconds { get; set; } = 30;
 
     /// <summary>How long utilization must stay under the band before replicas are removed, in seconds.</summary>
     [Range(0, 86400)]

@@ -43,13 +43,13 @@ internal static class AutoscalerDecision
         var fleet = UtilizationAggregator.Aggregate(observation.Pods, observation.Now, policy.MetricStaleness);
         var step = fleet.HasMetrics
             ? DecideOnMetrics(policy, observation, state, fleet)
-            : new Step(observation.CurrentReplicas, ScaleReason.MetricsUnavailable,
+            : new ScaleStep(observation.CurrentReplicas, ScaleReason.MetricsUnavailable,
                 Invariant($"no ready pod has fresh metrics ({fleet.ReadyPods} ready, {fleet.WarmingPods} warming); holding {observation.CurrentReplicas} replicas"),
                 state with { AboveBandSince = null, ShrinkCandidateSince = null });
         return Bound(policy, observation.CurrentReplicas, fleet, step);
     }
 
-    private static Step DecideOnMetrics(AutoscalingPolicy policy, FleetObservation observation, AutoscalerState state, FleetUtilization fleet)
+    private static ScaleStep DecideOnMetrics(AutoscalingPolicy policy, FleetObservation observation, AutoscalerState state, FleetUtilization fleet)
     {
         var now = observation.Now;
         var current = observation.CurrentReplicas;
@@ -64,17 +64,17 @@ internal static class AutoscalerDecision
             return ScaleUp(policy, now, current, fleet, facts, new AutoscalerState(state.AboveBandSince ?? now, null, history));
         }
 
-        var shrinkTo = Ceiling(fleet.EstimatedBusy / policy.ScaleDownTarget);
+        var shrinkTo = Ceiling(fleet.EstimatedBusy / policy.EffectiveScaleDownTarget);
         var shrinkCandidate = shrinkTo < current && (utilization < policy.TargetLow - Slack || policy.ConsolidateWithinBand);
         if (!shrinkCandidate)
         {
-            return new Step(current, ScaleReason.WithinBand, Invariant($"{facts}; holding {current} replicas"),
+            return new ScaleStep(current, ScaleReason.WithinBand, Invariant($"{facts}; holding {current} replicas"),
                 new AutoscalerState(null, null, history));
         }
 
         if (!fleet.IsComplete)
         {
-            return new Step(current, ScaleReason.MetricsIncomplete,
+            return new ScaleStep(current, ScaleReason.MetricsIncomplete,
                 Invariant($"{facts}; {fleet.StalePods} ready pods have missing or stale metrics, so no scale-down"),
                 new AutoscalerState(null, null, history));
         }
@@ -82,24 +82,26 @@ internal static class AutoscalerDecision
         return ScaleDown(policy, observation, current, utilization, facts, new AutoscalerState(null, state.ShrinkCandidateSince ?? now, history));
     }
 
-    private static Step ScaleUp(AutoscalingPolicy policy, DateTimeOffset now, int current, FleetUtilization fleet, string facts, AutoscalerState state)
+    private static ScaleStep ScaleUp(AutoscalingPolicy policy, DateTimeOffset now, int current, FleetUtilization fleet, string facts, AutoscalerState state)
     {
         var byQueue = fleet.QueuePerReadyPod > policy.QueueDepthLimit ? Ceiling(fleet.EstimatedQueue / policy.QueueDepthLimit) : 0;
         var needed = Math.Max(Ceiling(fleet.EstimatedBusy / policy.TargetMiddle), byQueue);
         if (needed <= current)
         {
-            return new Step(current, ScaleReason.WaitingForWarmingReplicas,
+            return new ScaleStep(current, ScaleReason.WaitingForWarmingReplicas,
                 Invariant($"{facts}; {needed} replicas needed and {current} already asked for (warming counts), holding"), state);
         }
 
-        // HPA-style: the lowest load over the scale-up window sizes the step, so a short blip does not scale up.
+        // HPA-style: the lowest load over the scale-up window sizes the step, so a noisy sample does not
+        // scale up. A queue over its limit is no noise: it acts at once.
         var upCutoff = now - policy.ScaleUpStabilization;
         var busy = state.History.Where(s => s.Time >= upCutoff).Min(s => s.Busy);
-        var byUtilization = Ceiling(busy / policy.TargetMiddle);
+        var windowElapsed = now - state.AboveBandSince!.Value >= policy.ScaleUpStabilization;
+        var byUtilization = windowElapsed ? Ceiling(busy / policy.TargetMiddle) : 0;
         var stabilized = Math.Max(byUtilization, byQueue);
-        if (now - state.AboveBandSince!.Value < policy.ScaleUpStabilization || stabilized <= current)
+        if (stabilized <= current)
         {
-            return new Step(current, ScaleReason.ScaleUpStabilizing,
+            return new ScaleStep(current, ScaleReason.ScaleUpStabilizing,
                 Invariant($"{facts}; {needed} replicas needed, waiting for the {policy.ScaleUpStabilization.TotalSeconds:0}s scale-up window"), state);
         }
 
@@ -108,21 +110,21 @@ internal static class AutoscalerDecision
         var why = queueDriven
             ? Invariant($"queue over the limit of {policy.QueueDepthLimit:0.#} per pod")
             : Invariant($"above {policy.TargetHigh:0.00}, {busy:0.0} replicas busy, sizing for {policy.TargetMiddle:0.00}");
-        return new Step(stabilized, reason, Invariant($"{facts}; {why}: {current} -> {stabilized} replicas"), state);
+        return new ScaleStep(stabilized, reason, Invariant($"{facts}; {why}: {current} -> {stabilized} replicas"), state);
     }
 
-    private static Step ScaleDown(AutoscalingPolicy policy, FleetObservation observation, int current, double utilization, string facts, AutoscalerState state)
+    private static ScaleStep ScaleDown(AutoscalingPolicy policy, FleetObservation observation, int current, double utilization, string facts, AutoscalerState state)
     {
         var now = observation.Now;
         var window = policy.ScaleDownStabilization;
         var downCutoff = now - window;
         var busiest = state.History.Where(s => s.Time >= downCutoff).Max(s => s.Busy);
-        var target = policy.ScaleDownTarget;
+        var target = policy.EffectiveScaleDownTarget;
         var shrinkTo = Ceiling(busiest / target);
         var sinceScale = observation.LastScaleTime is { } last ? now - last : TimeSpan.MaxValue;
         if (now - state.ShrinkCandidateSince!.Value < window || sinceScale < window || shrinkTo >= current)
         {
-            return new Step(current, ScaleReason.ScaleDownStabilizing,
+            return new ScaleStep(current, ScaleReason.ScaleDownStabilizing,
                 Invariant($"{facts}; fewer replicas would do, waiting for the {window.TotalSeconds:0}s scale-down window"), state);
         }
 
@@ -131,12 +133,12 @@ internal static class AutoscalerDecision
         var why = below
             ? Invariant($"below {policy.TargetLow:0.00} for {window.TotalSeconds:0}s")
             : Invariant($"{shrinkTo} replicas stay at or below {target:0.00} for {window.TotalSeconds:0}s");
-        return new Step(shrinkTo, reason,
+        return new ScaleStep(shrinkTo, reason,
             Invariant($"{facts}; {why}, busiest {busiest:0.0} replicas: {current} -> {shrinkTo} replicas"),
             state with { ShrinkCandidateSince = null });
     }
 
-    private static ScaleDecision Bound(AutoscalingPolicy policy, int current, FleetUtilization fleet, Step step)
+    private static ScaleDecision Bound(AutoscalingPolicy policy, int current, FleetUtilization fleet, ScaleStep step)
     {
         var desired = Math.Clamp(step.Replicas, policy.MinReplicas, policy.MaxReplicas);
         var clamped = step.Replicas > policy.MaxReplicas;
@@ -173,6 +175,4 @@ internal static class AutoscalerDecision
         replicas <= 0 ? 0 : (int)Math.Min(int.MaxValue, Math.Ceiling(replicas - Slack));
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    private sealed record Step(int Replicas, ScaleReason Reason, string Message, AutoscalerState State);
 }

@@ -18,12 +18,17 @@ internal sealed record AutoscalingPolicy
     /// <summary>High mark of the utilization band (fraction 0..1).</summary>
     public double TargetHigh { get; init; } = 0.80;
 
-    /// <summary>How long the fleet must stay above the high mark before a scale-up; 0 acts at once.</summary>
-    public TimeSpan ScaleUpStabilization { get; init; } = TimeSpan.Zero;
+    /// <summary>
+    /// How long the fleet must stay above the high mark before a utilization scale-up, sized by the
+    /// lowest load of that window; 0 acts at once. The default (three consecutive 15 s syncs) keeps
+    /// one noisy sample from adding a replica. Queue-driven scale-ups never wait for it.
+    /// </summary>
+    public TimeSpan ScaleUpStabilization { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long a lower replica count must be recommended continuously before replicas are removed;
-    /// the removal goes to the highest count recommended over that window.
+    /// How long a lower replica count must be called for continuously (with complete metrics) before
+    /// replicas are removed; the removal is sized by the busiest sample of that window. Also the
+    /// minimum time after the last scale event before a removal.
     /// </summary>
     public TimeSpan ScaleDownStabilization { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -31,7 +36,7 @@ internal sealed record AutoscalingPolicy
     /// Waiting requests per ready replica above which the fleet scales up even when the (windowed)
     /// utilization has not caught up yet.
     /// </summary>
-    public double QueueDepthLimit { get; init; } = 16;
+    public double QueueDepthLimit { get; init; } = 8;
 
     /// <summary>A pod sample older than this is stale: it neither counts as zero nor allows a scale-down.</summary>
     public TimeSpan MetricStaleness { get; init; } = TimeSpan.FromSeconds(60);
@@ -44,14 +49,18 @@ internal sealed record AutoscalingPolicy
     public bool ConsolidateWithinBand { get; init; } = true;
 
     /// <summary>
-    /// The highest utilization a scale-down may leave the smaller fleet at. Scale-ups size for the
-    /// band's middle; letting scale-downs end a little above it keeps a falling load in the band's
-    /// upper half (cost) while the gap to the high mark (0.05 by default) absorbs noise without flapping.
+    /// The highest utilization a scale-down may leave the smaller fleet at; null means three quarters
+    /// up the band (0.75 for 0.60-0.80). Scale-ups size for the band's middle; letting scale-downs end
+    /// a little above it keeps a falling load in the band's upper half (cost) while the gap to the
+    /// high mark absorbs noise without flapping.
     /// </summary>
-    public double ScaleDownTarget { get; init; } = 0.75;
+    public double? ScaleDownTarget { get; init; }
 
     /// <summary>The utilization scale-ups size the fleet for: the middle of the band.</summary>
     public double TargetMiddle => (TargetLow + TargetHigh) / 2;
+
+    /// <summary><see cref="ScaleDownTarget"/>, or three quarters up the band when it is not set.</summary>
+    public double EffectiveScaleDownTarget => ScaleDownTarget ?? (TargetLow + (0.75 * (TargetHigh - TargetLow)));
 
     /// <summary>Every problem with this policy, each naming the field, its value and what is accepted.</summary>
     public IReadOnlyList<string> Validate()
@@ -77,9 +86,9 @@ internal sealed record AutoscalingPolicy
             errors.Add($"targetHigh is {TargetHigh}; it must be above targetLow ({TargetLow}) and at most 1");
         }
 
-        if (!(ScaleDownTarget >= TargetLow && ScaleDownTarget < TargetHigh))
+        if (ScaleDownTarget is { } down && !(down >= TargetLow && down < TargetHigh))
         {
-            errors.Add($"scaleDownTarget is {ScaleDownTarget}; it must be at least targetLow ({TargetLow}) and below targetHigh ({TargetHigh})");
+            errors.Add($"scaleDownTarget is {down}; it must be at least targetLow ({TargetLow}) and below targetHigh ({TargetHigh})");
         }
 
         if (ScaleUpStabilization < TimeSpan.Zero)

@@ -1,4 +1,3 @@
-using System.Net;
 using k8s;
 using k8s.Models;
 using Prometheus;
@@ -38,7 +37,7 @@ internal static class OperatorHost
             manager, client, options.Namespace, options.RoutingPolicies.RouterNamespace ?? PodNamespace(), options.RoutingPolicies, options.Workers, registry, loggers);
 
         await using var health = await HealthServer.StartAsync(
-            new HealthServerOptions { Address = IPAddress.Any, Port = options.HealthPort },
+            new HealthServerOptions { Address = options.HealthAddress, Port = options.HealthPort },
             () => manager.IsReady, registry, logger, cancellationToken).ConfigureAwait(false);
         using var stopUsage = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var collecting = usage.RunAsync(stopUsage.Token);

@@ -83,7 +83,7 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
     private async Task<SlmDeploymentObserved> ObserveAsync(V1Alpha1SlmDeployment resource, CancellationToken cancellationToken)
     {
         var ns = resource.Metadata.NamespaceProperty;
-        var workload = resource.Metadata.Name + "-worker";
+        var workload = WorkerLabels.WorkloadName(resource.Metadata.Name);
         var deployment = _reader.GetDeploymentAsync(ns, workload, cancellationToken);
         var service = _reader.GetServiceAsync(ns, workload, cancellationToken);
         var budget = _reader.GetDisruptionBudgetAsync(ns, workload, cancellationToken);
@@ -105,10 +105,36 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         var ns = resource.Metadata.NamespaceProperty;
         if (plan.Problems.Count > 0)
         {
-            SlmDeploymentLog.Blocked(_logger, ns, resource.Metadata.Name, plan.Problems[0].Reason, plan.Problems[0].Message);
             _metrics.Blocked.WithLabels(plan.Problems[0].Reason).Inc();
+            if (plan.Events.Any(e => e.Type == PlannedEvent.Warning))
+            {
+                // Logged when the verdict changes (as the Warning Event is), not on every resync.
+                SlmDeploymentLog.Blocked(_logger, ns, resource.Metadata.Name, plan.Problems[0].Reason, plan.Problems[0].Message);
+            }
         }
 
+        // The three owned objects are independent: write them concurrently, then status (which
+        // reports on them), then Events.
+        await Task.WhenAll(
+            ApplyDeploymentAsync(observed, plan, ns, cancellationToken),
+            ApplyServiceAsync(observed, plan, ns, cancellationToken),
+            ApplyBudgetAsync(observed, plan, ns, cancellationToken)).ConfigureAwait(false);
+
+        if (plan.StatusChanged)
+        {
+            var body = new V1Alpha1SlmDeployment { Metadata = resource.Metadata, Spec = resource.Spec, Status = plan.Status };
+            _reader.Wrote(await _client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<V1Alpha1SlmDeployment>(body, SlmDeploymentResource.Group, SlmDeploymentResource.Version, ns, SlmDeploymentResource.Plural, resource.Metadata.Name, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
+            _metrics.Writes.WithLabels(V1Alpha1SlmDeployment.KindName + "/status", "update").Inc();
+        }
+
+        foreach (var planned in plan.Events)
+        {
+            await PostEventAsync(resource, planned, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ApplyDeploymentAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken)
+    {
         if (plan.Deployment is { Kind: not WriteKind.None } deployment)
         {
             var desired = deployment.Desired;
@@ -124,7 +150,10 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
 
             Count("Deployment", deployment.Kind, ns, desired.Metadata.Name);
         }
+    }
 
+    private async Task ApplyServiceAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken)
+    {
         if (plan.Service is { Kind: not WriteKind.None } service)
         {
             var desired = service.Desired;
@@ -146,7 +175,10 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
 
             Count("Service", service.Kind, ns, desired.Metadata.Name);
         }
+    }
 
+    private async Task ApplyBudgetAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken)
+    {
         if (plan.DisruptionBudget is { Kind: not WriteKind.None } budget)
         {
             var desired = budget.Desired;
@@ -162,18 +194,6 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
 
             Count("PodDisruptionBudget", budget.Kind, ns, desired.Metadata.Name);
         }
-
-        if (plan.StatusChanged)
-        {
-            var body = new V1Alpha1SlmDeployment { Metadata = resource.Metadata, Spec = resource.Spec, Status = plan.Status };
-            _reader.Wrote(await _client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<V1Alpha1SlmDeployment>(body, SlmDeploymentResource.Group, SlmDeploymentResource.Version, ns, SlmDeploymentResource.Plural, resource.Metadata.Name, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
-            _metrics.Writes.WithLabels(V1Alpha1SlmDeployment.KindName + "/status", "update").Inc();
-        }
-
-        foreach (var planned in plan.Events)
-        {
-            await PostEventAsync(resource, planned, cancellationToken).ConfigureAwait(false);
-        }
     }
 
     private async Task FinalizeAsync(V1Alpha1SlmDeployment resource, CancellationToken cancellationToken)
@@ -187,7 +207,7 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         // references). The worker Deployment and its budget go explicitly first, so the GPUs are free
         // and no drain is blocked by the time the finalizer is released; the Service is left to the GC.
         var ns = resource.Metadata.NamespaceProperty;
-        var workload = resource.Metadata.Name + "-worker";
+        var workload = WorkerLabels.WorkloadName(resource.Metadata.Name);
         await IgnoreNotFound(() => _client.AppsV1.DeleteNamespacedDeploymentAsync(workload, ns, propagationPolicy: "Background", cancellationToken: cancellationToken)).ConfigureAwait(false);
         await IgnoreNotFound(() => _client.PolicyV1.DeleteNamespacedPodDisruptionBudgetAsync(workload, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
         _reader.Deleted(typeof(V1Deployment), ns, workload);

@@ -44,20 +44,15 @@ internal static class KubernetesModels
             throw new InvalidOperationException($"no typed model mapped for {document.TypeKey}");
         }
 
-        // JSON is YAML: hand the converted document to the YAML reader, which has the strict mode.
-        var json = document.Content.ToJsonString();
-        var deserialize = typeof(KubernetesYaml).GetMethods()
-            .Single(m => m.Name == nameof(KubernetesYaml.Deserialize) && m.IsGenericMethodDefinition
-                && m.GetParameters() is [{ ParameterType: var p0 }, { ParameterType: var p1 }] && p0 == typeof(string) && p1 == typeof(bool))
-            .MakeGenericMethod(type);
+        // JSON is YAML: hand the converted document to KubernetesClient's YAML loader, which has the strict mode.
         try
         {
-            return deserialize.Invoke(null, [json, true])
-                ?? throw new InvalidOperationException($"{document} deserialized to null");
+            return KubernetesYaml.LoadAllFromString(document.Content.ToJsonString(), new Dictionary<string, Type> { [document.TypeKey] = type }, strict: true)
+                .Single();
         }
-        catch (System.Reflection.TargetInvocationException exception) when (exception.InnerException is not null)
+        catch (YamlDotNet.Core.YamlException exception)
         {
-            throw new InvalidOperationException($"{document} does not match the {type.Name} model: {exception.InnerException.Message}", exception.InnerException);
+            throw new InvalidOperationException($"{document} does not match the {type.Name} model: {exception.InnerException?.Message ?? exception.Message}", exception);
         }
     }
 

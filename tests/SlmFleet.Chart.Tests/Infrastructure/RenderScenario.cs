@@ -24,7 +24,7 @@ internal sealed record RenderScenario(string Name, IReadOnlyList<string> Argumen
             "--set", "router.tls.secretName=router-tls",
             "--set", "llmSecretName=llm-key",
             "--set", "clientApiKeySecret.create=true",
-            "--set", "clientApiKeySecret.apiKeys={key-one,key-two}",
+            "--set", "clientApiKeySecret.apiKeys={test-key-one-0123456789,test-key-two-0123456789}",
             "--set", "rbac.secretNamespaces={team-a,team-b}",
             "--set", "operator.podDisruptionBudget.enabled=true",
             "--set", "router.podDisruptionBudget.enabled=true",

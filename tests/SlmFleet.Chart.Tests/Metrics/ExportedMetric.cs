@@ -1,7 +1,7 @@
 namespace SlmFleet.Chart.Tests.Metrics;
 
-/// <summary>A metric created in code, with the file it is created in.</summary>
-internal sealed record ExportedMetric(string Name, MetricKind Kind, string File)
+/// <summary>A metric created in code, with the file it is created in and its label names.</summary>
+internal sealed record ExportedMetric(string Name, MetricKind Kind, string File, IReadOnlySet<string> Labels)
 {
     /// <summary>The series names Prometheus sees: histograms add _bucket/_sum/_count, summaries _sum/_count.</summary>
     public IEnumerable<string> SeriesNames => Kind switch

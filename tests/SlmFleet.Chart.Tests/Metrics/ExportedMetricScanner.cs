@@ -47,7 +47,8 @@ internal static partial class ExportedMetricScanner
                 }
 
                 var line = file.Text.AsSpan(0, call.Index).Count('\n') + 1;
-                var argument = FirstArgument(file.Text, call.Index + call.Length);
+                var arguments = Arguments(file.Text, call.Index + call.Length);
+                var argument = arguments[0];
                 if (call.Groups["generic"].Success)
                 {
                     // System.Diagnostics.Metrics (meter.CreateCounter<T>): prometheus-net renames those, so they
@@ -63,7 +64,7 @@ internal static partial class ExportedMetricScanner
                     continue;
                 }
 
-                metrics.Add(new ExportedMetric(name, Enum.Parse<MetricKind>(call.Groups["kind"].Value), file.Path));
+                metrics.Add(new ExportedMetric(name, Enum.Parse<MetricKind>(call.Groups["kind"].Value), file.Path, Labels(arguments, constants, file)));
             }
         }
 
@@ -84,9 +85,36 @@ internal static partial class ExportedMetricScanner
         return before.Success && before.Groups["word"].Value is not ("return" or "await" or "new" or "yield");
     }
 
-    /// <summary>The source text of the first argument of the call whose "(" ends just before <paramref name="start"/>.</summary>
-    private static string FirstArgument(string text, int start)
+    /// <summary>
+    /// Label names: after the name and the help text, every string literal (params labels, a label array, or
+    /// LabelNames = [...] in a configuration object) and every identifier that is a string constant.
+    /// </summary>
+    private static HashSet<string> Labels(IReadOnlyList<string> arguments, StringConstants constants, SourceFile file)
     {
+        var labels = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var argument in arguments.Skip(2))
+        {
+            foreach (Match literal in StringLiteral().Matches(argument))
+            {
+                labels.Add(literal.Groups["value"].Value);
+            }
+
+            foreach (Match identifier in Identifier().Matches(StringLiteral().Replace(argument, " ")))
+            {
+                if (constants.Evaluate(identifier.Value, file) is { } value)
+                {
+                    labels.Add(value);
+                }
+            }
+        }
+
+        return labels;
+    }
+
+    /// <summary>The top-level arguments of the call whose "(" ends just before <paramref name="start"/>.</summary>
+    private static List<string> Arguments(string text, int start)
+    {
+        var arguments = new List<string>();
         var depth = 0;
         var builder = new StringBuilder();
         var i = start;
@@ -117,15 +145,25 @@ internal static partial class ExportedMetricScanner
             }
             else if (c == ',' && depth == 0)
             {
-                break;
+                arguments.Add(builder.ToString());
+                builder.Clear();
+                i++;
+                continue;
             }
 
             builder.Append(c);
             i++;
         }
 
-        return builder.ToString();
+        arguments.Add(builder.ToString());
+        return arguments;
     }
+
+    [GeneratedRegex("\"(?<value>[a-zA-Z_][a-zA-Z0-9_]*)\"")]
+    private static partial Regex StringLiteral();
+
+    [GeneratedRegex(@"(?<![\w.])[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*(?![\w(])")]
+    private static partial Regex Identifier();
 
     [GeneratedRegex(@"(?<![\w])Create(?<kind>Counter|Gauge|Histogram|Summary)\s*(?<generic><[^<>()]*>)?\s*\(")]
     private static partial Regex CreationCall();

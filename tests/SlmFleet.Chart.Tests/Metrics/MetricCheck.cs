@@ -15,7 +15,7 @@ internal static class MetricCheck
 
     public static string Describe(IReadOnlyDictionary<string, IReadOnlyList<string>> missing, MetricScanResult scan) =>
         $"{missing.Count} metric name(s) used by the chart's alerts or dashboard are not exported by the code "
-        + $"(scanned {scan.FilesScanned} .cs files under {string.Join(", ", ExportedMetricScanner.SourceFolders)}/):\n"
+        + $"(scanned {scan.FilesScanned} .cs files under {string.Join(", ", ExportedMetricScanner.SourceFolders.Select(f => f + "/"))}):\n"
         + string.Concat(missing.Select(m => $"  MISSING {m.Key}  (used by {string.Join("; ", m.Value)})\n"))
         + "Fix: rename in charts/slm-fleet/files/metrics.yaml (the chart's only list of names) or export the metric in code.\n"
         + "Note: on a branch without the operator, worker and router code this fails by design; it passes once they are merged.\n"

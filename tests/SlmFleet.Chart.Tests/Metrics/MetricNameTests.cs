@@ -27,6 +27,55 @@ public sealed class MetricNameTests
     }
 
     [Test]
+    public void ChartMetrics_LabelsUsedByAlertsAndPanels_ExistOnTheirMetrics()
+    {
+        var scan = ExportedMetricScanner.ScanRepository(TestPaths.RepositoryRoot);
+        var chart = RenderedChart.For(RenderScenario.DefaultWithMonitoring);
+        var seriesLabels = MetricLabelCheck.SeriesLabels(scan, PodMonitorTargetLabels(chart));
+
+        var problems = ChartMetricUses.Alerts(chart).Select(a => ($"alert {a.Alert}", a.Expression))
+            .Concat(ChartMetricUses.DashboardQueries(chart))
+            .SelectMany(e => MetricLabelCheck.Check(e.Item1, e.Item2, seriesLabels))
+            .Distinct()
+            .ToList();
+
+        problems.Should().BeEmpty("every label an alert or a panel filters or groups by must exist on its metrics (labels read from the code)");
+    }
+
+    [Test]
+    public void LabelCheck_GroupingByALabelNoMetricHas_IsReported()
+    {
+        var scan = ExportedMetricScanner.Scan([new SourceFile("router/R.cs",
+            """var c = factory.CreateCounter("slm_router_escalations_total", "help", "model", "reason");""")]);
+        var labels = MetricLabelCheck.SeriesLabels(scan, new HashSet<string>());
+
+        var problems = MetricLabelCheck.Check("alert A", "sum by (policy) (rate(slm_router_escalations_total{reason=\"timeout\", route=\"slm\"}[5m]))", labels).ToList();
+
+        problems.Should().HaveCount(2);
+        problems.Should().Contain(p => p.Contains("by (policy)") && p.Contains("model, reason"));
+        problems.Should().Contain(p => p.Contains("no label 'route'"));
+    }
+
+    [Test]
+    public void LabelCheck_WorkerSeries_GetThePodMonitorsRelabeledLabels()
+    {
+        var scan = ExportedMetricScanner.Scan([new SourceFile("inference-worker/W.cs",
+            """var h = factory.CreateHistogram("slm_worker_ttft_seconds", "help", new HistogramConfiguration { Buckets = [1, 2] });""")]);
+        var labels = MetricLabelCheck.SeriesLabels(scan, new HashSet<string> { "deployment" });
+
+        var problems = MetricLabelCheck.Check("panel P", "histogram_quantile(0.99, sum by (namespace, deployment, le) (rate(slm_worker_ttft_seconds_bucket[5m])))", labels);
+
+        problems.Should().BeEmpty();
+    }
+
+    private static HashSet<string> PodMonitorTargetLabels(RenderedChart chart) =>
+        chart.OfKind("PodMonitor")
+            .SelectMany(m => m.Content["spec"]!["podMetricsEndpoints"]!.AsArray())
+            .SelectMany(e => e!["relabelings"]?.AsArray() ?? [])
+            .Select(r => r!["targetLabel"]!.GetValue<string>())
+            .ToHashSet(StringComparer.Ordinal);
+
+    [Test]
     public void ChartMetrics_AlertsAndDashboard_UseOnlyNamesFromTheMetricsFile()
     {
         var known = ChartFiles.MetricNames().Values

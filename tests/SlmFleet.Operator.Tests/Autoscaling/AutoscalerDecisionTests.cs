@@ -323,6 +323,31 @@ public sealed class AutoscalerDecisionTests
     }
 
     [Test]
+    public void Decide_DefaultPolicy_ScalesUpAfter30SecondsAboveHighMark()
+    {
+        var policy = new AutoscalingPolicy { MinReplicas = 1, MaxReplicas = 50 };
+
+        var first = AutoscalerDecision.Decide(policy, Fleet.At(T0, 10, 0.91), AutoscalerState.Empty);
+        var second = AutoscalerDecision.Decide(policy, Fleet.At(T0 + TimeSpan.FromSeconds(30), 10, 0.91), first.State);
+
+        first.Reason.Should().Be(ScaleReason.ScaleUpStabilizing);
+        first.DesiredReplicas.Should().Be(10);
+        second.Reason.Should().Be(ScaleReason.ScaleUpUtilization);
+        second.DesiredReplicas.Should().Be(13);
+    }
+
+    [Test]
+    public void Decide_QueueOverLimitInsideScaleUpWindow_ScalesAtOnce()
+    {
+        var policy = Fleet.Policy() with { ScaleUpStabilization = TimeSpan.FromMinutes(5) };
+
+        var decision = AutoscalerDecision.Decide(policy, Fleet.At(T0, 4, 0.95, queueDepth: 100), AutoscalerState.Empty);
+
+        decision.DesiredReplicas.Should().Be(25);
+        decision.Reason.Should().Be(ScaleReason.ScaleUpQueueDepth);
+    }
+
+    [Test]
     public void Decide_BlipAboveHighShorterThanScaleUpWindow_ResetsWindow()
     {
         var policy = Fleet.Policy() with { ScaleUpStabilization = TimeSpan.FromSeconds(60), ConsolidateWithinBand = false };

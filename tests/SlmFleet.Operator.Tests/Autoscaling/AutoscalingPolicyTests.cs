@@ -14,6 +14,7 @@ public sealed class AutoscalingPolicyTests
 
         policy.Validate().Should().BeEmpty();
         policy.TargetMiddle.Should().BeApproximately(0.70, 1e-9);
+        policy.EffectiveScaleDownTarget.Should().BeApproximately(0.75, 1e-9);
     }
 
     [Test]
@@ -44,6 +45,15 @@ public sealed class AutoscalingPolicyTests
         errors.Should().Contain(e => e.StartsWith("scaleDownStabilization is", StringComparison.Ordinal));
         errors.Should().Contain(e => e.StartsWith("queueDepthLimit is 0", StringComparison.Ordinal));
         errors.Should().Contain(e => e.StartsWith("metricStaleness is", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public void EffectiveScaleDownTarget_OtherBand_FollowsTheBand()
+    {
+        var policy = new AutoscalingPolicy { MinReplicas = 1, MaxReplicas = 10, TargetLow = 0.40, TargetHigh = 0.60 };
+
+        policy.Validate().Should().BeEmpty();
+        policy.EffectiveScaleDownTarget.Should().BeApproximately(0.55, 1e-9);
     }
 
     [Test]

@@ -23,5 +23,10 @@ internal static class Fleet
     public static FleetObservation At(DateTimeOffset now, int ready, double utilization, int warming = 0, int queueDepth = 0, DateTimeOffset? lastScale = null) =>
         Observe(now, ready + warming, Ready(ready, utilization, now, queueDepth).Concat(Warming(warming)), lastScale);
 
-    public static AutoscalingPolicy Policy(int min = 1, int max = 50) => new() { MinReplicas = min, MaxReplicas = max };
+    /// <summary>
+    /// The default policy, except that utilization scale-ups act at once unless a test sets a window,
+    /// and the queue limit is 16 waiting requests per ready pod.
+    /// </summary>
+    public static AutoscalingPolicy Policy(int min = 1, int max = 50) =>
+        new() { MinReplicas = min, MaxReplicas = max, ScaleUpStabilization = TimeSpan.Zero, QueueDepthLimit = 16 };
 }

@@ -75,6 +75,18 @@ public sealed class KubeApiTestServerCrudTests
     }
 
     [Test]
+    public async Task Create_WithResourceVersion_Returns400()
+    {
+        var created = await _client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default");
+        created.Metadata.Name = "b";
+        created.Metadata.Uid = null;
+
+        var act = () => _client.CoreV1.CreateNamespacedConfigMapAsync(created, "default");
+
+        (await act.Should().ThrowAsync<HttpOperationException>()).Which.Response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Test]
     public async Task Get_Missing_Returns404()
     {
         var act = () => _client.CoreV1.ReadNamespacedConfigMapAsync("missing", "default");
@@ -196,6 +208,31 @@ public sealed class KubeApiTestServerCrudTests
 
         var act = () => _client.CoreV1.ReadNamespacedConfigMapAsync("a", "default");
         (await act.Should().ThrowAsync<HttpOperationException>()).Which.Response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task JsonPatch_RemovingLastFinalizerOfDeletedObject_RemovesIt()
+    {
+        var map = ConfigMap("a");
+        map.Metadata.Finalizers = ["test.slmfleet.io/cleanup"];
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(map, "default");
+        await _client.CoreV1.DeleteNamespacedConfigMapAsync("a", "default");
+
+        await _client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""[{"op":"remove","path":"/metadata/finalizers/0"}]""", V1Patch.PatchType.JsonPatch), "a", "default");
+
+        (await Names(null, "default")).Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task JsonPatch_FailedTestOperation_Returns422AndChangesNothing()
+    {
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default");
+
+        var act = () => _client.CoreV1.PatchNamespacedConfigMapAsync(
+            new V1Patch("""[{"op":"test","path":"/data/k","value":"other"},{"op":"replace","path":"/data/k","value":"x"}]""", V1Patch.PatchType.JsonPatch), "a", "default");
+
+        (await act.Should().ThrowAsync<HttpOperationException>()).Which.Response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await _client.CoreV1.ReadNamespacedConfigMapAsync("a", "default")).Data["k"].Should().Be("v");
     }
 
     [Test]

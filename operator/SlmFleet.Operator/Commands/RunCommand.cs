@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using k8s.Exceptions;
 using SlmFleet.Operator.Hosting;
+using SlmFleet.Operator.RoutingPolicies;
 using SlmFleet.Operator.SlmDeployments;
 
 namespace SlmFleet.Operator.Commands;
@@ -19,10 +20,15 @@ internal static class RunCommand
         var healthPort = new Option<int>("--health-port") { Description = "Port of /healthz, /readyz and /metrics.", DefaultValueFactory = _ => 8081 };
         var workerImage = new Option<string>("--worker-image") { Description = "Worker image for SlmDeployments that set no spec.image.", DefaultValueFactory = _ => new SlmDeploymentOptions().WorkerImage };
         var workers = new Option<int>("--workers") { Description = "Concurrent reconciles.", DefaultValueFactory = _ => new OperatorHostOptions().Workers };
+        var routerNamespace = new Option<string?>("--router-namespace") { Description = "Namespace of the router pods whose /metrics give RoutingPolicy usage. Default: the pod's namespace." };
+        var routerSelector = new Option<string>("--router-selector") { Description = "Label selector of the router pods.", DefaultValueFactory = _ => new RoutingPolicyOptions().RouterSelector };
+        var routerMetricsPort = new Option<int>("--router-metrics-port") { Description = "Router metrics port, for pods without a container port named 'metrics'.", DefaultValueFactory = _ => new RoutingPolicyOptions().RouterMetricsPort };
+        var routerUrls = new Option<string[]>("--router-metrics-url") { Description = "A router's /metrics URL (repeatable); when given, router pods are not listed (local runs).", DefaultValueFactory = _ => [] };
+        var usageInterval = new Option<int>("--usage-interval-seconds") { Description = "How often router usage is read into RoutingPolicy status.", DefaultValueFactory = _ => (int)new RoutingPolicyOptions().UsageInterval.TotalSeconds };
 
         var command = new Command("run", "Run the SLM Fleet controllers until stopped (SIGTERM or Ctrl+C).")
         {
-            kubeconfig, ns, leaderElect, leaseNamespace, healthAddress, healthPort, workerImage, workers,
+            kubeconfig, ns, leaderElect, leaseNamespace, healthAddress, healthPort, workerImage, workers, routerNamespace, routerSelector, routerMetricsPort, routerUrls, usageInterval,
         };
         healthPort.Validators.Add(result =>
         {
@@ -56,6 +62,30 @@ internal static class RunCommand
                 result.AddError($"--autoscale-interval {result.GetValueOrDefault<int>()} is out of range; accepted: 0 (off) to 3600 seconds.");
             }
         });
+        routerMetricsPort.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 65535)
+            {
+                result.AddError($"--router-metrics-port {result.GetValueOrDefault<int>()} is out of range; accepted: 1–65535.");
+            }
+        });
+        routerUrls.Validators.Add(result =>
+        {
+            foreach (var url in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+                {
+                    result.AddError($"--router-metrics-url \"{url}\" is not an absolute http(s) URL; accepted: e.g. http://127.0.0.1:9090/metrics.");
+                }
+            }
+        });
+        usageInterval.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 3600)
+            {
+                result.AddError($"--usage-interval-seconds {result.GetValueOrDefault<int>()} is out of range; accepted: 1–3600.");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new OperatorHostOptions
@@ -69,6 +99,14 @@ internal static class RunCommand
                 Workers = parse.GetValue(workers),
                 SlmDeployments = new SlmDeploymentOptions { WorkerImage = parse.GetValue(workerImage)! },
                 Autoscaler = new Autoscaling.AutoscalerOptions { Interval = TimeSpan.FromSeconds(parse.GetValue(autoscaleInterval)) },
+                RoutingPolicies = new RoutingPolicyOptions
+                {
+                    RouterNamespace = parse.GetValue(routerNamespace),
+                    RouterSelector = parse.GetValue(routerSelector)!,
+                    RouterMetricsPort = parse.GetValue(routerMetricsPort),
+                    RouterMetricsUrls = [.. (parse.GetValue(routerUrls) ?? []).Select(u => new Uri(u))],
+                    UsageInterval = TimeSpan.FromSeconds(parse.GetValue(usageInterval)),
+                },
             };
             using var loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(o => o.SingleLine = true));
             try

@@ -4,6 +4,7 @@ using Prometheus;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Autoscaling;
 using SlmFleet.Operator.Catalog;
+using SlmFleet.Operator.RoutingPolicies;
 using SlmFleet.Operator.Runtime;
 using SlmFleet.Operator.SlmDeployments;
 
@@ -11,7 +12,8 @@ namespace SlmFleet.Operator.Hosting;
 
 /// <summary>
 /// Wires the operator process: client → manager (informers, leader election) → SlmDeployment
-/// controller (owns Deployments, Services, PodDisruptionBudgets) → health/metrics server.
+/// controller (owns Deployments, Services, PodDisruptionBudgets) + RoutingPolicy controller and its
+/// router usage collector → health/metrics server.
 /// </summary>
 internal static class OperatorHost
 {
@@ -34,10 +36,14 @@ internal static class OperatorHost
         AddSlmDeploymentController(manager, client, options, registry, loggers);
         using var stats = new GrpcWorkerStatsSource(options.Autoscaler.StatsTimeout);
         var autoscaler = AddAutoscaler(manager, client, stats, options, registry, loggers);
+        var (_, _, usage) = RoutingPolicyController.Add(
+            manager, client, options.Namespace, options.RoutingPolicies.RouterNamespace ?? PodNamespace(), options.RoutingPolicies, options.Workers, registry, loggers);
 
         await using var health = await HealthServer.StartAsync(
             new HealthServerOptions { Address = options.HealthAddress, Port = options.HealthPort },
             () => manager.IsReady, registry, logger, cancellationToken).ConfigureAwait(false);
+        using var stopUsage = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var collecting = usage.RunAsync(stopUsage.Token);
         try
         {
             await Task.WhenAll(manager.RunAsync(cancellationToken), autoscaler.RunAsync(cancellationToken)).ConfigureAwait(false);
@@ -45,6 +51,11 @@ internal static class OperatorHost
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Graceful shutdown.
+        }
+        finally
+        {
+            await stopUsage.CancelAsync().ConfigureAwait(false);
+            await collecting.ConfigureAwait(false);
         }
 
         return 0;

@@ -1,4 +1,5 @@
 using SlmFleet.Operator.Autoscaling;
+using SlmFleet.Operator.RoutingPolicies;
 using SlmFleet.Operator.SlmDeployments;
 
 namespace SlmFleet.Operator.Hosting;
@@ -31,4 +32,7 @@ internal sealed record OperatorHostOptions
 
     /// <summary>The autoscaler loop (interval, Stats deadline).</summary>
     public AutoscalerOptions Autoscaler { get; init; } = new();
+
+    /// <summary>Where the router pods are and how often their usage is read.</summary>
+    public RoutingPolicyOptions RoutingPolicies { get; init; } = new();
 }

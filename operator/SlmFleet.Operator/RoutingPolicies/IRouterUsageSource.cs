@@ -1,0 +1,11 @@
+namespace SlmFleet.Operator.RoutingPolicies;
+
+/// <summary>Where the operator reads the routers' counters from: one Prometheus text page per router.</summary>
+internal interface IRouterUsageSource
+{
+    /// <summary>
+    /// Reads every router's metrics now. A router that cannot be reached is left out (its last
+    /// numbers are kept by the ledger); the call itself fails only when the routers cannot be found.
+    /// </summary>
+    Task<IReadOnlyList<RouterMetricsText>> ReadAsync(CancellationToken cancellationToken);
+}

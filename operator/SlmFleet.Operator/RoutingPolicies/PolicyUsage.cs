@@ -1,0 +1,25 @@
+namespace SlmFleet.Operator.RoutingPolicies;
+
+/// <summary>
+/// What the routers report for one model alias this month (UTC), summed over routers: request counts,
+/// escalations, LLM spend and tokens. Prices are applied by the planner, which knows the policy.
+/// </summary>
+internal sealed record PolicyUsage
+{
+    /// <summary>The month these numbers cover, <c>yyyy-MM</c> (UTC).</summary>
+    public required string Month { get; init; }
+
+    public long Requests { get; init; }
+
+    public long SlmRequests { get; init; }
+
+    public long LlmRequests { get; init; }
+
+    public IReadOnlyDictionary<string, long> EscalationsByReason { get; init; } = new Dictionary<string, long>();
+
+    public double SpendUsd { get; init; }
+
+    public long PromptTokens { get; init; }
+
+    public long CompletionTokens { get; init; }
+}

@@ -1,0 +1,28 @@
+namespace SlmFleet.Operator.RoutingPolicies;
+
+/// <summary>The router counter series the operator sums, and how a sample maps to a policy's model alias.</summary>
+internal static class RouterSeries
+{
+    public const string Requests = "slm_router_requests_total";
+    public const string Escalations = "slm_router_escalations_total";
+    public const string Spend = "slm_router_llm_spend_usd_total";
+    public const string Tokens = "slm_router_tokens_total";
+
+    /// <summary>The label carrying the policy's modelAlias (or an SlmDeployment's served name) on every router series.</summary>
+    public const string ModelLabel = "model";
+
+    public static bool IsWanted(string name) => name is Requests or Escalations or Spend or Tokens;
+
+    /// <summary>The labels besides <c>model</c> that tell series apart, joined: route for requests, reason for escalations, kind for tokens.</summary>
+    public static string Detail(MetricSample sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        return sample.Name switch
+        {
+            Requests => sample.Label("route"),
+            Escalations => sample.Label("reason"),
+            Tokens => sample.Label("kind"),
+            _ => string.Empty,
+        };
+    }
+}

@@ -1,0 +1,227 @@
+using System.Globalization;
+using k8s;
+using SlmFleet.Api.Validation;
+using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.SlmDeployments;
+
+namespace SlmFleet.Operator.RoutingPolicies;
+
+/// <summary>
+/// Decides a RoutingPolicy's status and Events from what was observed. Pure: no client, no clock.
+/// Ready needs a consistent spec, a unique modelAlias, the SlmDeployment and (when referenced) the
+/// API key Secret with its key. Usage numbers come from the routers; budget conditions follow them.
+/// Warnings are posted when a condition flips, never on every reconcile.
+/// </summary>
+internal static class RoutingPolicyPlanner
+{
+    public static RoutingPolicyPlan Compute(RoutingPolicyObserved observed)
+    {
+        ArgumentNullException.ThrowIfNull(observed);
+        var policy = observed.Policy;
+        var previous = policy.Status ?? new RoutingPolicyStatus();
+        // API servers keep whole seconds; a sub-second timestamp would differ after a round trip.
+        var now = new DateTime(observed.Now.Ticks - (observed.Now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+        var conditions = new ConditionSet(previous.Conditions, policy.Metadata.Generation, now);
+        var problems = new List<SpecProblem>();
+
+        problems.AddRange(RoutingPolicyValidator.Validate(policy).Select(e => new SpecProblem(e.Path, RoutingPolicyReasons.InvalidSpec, e.Message)));
+        if (observed.AliasHeldBy is { } holder)
+        {
+            problems.Add(new("spec.modelAlias", RoutingPolicyReasons.DuplicateModelAlias,
+                $"spec.modelAlias \"{policy.Spec.ModelAlias}\" is already used by RoutingPolicy \"{holder}\" in namespace \"{policy.Metadata.NamespaceProperty}\"; accepted: a modelAlias no other RoutingPolicy in the namespace uses."));
+        }
+
+        SetTargets(observed, conditions, problems);
+        SetSecret(observed, conditions, problems);
+        SetReady(conditions, problems);
+
+        var usage = Usage(observed, previous);
+        SetBudget(observed.Policy.Spec.Budget, usage, observed.Usage is not null || previous.Month is not null, conditions);
+
+        var status = new RoutingPolicyStatus
+        {
+            Conditions = conditions.Conditions,
+            ObservedGeneration = policy.Metadata.Generation,
+            Month = usage.Month,
+            Requests = usage.Requests,
+            SlmRequests = usage.SlmRequests,
+            LlmRequests = usage.LlmRequests,
+            EscalationsByReason = usage.EscalationsByReason,
+            EscalationRate = usage.EscalationRate,
+            SpendThisMonthUsd = usage.SpendThisMonthUsd,
+            BudgetFraction = usage.BudgetFraction,
+            SavingsThisMonthUsd = usage.SavingsThisMonthUsd,
+        };
+
+        return new RoutingPolicyPlan
+        {
+            Status = status,
+            StatusChanged = !SameJson(previous, status),
+            Events = Events(previous, conditions, problems),
+            Problems = problems,
+        };
+    }
+
+    /// <summary>
+    /// Status numbers: new usage when the routers reported some, else the previous status carried over
+    /// (so an operator that has not scraped yet never wipes what it wrote before).
+    /// </summary>
+    private static RoutingPolicyStatus Usage(RoutingPolicyObserved observed, RoutingPolicyStatus previous)
+    {
+        if (observed.Usage is not { } usage)
+        {
+            return previous;
+        }
+
+        var llm = observed.Policy.Spec.Llm;
+        var escalated = usage.EscalationsByReason.Where(e => e.Key != EscalationReasons.BudgetExhausted).Sum(e => e.Value);
+        // The LLM-only baseline: every token served (by either side) at the LLM's prices.
+        var baseline = ((usage.PromptTokens * llm.InputPricePerMillionTokens) + (usage.CompletionTokens * llm.OutputPricePerMillionTokens)) / 1e6;
+        var budget = observed.Policy.Spec.Budget;
+        return new RoutingPolicyStatus
+        {
+            Month = usage.Month,
+            Requests = usage.Requests,
+            SlmRequests = usage.SlmRequests,
+            LlmRequests = usage.LlmRequests,
+            EscalationsByReason = usage.EscalationsByReason.Count == 0 ? null : new Dictionary<string, long>(usage.EscalationsByReason.OrderBy(e => e.Key, StringComparer.Ordinal)),
+            EscalationRate = usage.Requests > 0 ? Math.Round((double)escalated / usage.Requests, 4) : 0,
+            SpendThisMonthUsd = Usd(usage.SpendUsd),
+            BudgetFraction = budget is { MonthlyUsd: > 0 } ? Math.Round(usage.SpendUsd / budget.MonthlyUsd, 4) : null,
+            SavingsThisMonthUsd = Usd(baseline - usage.SpendUsd),
+        };
+    }
+
+    private static double Usd(double value) => Math.Round(value, 6);
+
+    private static void SetTargets(RoutingPolicyObserved observed, ConditionSet conditions, List<SpecProblem> problems)
+    {
+        var policy = observed.Policy;
+        var name = policy.Spec.Slm.DeploymentRef.Name;
+        if (observed.Deployment is not { } deployment)
+        {
+            var existing = observed.DeploymentNames.Count == 0 ? "none exist" : "existing: " + string.Join(", ", observed.DeploymentNames.Order(StringComparer.Ordinal).Take(10));
+            var problem = new SpecProblem("spec.slm.deploymentRef.name", RoutingPolicyReasons.SlmDeploymentNotFound,
+                $"spec.slm.deploymentRef.name: SlmDeployment \"{name}\" not found in namespace \"{policy.Metadata.NamespaceProperty}\"; accepted: the name of an SlmDeployment in the same namespace ({existing}).");
+            problems.Add(problem);
+            conditions.Set(RoutingPolicyConditionTypes.TargetsResolved, ConditionSet.False, problem.Reason, problem.Message);
+            return;
+        }
+
+        var ready = deployment.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status == ConditionSet.True;
+        conditions.Set(RoutingPolicyConditionTypes.TargetsResolved, ConditionSet.True, RoutingPolicyReasons.SlmDeploymentFound,
+            ready
+                ? $"spec.slm.deploymentRef.name: SlmDeployment \"{name}\" found and Ready."
+                : $"spec.slm.deploymentRef.name: SlmDeployment \"{name}\" found but not Ready yet; requests escalate to the LLM with reason unavailable until it is.");
+    }
+
+    private static void SetSecret(RoutingPolicyObserved observed, ConditionSet conditions, List<SpecProblem> problems)
+    {
+        var policy = observed.Policy;
+        if (policy.Spec.Llm.ApiKeySecretRef is not { } reference)
+        {
+            conditions.Set(RoutingPolicyConditionTypes.SecretPresent, ConditionSet.True, RoutingPolicyReasons.NoSecretReferenced,
+                "spec.llm.apiKeySecretRef is not set: LLM calls carry no API key.");
+            return;
+        }
+
+        var key = reference.Key ?? RoutingPolicyResource.DefaultApiKeyKey;
+        SpecProblem? problem = null;
+        if (observed.SecretKeys is not { } keys)
+        {
+            problem = new("spec.llm.apiKeySecretRef.name", RoutingPolicyReasons.SecretNotFound,
+                $"spec.llm.apiKeySecretRef.name: Secret \"{reference.Name}\" not found in namespace \"{policy.Metadata.NamespaceProperty}\"; accepted: an existing Secret with key \"{key}\" holding the LLM API key.");
+        }
+        else if (!keys.Contains(key, StringComparer.Ordinal))
+        {
+            var present = keys.Count == 0 ? "it has no keys" : "its keys: " + string.Join(", ", keys.Order(StringComparer.Ordinal));
+            problem = new("spec.llm.apiKeySecretRef.key", RoutingPolicyReasons.SecretKeyNotFound,
+                $"spec.llm.apiKeySecretRef.key: Secret \"{reference.Name}\" has no key \"{key}\"; accepted: one of the Secret's keys ({present}).");
+        }
+
+        if (problem is not null)
+        {
+            problems.Add(problem);
+            conditions.Set(RoutingPolicyConditionTypes.SecretPresent, ConditionSet.False, problem.Reason, problem.Message);
+            return;
+        }
+
+        conditions.Set(RoutingPolicyConditionTypes.SecretPresent, ConditionSet.True, RoutingPolicyReasons.SecretFound,
+            $"Secret \"{reference.Name}\" has key \"{key}\".");
+    }
+
+    private static void SetReady(ConditionSet conditions, List<SpecProblem> problems)
+    {
+        if (problems.Count == 0)
+        {
+            conditions.Set(RoutingPolicyConditionTypes.Ready, ConditionSet.True, RoutingPolicyReasons.Resolved,
+                "Spec consistent, modelAlias unique, SlmDeployment and API key Secret (if any) found.");
+            return;
+        }
+
+        conditions.Set(RoutingPolicyConditionTypes.Ready, ConditionSet.False, problems[0].Reason, string.Join(" ", problems.Select(p => p.Message)));
+    }
+
+    private static void SetBudget(BudgetSpec? budget, RoutingPolicyStatus usage, bool reported, ConditionSet conditions)
+    {
+        if (budget is null)
+        {
+            return;
+        }
+
+        if (!reported)
+        {
+            const string Message = "No usage reported by the routers yet.";
+            conditions.Set(RoutingPolicyConditionTypes.BudgetAlert, ConditionSet.Unknown, RoutingPolicyReasons.NoUsageReported, Message);
+            conditions.Set(RoutingPolicyConditionTypes.BudgetExhausted, ConditionSet.Unknown, RoutingPolicyReasons.NoUsageReported, Message);
+            return;
+        }
+
+        var spend = usage.SpendThisMonthUsd ?? 0;
+        var fraction = usage.BudgetFraction ?? (spend >= budget.MonthlyUsd ? 1 : 0);
+        var summary = string.Create(CultureInfo.InvariantCulture,
+            $"LLM spend in {usage.Month} is ${spend:0.######} of spec.budget.monthlyUsd ${budget.MonthlyUsd:0.##} ({fraction:P1});");
+        var alert = fraction >= budget.AlertFraction;
+        conditions.Set(RoutingPolicyConditionTypes.BudgetAlert, alert ? ConditionSet.True : ConditionSet.False,
+            alert ? RoutingPolicyReasons.AlertFractionReached : RoutingPolicyReasons.WithinBudget,
+            string.Create(CultureInfo.InvariantCulture, $"{summary} spec.budget.alertFraction is {budget.AlertFraction:0.###}."));
+        var exhausted = spend >= budget.MonthlyUsd;
+        conditions.Set(RoutingPolicyConditionTypes.BudgetExhausted, exhausted ? ConditionSet.True : ConditionSet.False,
+            exhausted ? RoutingPolicyReasons.BudgetExhausted : RoutingPolicyReasons.WithinBudget,
+            exhausted ? $"{summary} spec.budget.whenExhausted is \"{budget.WhenExhausted}\"." : $"{summary} not exhausted.");
+    }
+
+    private static List<PlannedEvent> Events(RoutingPolicyStatus previous, ConditionSet conditions, List<SpecProblem> problems)
+    {
+        var events = new List<PlannedEvent>();
+        if (problems.Count > 0 && conditions.Changed(RoutingPolicyConditionTypes.Ready))
+        {
+            events.AddRange(problems.Select(p => new PlannedEvent(PlannedEvent.Warning, p.Reason, p.Message)));
+        }
+        else if (problems.Count == 0 && Flipped(previous, conditions, RoutingPolicyConditionTypes.Ready, from: ConditionSet.False))
+        {
+            events.Add(new PlannedEvent(PlannedEvent.Normal, RoutingPolicyReasons.Resolved, conditions.Get(RoutingPolicyConditionTypes.Ready)!.Message));
+        }
+
+        // Budget warnings go out when the condition turns True (once a month at most: spend only
+        // grows within a month), not each time the spend in the message moves.
+        foreach (var type in new[] { RoutingPolicyConditionTypes.BudgetAlert, RoutingPolicyConditionTypes.BudgetExhausted })
+        {
+            if (conditions.Get(type) is { Status: ConditionSet.True } condition && !WasTrue(previous, type))
+            {
+                events.Add(new PlannedEvent(PlannedEvent.Warning, condition.Reason, condition.Message));
+            }
+        }
+
+        return events;
+    }
+
+    private static bool WasTrue(RoutingPolicyStatus previous, string type) =>
+        previous.Conditions?.FirstOrDefault(c => c.Type == type)?.Status == ConditionSet.True;
+
+    private static bool Flipped(RoutingPolicyStatus previous, ConditionSet conditions, string type, string from) =>
+        previous.Conditions?.FirstOrDefault(c => c.Type == type)?.Status == from && conditions.Get(type)?.Status != from;
+
+    private static bool SameJson(RoutingPolicyStatus a, RoutingPolicyStatus b) =>
+        string.Equals(KubernetesJson.Serialize(a), KubernetesJson.Serialize(b), StringComparison.Ordinal);
+}

@@ -55,6 +55,17 @@ public sealed class ModelFetcherTests
     }
 
     [Test]
+    public async Task Fetch_PagedListing_FollowsNextLinks()
+    {
+        PublishTinyModel();
+        _hub.PageSize = 1;
+
+        var files = await Fetcher().FetchAsync("hf://acme/tiny-onnx/cpu-int4", _destination, CancellationToken.None);
+
+        files.Should().HaveCount(Directory.GetFiles(TinyModel.Directory).Length);
+    }
+
+    [Test]
     public async Task Fetch_ConnectionDropped_ResumesWithRangeRequest()
     {
         PublishTinyModel();

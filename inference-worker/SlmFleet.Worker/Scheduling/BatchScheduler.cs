@@ -124,7 +124,7 @@ internal sealed class BatchScheduler : IDisposable
             catch (Exception ex) when (!_stopping.IsCancellationRequested)
             {
                 SchedulerLog.StepFailed(_logger, ex);
-                FailAll(ex);
+                FailAll();
             }
         }
     }
@@ -389,7 +389,7 @@ internal sealed class BatchScheduler : IDisposable
         }
     }
 
-    private void FailAll(Exception error)
+    private void FailAll()
     {
         foreach (var row in _rows)
         {
@@ -401,7 +401,6 @@ internal sealed class BatchScheduler : IDisposable
         _cache?.Dispose();
         _cache = null;
         ActiveSequences = 0;
-        _ = error;
     }
 
     public void Dispose()

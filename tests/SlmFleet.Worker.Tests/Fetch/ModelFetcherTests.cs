@@ -150,6 +150,20 @@ public sealed class ModelFetcherTests
     }
 
     [Test]
+    [Platform("Linux")]
+    public async Task Fetch_DiskFull_ClearError()
+    {
+        // /dev/full answers every write with ENOSPC: the same error a full volume gives.
+        _hub.Add("acme/one/weights.bin", new byte[200_000]);
+        Directory.CreateDirectory(_destination);
+        File.CreateSymbolicLink(Path.Combine(_destination, "weights.bin.part"), "/dev/full");
+
+        var act = () => Fetcher().FetchAsync(new Uri(_hub.BaseUrl, "acme/one/resolve/main/weights.bin").AbsoluteUri, _destination, CancellationToken.None);
+
+        await act.Should().ThrowAsync<FetchException>().WithMessage("disk full while writing*weights.bin.part*free space*");
+    }
+
+    [Test]
     public async Task Fetch_FileSource_CopiesFolder()
     {
         var files = await Fetcher().FetchAsync(new Uri(TinyModel.Directory).AbsoluteUri, _destination, CancellationToken.None);

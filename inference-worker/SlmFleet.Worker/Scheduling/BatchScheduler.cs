@@ -18,6 +18,9 @@ namespace SlmFleet.Worker.Scheduling;
 /// </summary>
 internal sealed class BatchScheduler : IDisposable
 {
+    /// <summary>Most prompt positions (arrivals × longest prompt) prefilled in one pass.</summary>
+    private const int PrefillTokenBudget = 8192;
+
     private readonly InferenceEngine _engine;
     private readonly TextTokenizer _tokenizer;
     private readonly SchedulerOptions _options;
@@ -148,10 +151,20 @@ internal sealed class BatchScheduler : IDisposable
     private bool Admit()
     {
         var arrivals = new List<GenerationSequence>();
+        var longest = 0;
         var any = false;
-        while (!_admissionPaused && _rows.Count + arrivals.Count < _options.MaxBatch && _queue.TryDequeue(out var entry))
+        while (!_admissionPaused && _rows.Count + arrivals.Count < _options.MaxBatch && _queue.TryPeek(out var next))
         {
-            entry.Registration.Dispose();
+            // A padded prefill costs arrivals × longest prompt (and as many logits rows); past the
+            // budget the rest wait for the next loop, after one decode step for the running rows.
+            if (next.Work is GenerationSequence candidate && arrivals.Count > 0
+                && (arrivals.Count + 1) * Math.Max(longest, candidate.PromptIds.Count) > PrefillTokenBudget)
+            {
+                break;
+            }
+
+            _queue.TryDequeue(out var entry);
+            entry!.Registration.Dispose();
             if (!entry.TryTake())
             {
                 continue;
@@ -175,6 +188,7 @@ internal sealed class BatchScheduler : IDisposable
             else if (entry.Work is GenerationSequence sequence)
             {
                 arrivals.Add(sequence);
+                longest = Math.Max(longest, sequence.PromptIds.Count);
             }
         }
 
@@ -185,7 +199,11 @@ internal sealed class BatchScheduler : IDisposable
             {
                 var prefill = Prefill(arrivals);
                 var survivors = arrivals.Select((sequence, row) => (sequence, row)).Where(a => !a.sequence.IsFinished).ToList();
-                Rebuild([.. _rows], survivors.Select(a => (a.sequence, prefill, a.row)).ToList());
+                if (survivors.Count > 0)
+                {
+                    Rebuild([.. _rows], survivors.Select(a => (a.sequence, prefill, a.row)).ToList());
+                }
+
                 prefill.Dispose();
             }
             finally

@@ -10,9 +10,9 @@ namespace SlmFleet.Bench.Worker;
 /// </summary>
 internal static class EngineOnly
 {
-    public static double DecodeTokensPerSecond(string modelDirectory, int steps)
+    public static double DecodeTokensPerSecond(string modelDirectory, int steps, int threads = 0)
     {
-        var model = ModelLoader.Load(modelDirectory, ExecutionProviderChoice.Cpu, NullLogger.Instance);
+        var model = ModelLoader.Load(modelDirectory, ExecutionProviderChoice.Cpu, NullLogger.Instance, threads);
         using var engine = model.Engine;
         var prompt = model.Tokenizer.Encode("The quick brown fox jumps over the lazy dog.").Select(i => (long)i).ToArray();
         var cache = engine.EmptyCache(1);

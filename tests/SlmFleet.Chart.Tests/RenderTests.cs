@@ -110,7 +110,7 @@ public sealed class RenderTests
 
         deployment.Spec.Replicas.Should().Be(2);
         args.Should().Contain("--leader-elect");
-        deployment.Spec.Template.Spec.Containers.Single().Env.Should().Contain(e => e.Name == "SLMFLEET_DEFAULT_ACCELERATOR" && e.Value == "nvidia-a10g");
+        args.Should().Contain(a => a.Contains("slm-worker-gpu", StringComparison.Ordinal), "GPU nodes run the CUDA worker image");
         chart.OfKind("PodDisruptionBudget").Select(d => d.Name).Should().BeEquivalentTo([Operator, Router]);
     }
 
@@ -126,7 +126,7 @@ public sealed class RenderTests
         container.Args.Should().ContainInOrder("--health-port", "8081");
         container.Args.Should().ContainInOrder("--worker-image", "slmfleet/slm-worker:0.1.0");
         container.Args.Should().ContainInOrder("--workers", "8");
-        container.Env.Should().Contain(e => e.Name == "SLMFLEET_DEFAULT_ACCELERATOR" && e.Value == "cpu");
+        container.Args.Should().ContainInOrder("--router-metrics-port", "8080");
         container.Ports.Select(p => (p.Name, p.ContainerPort)).Should().BeEquivalentTo([("health", 8081)]);
         container.ReadinessProbe.HttpGet.Port.Value.Should().Be("health");
         metricsService.Spec.Ports.Single().TargetPort.Value.Should().Be("health", "/metrics is served on the health port");
@@ -230,15 +230,6 @@ public sealed class RenderTests
 
         result.ExitCode.Should().NotBe(0);
         result.StandardError.Should().Contain("/prometheusRule/enabled").And.Contain("'auto', 'true', 'false'");
-    }
-
-    [Test]
-    public void Template_UnknownAccelerator_FailsNamingTheFieldAndAcceptedValues()
-    {
-        var result = RenderedChart.TryRender(RenderScenario.Default, Helm.ChartDirectory, "--set", "defaultAccelerator=tpu-v5");
-
-        result.ExitCode.Should().NotBe(0);
-        result.StandardError.Should().Contain("/defaultAccelerator").And.Contain("'nvidia-t4', 'nvidia-a10g', 'nvidia-l4', 'cpu'");
     }
 
     [Test]

@@ -131,6 +131,8 @@ internal sealed class WorkerHost : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            // Counted, so the failure is visible in /metrics while the startup probe gives the pod its last seconds.
+            _state.Metrics.WarmupFailures.Inc();
             HostLog.WarmupFailed(logger, ex);
             _warm.TrySetException(ex);
         }

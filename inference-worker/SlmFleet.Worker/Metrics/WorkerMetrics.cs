@@ -27,6 +27,7 @@ internal sealed class WorkerMetrics
         TokensPerSecond = factory.CreateGauge("slm_worker_tokens_per_second", "Generated tokens per second over the stats window.");
         WarmupSeconds = factory.CreateGauge("slm_worker_warmup_seconds", "Model load plus warm-up prompts, in seconds.");
         Warm = factory.CreateGauge("slm_worker_warm", "1 once warm-up has finished.");
+        WarmupFailures = factory.CreateCounter("slm_worker_warmup_failures_total", "Warm-ups that failed; the worker stays NOT_SERVING and is restarted by its probes.");
         ExecutionProvider = factory.CreateGauge("slm_worker_execution_provider", "1 for the execution provider in use.", "provider", "requested");
     }
 
@@ -55,6 +56,8 @@ internal sealed class WorkerMetrics
     public Gauge WarmupSeconds { get; }
 
     public Gauge Warm { get; }
+
+    public Counter WarmupFailures { get; }
 
     public Gauge ExecutionProvider { get; }
 }

@@ -108,7 +108,9 @@ internal static class RunCommand
                     UsageInterval = TimeSpan.FromSeconds(parse.GetValue(usageInterval)),
                 },
             };
-            using var loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(o => o.SingleLine = true));
+            // Log levels come from the environment (Logging__LogLevel__Default=Debug), as the Helm chart sets them.
+            var logging = new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection("Logging");
+            using var loggers = LoggerFactory.Create(builder => builder.AddConfiguration(logging).AddSimpleConsole(o => o.SingleLine = true));
             try
             {
                 return await OperatorHost.RunAsync(options, loggers, cancellationToken).ConfigureAwait(false);

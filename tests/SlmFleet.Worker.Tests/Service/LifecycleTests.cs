@@ -28,6 +28,21 @@ public sealed class LifecycleTests
     }
 
     [Test]
+    public async Task Warmup_Fails_CountedAndHealthStaysNotServing()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var worker = await RunningWorker.StartAsync(o => Copy(o, gate), waitUntilWarm: false);
+        var health = new Health.HealthClient(worker.Channel);
+
+        gate.SetException(new InvalidOperationException("warm-up prompt failed"));
+        await Poll.UntilAsync(() => Task.FromResult(worker.Host.State.Metrics.WarmupFailures.Value >= 1), "the warm-up failure to be counted");
+
+        worker.Host.State.Metrics.WarmupFailures.Value.Should().Be(1);
+        (await health.CheckAsync(new HealthCheckRequest())).Status.Should().Be(HealthCheckResponse.Types.ServingStatus.NotServing);
+        (await worker.Client.StatsAsync(new StatsRequest())).Warm.Should().BeFalse();
+    }
+
+    [Test]
     public async Task Generate_QueueFull_ResourceExhausted()
     {
         await using var worker = await RunningWorker.StartAsync(o => new()

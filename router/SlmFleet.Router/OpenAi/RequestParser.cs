@@ -205,9 +205,12 @@ internal static class RequestParser
 
         // Reading the strings now surfaces invalid UTF-8 here (as a 400), not later while building the SLM request.
         _ = dto.Stop is { ValueKind: JsonValueKind.String } one ? one.GetString() : null;
-        foreach (var item in dto.Stop is { ValueKind: JsonValueKind.Array } many ? many.EnumerateArray() : default)
+        if (dto.Stop is { ValueKind: JsonValueKind.Array } many)
         {
-            _ = item.GetString();
+            foreach (var item in many.EnumerateArray())
+            {
+                _ = item.GetString();
+            }
         }
 
         return null;

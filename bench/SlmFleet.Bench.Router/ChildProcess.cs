@@ -34,6 +34,41 @@ internal sealed class ChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>
+    /// CPU time (user + system) of the process and its direct children (nginx workers), from
+    /// /proc/&lt;pid&gt;/stat; zero where /proc is not available.
+    /// </summary>
+    public TimeSpan CpuTime()
+    {
+        long ticks = 0;
+        var root = _process.Id;
+        foreach (var dir in Directory.Exists("/proc") ? Directory.EnumerateDirectories("/proc") : [])
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var parent = int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+                if (pid == root || parent == root)
+                {
+                    ticks += long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended between listing and reading.
+            }
+        }
+
+        // Kernel clock ticks are 100 per second on Linux.
+        return TimeSpan.FromSeconds(ticks / 100.0);
+    }
+
     /// <summary>Polls <paramref name="url"/> until it answers (any status) or the timeout passes.</summary>
     public async Task<bool> WaitForHttpAsync(Uri url, TimeSpan timeout)
     {

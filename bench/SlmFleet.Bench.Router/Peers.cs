@@ -44,7 +44,7 @@ internal static class Peers
             new("x-portkey-provider", "openai"),
             new("x-portkey-custom-host", upstream.ToString().TrimEnd('/')),
             new("Authorization", "Bearer bench-dummy-key"),
-        ]);
+        ]) { Process = process };
         return (process, target, null);
     }
 
@@ -102,7 +102,7 @@ internal static class Peers
             return (null, null, "nginx did not start within 15 s (see nginx.log)");
         }
 
-        return (process, new Target("nginx", new Uri($"http://127.0.0.1:{port}/v1/chat/completions"), body, []), null);
+        return (process, new Target("nginx", new Uri($"http://127.0.0.1:{port}/v1/chat/completions"), body, []) { Process = process }, null);
     }
 
     private static readonly string[] NginxPaths = ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"];

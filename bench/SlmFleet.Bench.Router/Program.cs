@@ -17,6 +17,7 @@ var phase = TimeSpan.FromSeconds(5);
 var warmup = TimeSpan.FromSeconds(2);
 
 var root = TestPaths.RepositoryRoot;
+var loadAverage = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 var peersDir = Path.Combine(root, "bench", "SlmFleet.Bench.Router", ".peers");
 var workDir = Path.Combine(Path.GetTempPath(), "slm-bench-router-" + Guid.NewGuid().ToString("N")[..8]);
 Directory.CreateDirectory(workDir);
@@ -53,11 +54,13 @@ if (!await router.WaitForHttpAsync(new Uri($"http://127.0.0.1:{routerPort}/healt
 var targets = new List<Target>
 {
     new("direct", new Uri(upstream.BaseUrl + "/chat/completions"), Body("static"), []),
-    new("router", new Uri($"http://127.0.0.1:{routerPort}/v1/chat/completions"), Body("bench"), []),
+    new("router", new Uri($"http://127.0.0.1:{routerPort}/v1/chat/completions"), Body("bench"), []) { Process = router },
 };
 var why = new Dictionary<string, string>();
-var (portkey, portkeyTarget, portkeyWhy) = await Peers.StartPortkeyAsync(peersDir, upstream.BaseUrl, Body("static"), workDir);
-var (nginx, nginxTarget, nginxWhy) = await Peers.StartNginxAsync(peersDir, upstream.BaseUrl, Body("static"), workDir);
+// SLM_BENCH_NO_PEERS=1 skips the peers for quick iterations on the router alone (make bench measures all).
+var skipPeers = Environment.GetEnvironmentVariable("SLM_BENCH_NO_PEERS") == "1";
+var (portkey, portkeyTarget, portkeyWhy) = skipPeers ? (null, null, "skipped (SLM_BENCH_NO_PEERS=1)") : await Peers.StartPortkeyAsync(peersDir, upstream.BaseUrl, Body("static"), workDir);
+var (nginx, nginxTarget, nginxWhy) = skipPeers ? (null, null, "skipped (SLM_BENCH_NO_PEERS=1)") : await Peers.StartNginxAsync(peersDir, upstream.BaseUrl, Body("static"), workDir);
 foreach (var (target, reason, name) in new[] { (portkeyTarget, portkeyWhy, "portkey"), (nginxTarget, nginxWhy, "nginx") })
 {
     if (target is not null)
@@ -72,14 +75,23 @@ foreach (var (target, reason, name) in new[] { (portkeyTarget, portkeyWhy, "port
 }
 
 var results = new Dictionary<string, (LatencyStats Fixed, LatencyStats Max)>();
+var cpuPerRequestUs = new Dictionary<string, double>();
 using (var load = new LoadGenerator())
 {
     foreach (var target in targets)
     {
         await load.ClosedLoopAsync(target, Concurrency, warmup);
         var fixedRate = await load.FixedRateAsync(target, FixedRate, phase);
+        var cpuBefore = target.Process?.CpuTime() ?? TimeSpan.Zero;
         var max = await load.ClosedLoopAsync(target, Concurrency, phase);
         results[target.Name] = (fixedRate, max);
+        if (target.Process is not null && max.Ok > 0)
+        {
+            // CPU the proxy process spent per request at full load: unlike req/s, this does not depend on
+            // how much of the shared machine the load generator and other processes took.
+            cpuPerRequestUs[target.Name] = (target.Process.CpuTime() - cpuBefore).TotalMicroseconds / max.Ok;
+        }
+
         Console.WriteLine($"{target.Name,-8} @{FixedRate}/s: p50 {fixedRate.P50Ms:F3} ms  p99 {fixedRate.P99Ms:F3} ms  ({fixedRate.Errors} errors)   max: {max.Rps:F0} req/s ({max.Errors} errors)");
     }
 }
@@ -95,6 +107,7 @@ JsonNode? Peer(string name) => results.TryGetValue(name, out var r)
         ["p50_ms"] = Round(r.Fixed.P50Ms - direct.P50Ms),
         ["p99_ms"] = Round(r.Fixed.P99Ms - direct.P99Ms),
         ["rps_max"] = Math.Round(r.Max.Rps),
+        ["cpu_us_per_request"] = cpuPerRequestUs.TryGetValue(name, out var cpu) ? Math.Round(cpu, 1) : null,
         ["total_p50_ms"] = Round(r.Fixed.P50Ms),
         ["total_p99_ms"] = Round(r.Fixed.P99Ms),
         ["errors"] = r.Fixed.Errors + r.Max.Errors,
@@ -113,6 +126,8 @@ var json = new JsonObject
     ["rps_max"] = Math.Round(routerResult.Max.Rps),
     ["direct"] = new JsonObject { ["p50_ms"] = Round(direct.P50Ms), ["p99_ms"] = Round(direct.P99Ms), ["rps_max"] = Math.Round(results["direct"].Max.Rps) },
     ["router_total"] = new JsonObject { ["p50_ms"] = Round(routerResult.Fixed.P50Ms), ["p99_ms"] = Round(routerResult.Fixed.P99Ms), ["errors"] = routerResult.Fixed.Errors + routerResult.Max.Errors },
+    ["router_cpu_us_per_request"] = cpuPerRequestUs.TryGetValue("router", out var routerCpu) ? Math.Round(routerCpu, 1) : null,
+    ["load_average_at_start"] = loadAverage,
     ["peers"] = new JsonObject { ["portkey"] = Peer("portkey"), ["nginx"] = Peer("nginx") },
     ["settings"] = new JsonObject { ["fixed_rate_rps"] = FixedRate, ["phase_seconds"] = phase.TotalSeconds, ["concurrency"] = Concurrency, ["portkey_version"] = Peers.PortkeyVersion },
     ["date"] = date,
@@ -130,11 +145,13 @@ var md = new StringBuilder()
     .AppendLine()
     .AppendLine(CultureInfo.InvariantCulture, $"Static OpenAI-compatible upstream (Kestrel, fixed bytes) on loopback; load generator, upstream and the proxy under test share the machine. Latency at {FixedRate} req/s open-loop for {phase.TotalSeconds:F0} s; max req/s with {Concurrency} requests in flight for {phase.TotalSeconds:F0} s. \"Added\" = proxy minus direct at the same percentile.")
     .AppendLine()
-    .AppendLine("| path | p50 ms | p99 ms | added p50 ms | added p99 ms | max req/s |")
-    .AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+    .AppendLine(CultureInfo.InvariantCulture, $"Load average when the run started (other work on the machine): {loadAverage}. CPU µs/request is the proxy process's own CPU time during the max-throughput phase divided by the requests it served: it does not depend on how the shared cores were split.")
+    .AppendLine()
+    .AppendLine("| path | p50 ms | p99 ms | added p50 ms | added p99 ms | max req/s | proxy CPU µs/request |")
+    .AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var name in new[] { "direct", "router", "portkey", "nginx" })
 {
-    md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Cell(name, r => r.Fixed.P50Ms.ToString("F3", CultureInfo.InvariantCulture))} | {Cell(name, r => r.Fixed.P99Ms.ToString("F3", CultureInfo.InvariantCulture))} | {(name == "direct" ? "-" : Cell(name, r => (r.Fixed.P50Ms - direct.P50Ms).ToString("F3", CultureInfo.InvariantCulture)))} | {(name == "direct" ? "-" : Cell(name, r => (r.Fixed.P99Ms - direct.P99Ms).ToString("F3", CultureInfo.InvariantCulture)))} | {Cell(name, r => r.Max.Rps.ToString("F0", CultureInfo.InvariantCulture))} |");
+    md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Cell(name, r => r.Fixed.P50Ms.ToString("F3", CultureInfo.InvariantCulture))} | {Cell(name, r => r.Fixed.P99Ms.ToString("F3", CultureInfo.InvariantCulture))} | {(name == "direct" ? "-" : Cell(name, r => (r.Fixed.P50Ms - direct.P50Ms).ToString("F3", CultureInfo.InvariantCulture)))} | {(name == "direct" ? "-" : Cell(name, r => (r.Fixed.P99Ms - direct.P99Ms).ToString("F3", CultureInfo.InvariantCulture)))} | {Cell(name, r => r.Max.Rps.ToString("F0", CultureInfo.InvariantCulture))} | {(cpuPerRequestUs.TryGetValue(name, out var c) ? c.ToString("F1", CultureInfo.InvariantCulture) : "-")} |");
 }
 
 foreach (var (name, reason) in why)

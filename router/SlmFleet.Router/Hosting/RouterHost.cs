@@ -56,7 +56,10 @@ internal static class RouterHost
         services.AddSingleton(sp => new ClientKeyAuthenticator(options.ClientKeysFile, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => new ClientRateLimiter(options.RateLimitPerSecond, options.RateLimitBurst));
         services.AddSingleton<RequestRouter>();
+        // No per-request HttpClient logging handlers: the router logs LLM failures itself, and the
+        // logging scope they open per request is measurable on the hot path.
         services.AddHttpClient(LlmClient.HttpClientName)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),

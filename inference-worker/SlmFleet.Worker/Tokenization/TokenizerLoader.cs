@@ -35,7 +35,7 @@ internal static class TokenizerLoader
             }
         }
 
-        throw new ModelLoadException($"tokenizer is missing: expected {json} (BPE) or {sentencePiece} (SentencePiece)");
+        throw new ModelLoadException($"tokenizer.json is missing (and there is no tokenizer.model): expected {json} (BPE) or {sentencePiece} (SentencePiece)");
     }
 
     private static TextTokenizer LoadBpe(string path)

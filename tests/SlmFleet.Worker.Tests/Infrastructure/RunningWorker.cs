@@ -25,7 +25,7 @@ public sealed class RunningWorker : IAsyncDisposable
         var options = new WorkerOptions
         {
             ModelDirectory = TinyModel.Directory,
-            ExecutionProvider = Model.ExecutionProviderChoice.Cpu,
+            ExecutionProvider = SlmFleet.Worker.Model.ExecutionProviderChoice.Cpu,
             WarmupPrompts = ["warm up"],
             Seed = 1,
             LogLevel = LogLevel.Warning,

@@ -16,6 +16,19 @@ internal static class RequestParser
 
     public static (ParsedRequest? Request, RequestError? Error) Parse(ReadOnlySpan<byte> body, EndpointKind kind, string? labelsHeader)
     {
+        try
+        {
+            return ParseCore(body, kind, labelsHeader);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or DecoderFallbackException)
+        {
+            // Invalid UTF-8 inside a string is only found when the string is read, as a transcoding error.
+            return (null, new RequestError(400, $"The request body is not valid UTF-8 JSON: {FirstSentence(ex.Message)}", OpenAiErrors.InvalidRequest, null, "invalid_json"));
+        }
+    }
+
+    private static (ParsedRequest? Request, RequestError? Error) ParseCore(ReadOnlySpan<byte> body, EndpointKind kind, string? labelsHeader)
+    {
         ChatCompletionRequest? dto;
         try
         {
@@ -80,39 +93,6 @@ internal static class RequestParser
         return (request, null);
     }
 
-    /// <summary>Flattens a message's content (a string or text parts) to text; null when the shape is not accepted.</summary>
-    public static string? ContentText(JsonElement? content)
-    {
-        if (content is not { } element || element.ValueKind == JsonValueKind.Null)
-        {
-            return string.Empty;
-        }
-
-        if (element.ValueKind == JsonValueKind.String)
-        {
-            return element.GetString();
-        }
-
-        if (element.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        var text = new StringBuilder();
-        foreach (var part in element.EnumerateArray())
-        {
-            if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.ValueEquals("text") is false
-                || !part.TryGetProperty("text", out var value) || value.ValueKind != JsonValueKind.String)
-            {
-                return null;
-            }
-
-            text.Append(value.GetString());
-        }
-
-        return text.ToString();
-    }
-
     private static string? CheckMessages(ChatCompletionRequest dto, out RequestError? error)
     {
         error = null;
@@ -132,14 +112,7 @@ internal static class RequestParser
                 return null;
             }
 
-            var text = ContentText(message.Content);
-            if (text is null)
-            {
-                error = RequestError.Invalid($"messages[{i}].content", $"Invalid 'messages[{i}].content': expected a string or an array of {{\"type\":\"text\",\"text\":...}} parts.");
-                return null;
-            }
-
-            prompt.Append(text).Append('\n');
+            prompt.Append(message.Content).Append('\n');
         }
 
         return prompt.ToString();
@@ -190,6 +163,16 @@ internal static class RequestParser
             return RequestError.Invalid("stop", "Invalid 'stop': expected a string or an array of up to 4 strings.");
         }
 
+        // Reading the strings now surfaces invalid UTF-8 here (as a 400), not later while building the SLM request.
+        _ = dto.Stop is { ValueKind: JsonValueKind.String } one ? one.GetString() : null;
+        if (dto.Stop is { ValueKind: JsonValueKind.Array } many)
+        {
+            foreach (var item in many.EnumerateArray())
+            {
+                _ = item.GetString();
+            }
+        }
+
         return null;
     }
 
@@ -197,6 +180,8 @@ internal static class RequestParser
     {
         switch (format?.Type)
         {
+            case null when format is not null:
+                return (null, false, RequestError.Invalid("response_format.type", "Missing 'response_format.type': expected text, json_object or json_schema.", "missing_required_parameter"));
             case null or "text":
                 return (null, false, null);
             case "json_object":

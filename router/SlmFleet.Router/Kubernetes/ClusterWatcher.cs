@@ -98,9 +98,26 @@ internal sealed class ClusterWatcher(
         RouterLog.PoliciesLoaded(logger, valid.Count, store.Current.Deployments.Count, "cluster");
     }
 
+    /// <summary>
+    /// The SlmDeployment a slice serves. The operator names the worker Service "&lt;name&gt;-worker" and labels
+    /// it slmfleet.io/deployment=&lt;name&gt;; the EndpointSlice controller copies Service labels onto the
+    /// slices, and the name suffix is the fallback for clusters that do not.
+    /// </summary>
+    internal static string DeploymentOf(V1EndpointSlice slice)
+    {
+        var labels = slice.Metadata.Labels;
+        if (labels is not null && labels.TryGetValue("slmfleet.io/deployment", out var deployment))
+        {
+            return deployment;
+        }
+
+        var service = labels is not null && labels.TryGetValue("kubernetes.io/service-name", out var name) ? name : string.Empty;
+        return service.EndsWith("-worker", StringComparison.Ordinal) ? service[..^"-worker".Length] : service;
+    }
+
     private void OnSlices(IReadOnlyCollection<V1EndpointSlice> slices)
     {
-        foreach (var service in slices.GroupBy(s => s.Metadata.Labels?["kubernetes.io/service-name"] ?? string.Empty))
+        foreach (var service in slices.GroupBy(DeploymentOf))
         {
             var addresses = new List<Uri>();
             foreach (var slice in service)

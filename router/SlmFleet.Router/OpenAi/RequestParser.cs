@@ -16,6 +16,19 @@ internal static class RequestParser
 
     public static (ParsedRequest? Request, RequestError? Error) Parse(ReadOnlySpan<byte> body, EndpointKind kind, string? labelsHeader)
     {
+        try
+        {
+            return ParseCore(body, kind, labelsHeader);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or DecoderFallbackException)
+        {
+            // Invalid UTF-8 inside a string is only found when the string is read, as a transcoding error.
+            return (null, new RequestError(400, $"The request body is not valid UTF-8 JSON: {FirstSentence(ex.Message)}", OpenAiErrors.InvalidRequest, null, "invalid_json"));
+        }
+    }
+
+    private static (ParsedRequest? Request, RequestError? Error) ParseCore(ReadOnlySpan<byte> body, EndpointKind kind, string? labelsHeader)
+    {
         ChatCompletionRequest? dto;
         try
         {
@@ -190,6 +203,16 @@ internal static class RequestParser
             return RequestError.Invalid("stop", "Invalid 'stop': expected a string or an array of up to 4 strings.");
         }
 
+        // Reading the strings now surfaces invalid UTF-8 here (as a 400), not later while building the SLM request.
+        _ = dto.Stop is { ValueKind: JsonValueKind.String } one ? one.GetString() : null;
+        if (dto.Stop is { ValueKind: JsonValueKind.Array } many)
+        {
+            foreach (var item in many.EnumerateArray())
+            {
+                _ = item.GetString();
+            }
+        }
+
         return null;
     }
 
@@ -197,6 +220,8 @@ internal static class RequestParser
     {
         switch (format?.Type)
         {
+            case null when format is not null:
+                return (null, false, RequestError.Invalid("response_format.type", "Missing 'response_format.type': expected text, json_object or json_schema.", "missing_required_parameter"));
             case null or "text":
                 return (null, false, null);
             case "json_object":

@@ -1,3 +1,80 @@
-// Placeholder entry point until the Worker benchmark lands; it reports that nothing was measured.
-Console.Error.WriteLine("Worker benchmark: not implemented yet");
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Grpc.Net.Client;
+using SlmFleet.Bench.Worker;
+using SlmFleet.Worker.Hosting;
+using SlmFleet.Worker.Model;
+using SlmFleet.Worker.ModelBuilder;
+
+// Worker benchmark: builds the small model, serves it in-process over real gRPC, and measures
+// decode throughput at concurrency 1, 4 and 16, time to first token, and the batch-1 ratio to
+// the memory-bandwidth bound (weight bytes × tokens/s ÷ copy bandwidth measured in this run).
+const int NewTokens = 64;
+var root = FindRepositoryRoot();
+var modelDirectory = Path.Combine(root, ".models", "bench-small");
+Console.WriteLine($"building the small model in {modelDirectory} ...");
+var weightBytes = ModelFolderWriter.Write(modelDirectory, ModelPreset.Small, seed: 42);
+
+Console.WriteLine("measuring copy bandwidth ...");
+var bandwidth = CopyBandwidth.MeasureGigabytesPerSecond();
+Console.WriteLine($"copy bandwidth {bandwidth:F2} GB/s");
+
+var engineOnly = EngineOnly.DecodeTokensPerSecond(modelDirectory, 128);
+Console.WriteLine($"engine only, batch 1: {engineOnly:F1} tok/s");
+
+await using var host = await WorkerHost.StartAsync(
+    new WorkerOptions
+    {
+        ModelDirectory = modelDirectory,
+        ExecutionProvider = ExecutionProviderChoice.Cpu,
+        MaxBatch = 16,
+        MaxQueue = 64,
+        WarmupPrompts = ["Hello, how are you?", "The quick brown fox jumps over the lazy dog."],
+        LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+    },
+    CancellationToken.None);
+await host.WaitUntilWarmAsync(CancellationToken.None);
+using var channel = GrpcChannel.ForAddress(host.GrpcAddress);
+
+var loads = new List<LoadResult>();
+foreach (var (concurrency, requests) in new[] { (1, 6), (4, 3), (16, 2) })
+{
+    var load = await LoadGenerator.RunAsync(channel, concurrency, requests, NewTokens);
+    loads.Add(load);
+    Console.WriteLine($"c{concurrency}: {load.Tokens} tokens in {load.Seconds:F2} s = {load.TokensPerSecond:F1} tok/s");
+}
+
+var ttft = loads.SelectMany(l => l.TtftMilliseconds).Order().ToList();
+double Percentile(double p) => ttft[Math.Min(ttft.Count - 1, (int)Math.Ceiling(p * ttft.Count) - 1)];
+var tpsC1 = loads[0].TokensPerSecond;
+var results = new JsonObject
+{
+    ["model_weight_bytes"] = weightBytes,
+    ["copy_bandwidth_gbps"] = Math.Round(bandwidth, 3),
+    ["tps_c1"] = Math.Round(tpsC1, 2),
+    ["tps_c4"] = Math.Round(loads[1].TokensPerSecond, 2),
+    ["tps_c16"] = Math.Round(loads[2].TokensPerSecond, 2),
+    ["ttft_p50_ms"] = Math.Round(Percentile(0.50), 2),
+    ["ttft_p99_ms"] = Math.Round(Percentile(0.99), 2),
+    ["bound_ratio_c1"] = Math.Round(weightBytes * tpsC1 / (bandwidth * 1e9), 3),
+};
+ResultWriter.Write(root, results, loads, engineOnly);
+Console.WriteLine(results.ToJsonString());
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"c16/c1 = {loads[2].TokensPerSecond / tpsC1:F2}"));
 return 0;
+
+static string FindRepositoryRoot()
+{
+    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+    {
+        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Operator.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+    }
+
+    throw new InvalidOperationException("Operator.sln not found above the working directory");
+}

@@ -58,21 +58,29 @@ internal sealed partial class ModelFetcher(HttpClient http, FetchOptions options
         var repo = $"{parts[0]}/{parts[1]}";
         var subdir = parts.Length == 3 ? parts[2].Trim('/') : string.Empty;
         var listUrl = new Uri(options.HubUrl, $"api/models/{repo}/tree/{options.Revision}/{subdir}?recursive=true");
-        using var response = await SendAsync(listUrl, null, cancellationToken);
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
         var files = new List<RemoteFile>();
-        foreach (var entry in document.RootElement.EnumerateArray())
+        // The hub pages long listings with a Link: <…>; rel="next" header.
+        for (Uri? page = listUrl; page is not null;)
         {
-            if (entry.GetProperty("type").GetString() != "file")
+            using var response = await SendAsync(page, null, cancellationToken);
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            foreach (var entry in document.RootElement.EnumerateArray())
             {
-                continue;
+                if (entry.GetProperty("type").GetString() != "file")
+                {
+                    continue;
+                }
+
+                var path = entry.GetProperty("path").GetString()!;
+                var relative = subdir.Length > 0 && path.StartsWith(subdir + "/", StringComparison.Ordinal) ? path[(subdir.Length + 1)..] : path;
+                long? size = entry.TryGetProperty("size", out var s) ? s.GetInt64() : null;
+                string? sha = entry.TryGetProperty("lfs", out var lfs) && lfs.TryGetProperty("oid", out var oid) ? oid.GetString() : null;
+                files.Add(new RemoteFile(new Uri(options.HubUrl, $"{repo}/resolve/{options.Revision}/{path}"), relative, size, sha));
             }
 
-            var path = entry.GetProperty("path").GetString()!;
-            var relative = subdir.Length > 0 && path.StartsWith(subdir + "/", StringComparison.Ordinal) ? path[(subdir.Length + 1)..] : path;
-            long? size = entry.TryGetProperty("size", out var s) ? s.GetInt64() : null;
-            string? sha = entry.TryGetProperty("lfs", out var lfs) && lfs.TryGetProperty("oid", out var oid) ? oid.GetString() : null;
-            files.Add(new RemoteFile(new Uri(options.HubUrl, $"{repo}/resolve/{options.Revision}/{path}"), relative, size, sha));
+            page = response.Headers.TryGetValues("Link", out var links) && NextLink().Match(string.Join(',', links)) is { Success: true } next
+                ? new Uri(page, next.Groups[1].Value)
+                : null;
         }
 
         return files.Count == 0 ? throw new FetchException($"{listUrl}: no files under \"{subdir}\"") : files;
@@ -243,6 +251,9 @@ internal sealed partial class ModelFetcher(HttpClient http, FetchOptions options
 
     [GeneratedRegex("^\"?([0-9a-fA-F]{64})\"?$")]
     private static partial Regex Sha256Hex();
+
+    [GeneratedRegex("<([^>]+)>;\\s*rel=\"next\"")]
+    private static partial Regex NextLink();
 
     [GeneratedRegex("sha256=([0-9a-fA-F]{64})")]
     private static partial Regex Sha256Fragment();

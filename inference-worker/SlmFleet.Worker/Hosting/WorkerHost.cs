@@ -95,10 +95,13 @@ internal sealed class WorkerHost : IAsyncDisposable
         });
 
         var app = builder.Build();
-        app.MapGrpcService<InferenceService>().RequireHost($"*:{grpcPort}");
-        app.MapGrpcService<HealthServiceImpl>().RequireHost($"*:{grpcPort}");
-        app.MapGrpcReflectionService().RequireHost($"*:{grpcPort}");
-        app.MapMetrics("/metrics", registry).RequireHost($"*:{metricsPort}");
+        // The ports are split by protocol (gRPC listener HTTP/2 only, metrics listener HTTP/1 only)
+        // rather than by Host header: behind a Service that maps port 80 → 50051 the :authority
+        // carries the Service's port, not the pod's.
+        app.MapGrpcService<InferenceService>();
+        app.MapGrpcService<HealthServiceImpl>();
+        app.MapGrpcReflectionService();
+        app.MapMetrics("/metrics", registry);
 
         var state = app.Services.GetRequiredService<WorkerState>();
         state.Scheduler.Start();

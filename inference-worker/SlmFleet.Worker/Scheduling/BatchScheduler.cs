@@ -18,6 +18,9 @@ namespace SlmFleet.Worker.Scheduling;
 /// </summary>
 internal sealed class BatchScheduler : IDisposable
 {
+    /// <summary>Most prompt positions (arrivals × longest prompt) prefilled in one pass.</summary>
+    private const int PrefillTokenBudget = 8192;
+
     private readonly InferenceEngine _engine;
     private readonly TextTokenizer _tokenizer;
     private readonly SchedulerOptions _options;
@@ -124,7 +127,7 @@ internal sealed class BatchScheduler : IDisposable
             catch (Exception ex) when (!_stopping.IsCancellationRequested)
             {
                 SchedulerLog.StepFailed(_logger, ex);
-                FailAll(ex);
+                FailAll();
             }
         }
     }
@@ -147,11 +150,21 @@ internal sealed class BatchScheduler : IDisposable
 
     private bool Admit()
     {
-        var admitted = new List<(GenerationSequence Sequence, KvCache Cache)>();
+        var arrivals = new List<GenerationSequence>();
+        var longest = 0;
         var any = false;
-        while (!_admissionPaused && _rows.Count + admitted.Count < _options.MaxBatch && _queue.TryDequeue(out var entry))
+        while (!_admissionPaused && _rows.Count + arrivals.Count < _options.MaxBatch && _queue.TryPeek(out var next))
         {
-            entry.Registration.Dispose();
+            // A padded prefill costs arrivals × longest prompt (and as many logits rows); past the
+            // budget the rest wait for the next loop, after one decode step for the running rows.
+            if (next.Work is GenerationSequence candidate && arrivals.Count > 0
+                && (arrivals.Count + 1) * Math.Max(longest, candidate.PromptIds.Count) > PrefillTokenBudget)
+            {
+                break;
+            }
+
+            _queue.TryDequeue(out var entry);
+            entry!.Registration.Dispose();
             if (!entry.TryTake())
             {
                 continue;
@@ -160,19 +173,38 @@ internal sealed class BatchScheduler : IDisposable
             Interlocked.Decrement(ref _pending);
             _metrics.QueueDepth.Set(QueueDepth);
             any = true;
-            var work = entry.Work;
-
-            _utilization.BeginBusy();
-            try
+            if (entry.Work is ClassifyJob job)
             {
-                if (work is ClassifyJob job)
+                _utilization.BeginBusy();
+                try
                 {
                     RunClassify(job);
                 }
-                else if (work is GenerationSequence sequence && Prefill(sequence) is { } cache)
+                finally
                 {
-                    admitted.Add((sequence, cache));
+                    _utilization.EndBusy();
                 }
+            }
+            else if (entry.Work is GenerationSequence sequence)
+            {
+                arrivals.Add(sequence);
+                longest = Math.Max(longest, sequence.PromptIds.Count);
+            }
+        }
+
+        if (arrivals.Count > 0)
+        {
+            _utilization.BeginBusy();
+            try
+            {
+                var prefill = Prefill(arrivals);
+                var survivors = arrivals.Select((sequence, row) => (sequence, row)).Where(a => !a.sequence.IsFinished).ToList();
+                if (survivors.Count > 0)
+                {
+                    Rebuild([.. _rows], survivors.Select(a => (a.sequence, prefill, a.row)).ToList());
+                }
+
+                prefill.Dispose();
             }
             finally
             {
@@ -180,39 +212,50 @@ internal sealed class BatchScheduler : IDisposable
             }
         }
 
-        if (admitted.Count > 0)
-        {
-            Rebuild([.. _rows], admitted);
-        }
-
         return any;
     }
 
-    /// <summary>Runs the prompt; returns its cache, or null when the sequence already finished on its first token.</summary>
-    private KvCache? Prefill(GenerationSequence sequence)
+    /// <summary>
+    /// Runs every arrival's prompt in one left-padded forward pass and samples each first token.
+    /// Returns the prompts' cache; row i holds arrival i's last <c>PromptIds.Count</c> columns.
+    /// </summary>
+    private KvCache Prefill(List<GenerationSequence> arrivals)
     {
-        var n = sequence.PromptIds.Count;
-        var ids = new long[n];
-        var mask = new long[n];
-        var positions = new long[n];
-        for (var i = 0; i < n; i++)
+        var batch = arrivals.Count;
+        var length = arrivals.Max(a => a.PromptIds.Count);
+        var ids = new long[batch * length];
+        var mask = new long[batch * length];
+        var positions = new long[batch * length];
+        for (var r = 0; r < batch; r++)
         {
-            ids[i] = sequence.PromptIds[i];
-            mask[i] = 1;
-            positions[i] = i;
+            var prompt = arrivals[r].PromptIds;
+            var pad = length - prompt.Count;
+            for (var i = 0; i < prompt.Count; i++)
+            {
+                ids[(r * length) + pad + i] = prompt[i];
+                mask[(r * length) + pad + i] = 1;
+                positions[(r * length) + pad + i] = i;
+            }
         }
 
-        using var empty = _engine.EmptyCache(1);
-        var output = _engine.Forward(ids, mask, positions, 1, n, empty);
-        using (output)
+        using var empty = _engine.EmptyCache(batch);
+        using var output = _engine.Forward(ids, mask, positions, batch, length, empty);
+        for (var r = 0; r < batch; r++)
         {
-            sequence.KvLength = n;
-            _metrics.PromptTokens.Inc(n);
-            var (token, logprob) = sequence.Sampler.Next(output.Logits(0, n - 1));
+            var sequence = arrivals[r];
+            sequence.KvLength = sequence.PromptIds.Count;
+            _metrics.PromptTokens.Inc(sequence.PromptIds.Count);
+            if (sequence.Cancellation.IsCancellationRequested)
+            {
+                continue;
+            }
+
+            var (token, logprob) = sequence.Sampler.Next(output.Logits(r, length - 1));
             _metrics.TimeToFirstToken.Observe(_time.GetElapsedTime(sequence.EnqueuedTimestamp).TotalSeconds);
             Accept(sequence, token, logprob);
-            return sequence.IsFinished ? null : output.TakePresent();
         }
+
+        return output.TakePresent();
     }
 
     private void DecodeStep()
@@ -322,7 +365,7 @@ internal sealed class BatchScheduler : IDisposable
     }
 
     /// <summary>Replaces the batch cache with the given rows plus newly prefilled ones: the only KV copy.</summary>
-    private void Rebuild(List<GenerationSequence> keep, List<(GenerationSequence Sequence, KvCache Cache)> added)
+    private void Rebuild(List<GenerationSequence> keep, List<(GenerationSequence Sequence, KvCache Cache, int Row)> added)
     {
         var sources = new List<KvCache>();
         var sourceRows = new List<int>();
@@ -334,20 +377,15 @@ internal sealed class BatchScheduler : IDisposable
             lengths.Add(row.KvLength);
         }
 
-        foreach (var (sequence, cache) in added)
+        foreach (var (sequence, cache, row) in added)
         {
             sources.Add(cache);
-            sourceRows.Add(0);
+            sourceRows.Add(row);
             lengths.Add(sequence.KvLength);
         }
 
         var rebuilt = sources.Count == 0 ? null : KvCache.Gather(sources, sourceRows, lengths, _engine.Config.KeyValueHeads, _engine.Config.HeadSize);
         _cache?.Dispose();
-        foreach (var (_, cache) in added)
-        {
-            cache.Dispose();
-        }
-
         _cache = rebuilt;
         _rows.Clear();
         _rows.AddRange(keep);
@@ -369,7 +407,7 @@ internal sealed class BatchScheduler : IDisposable
         }
     }
 
-    private void FailAll(Exception error)
+    private void FailAll()
     {
         foreach (var row in _rows)
         {
@@ -381,7 +419,6 @@ internal sealed class BatchScheduler : IDisposable
         _cache?.Dispose();
         _cache = null;
         ActiveSequences = 0;
-        _ = error;
     }
 
     public void Dispose()

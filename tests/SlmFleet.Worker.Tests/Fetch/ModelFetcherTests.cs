@@ -55,6 +55,17 @@ public sealed class ModelFetcherTests
     }
 
     [Test]
+    public async Task Fetch_PagedListing_FollowsNextLinks()
+    {
+        PublishTinyModel();
+        _hub.PageSize = 1;
+
+        var files = await Fetcher().FetchAsync("hf://acme/tiny-onnx/cpu-int4", _destination, CancellationToken.None);
+
+        files.Should().HaveCount(Directory.GetFiles(TinyModel.Directory).Length);
+    }
+
+    [Test]
     public async Task Fetch_ConnectionDropped_ResumesWithRangeRequest()
     {
         PublishTinyModel();
@@ -136,6 +147,20 @@ public sealed class ModelFetcherTests
         var files = await Fetcher().FetchAsync(url, _destination, CancellationToken.None);
 
         File.ReadAllBytes(files.Single()).Should().Equal(content);
+    }
+
+    [Test]
+    [Platform("Linux")]
+    public async Task Fetch_DiskFull_ClearError()
+    {
+        // /dev/full answers every write with ENOSPC: the same error a full volume gives.
+        _hub.Add("acme/one/weights.bin", new byte[200_000]);
+        Directory.CreateDirectory(_destination);
+        File.CreateSymbolicLink(Path.Combine(_destination, "weights.bin.part"), "/dev/full");
+
+        var act = () => Fetcher().FetchAsync(new Uri(_hub.BaseUrl, "acme/one/resolve/main/weights.bin").AbsoluteUri, _destination, CancellationToken.None);
+
+        await act.Should().ThrowAsync<FetchException>().WithMessage("disk full while writing*weights.bin.part*free space*");
     }
 
     [Test]

@@ -35,6 +35,9 @@ public sealed class FakeModelHub : IAsyncDisposable
 
     public ConcurrentQueue<string> RangeHeaders { get; } = new();
 
+    /// <summary>When above 0, tree listings are paged like the hub's: a Link header with rel="next".</summary>
+    public int PageSize { get; set; }
+
     public static async Task<FakeModelHub> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -75,8 +78,25 @@ public sealed class FakeModelHub : IAsyncDisposable
                 size = f.Value.Length,
                 lfs = new { oid = _shaOverrides.TryGetValue(f.Key, out var sha) ? sha : Convert.ToHexStringLower(SHA256.HashData(f.Value)), size = f.Value.Length },
             })
+            .OrderBy(e => e.path, StringComparer.Ordinal)
             .ToList();
-        return entries.Count == 0 ? Results.NotFound() : Results.Json(entries);
+        if (entries.Count == 0)
+        {
+            return Results.NotFound();
+        }
+
+        if (PageSize > 0)
+        {
+            var cursor = int.TryParse(context.Request.Query["cursor"], out var c) ? c : 0;
+            if (cursor + PageSize < entries.Count)
+            {
+                context.Response.Headers.Link = $"<{context.Request.Path}?recursive=true&cursor={cursor + PageSize}>; rel=\"next\"";
+            }
+
+            entries = entries.Skip(cursor).Take(PageSize).ToList();
+        }
+
+        return Results.Json(entries);
     }
 
     private async Task Resolve(string org, string repo, string rev, string path, HttpContext context)

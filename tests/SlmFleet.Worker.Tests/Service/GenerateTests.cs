@@ -62,16 +62,25 @@ public sealed class GenerateTests
     }
 
     [Test]
-    public async Task Generate_Greedy_MatchesUnderConcurrentLoad()
+    public async Task Generate_Greedy_SameTextAloneAndInAPaddedBatch()
     {
-        // Batching pads and masks rows; a greedy answer must not depend on who else is in the batch.
-        var request = new GenerateRequest { Prompt = "What is the capital of France?", MaxNewTokens = 20, IgnoreEos = true };
-        var alone = Text(await _worker.GenerateAllAsync(request));
+        // Batching left-pads prompts of different lengths and masks the padding: a greedy answer
+        // must not depend on who else shares the prefill and the decode steps.
         var prompts = new[] { "Hi", "Please summarize the following text in one sentence.", "What is the capital of France?", "Numbers such as 1, 2, 3" };
+        GenerateRequest Request(string prompt) => new() { Prompt = prompt, MaxNewTokens = 20, IgnoreEos = true };
+        var alone = new List<string>();
+        foreach (var prompt in prompts)
+        {
+            alone.Add(Text(await _worker.GenerateAllAsync(Request(prompt))));
+        }
 
-        var concurrent = await Task.WhenAll(prompts.Select(p => _worker.GenerateAllAsync(new GenerateRequest { Prompt = p, MaxNewTokens = 20, IgnoreEos = true })));
+        _worker.Host.Scheduler.PauseAdmission();
+        var batched = prompts.Select(p => _worker.GenerateAllAsync(Request(p))).ToList();
+        await Poll.UntilAsync(() => Task.FromResult(_worker.Host.Scheduler.QueueDepth == prompts.Length), "all prompts queued");
+        _worker.Host.Scheduler.ResumeAdmission();
+        var together = await Task.WhenAll(batched);
 
-        Text(concurrent[2]).Should().Be(alone);
+        together.Select(Text).Should().Equal(alone);
     }
 
     [Test]

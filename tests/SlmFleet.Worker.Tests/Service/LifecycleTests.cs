@@ -67,7 +67,7 @@ public sealed class LifecycleTests
         worker.Host.State.Metrics.PromptTokens.Value.Should().Be(promptTokensBefore, "an expired request must not use the engine");
     }
 
-    private static Hosting.WorkerOptions Copy(Hosting.WorkerOptions o, TaskCompletionSource gate) => new()
+    private static SlmFleet.Worker.Hosting.WorkerOptions Copy(SlmFleet.Worker.Hosting.WorkerOptions o, TaskCompletionSource gate) => new()
     {
         ModelDirectory = o.ModelDirectory,
         ExecutionProvider = o.ExecutionProvider,

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SlmFleet.Bench.Worker;
+
+/// <summary>Writes bench/results/worker.json (the keys the README table reads) and worker.md.</summary>
+internal static class ResultWriter
+{
+    public static void Write(string repositoryRoot, JsonObject results, IReadOnlyList<LoadResult> loads, double engineOnlyTokensPerSecond)
+    {
+        var directory = Path.Combine(repositoryRoot, "bench", "results");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "worker.json"), results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+
+        var md = new StringBuilder();
+        md.AppendLine("# Worker benchmark");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Machine: {Machine()}.");
+        md.AppendLine();
+        md.AppendLine("| metric | value |");
+        md.AppendLine("| --- | --- |");
+        foreach (var (key, value) in results)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {key} | {value} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("| concurrency | tokens | seconds | tokens/s |");
+        md.AppendLine("| --- | --- | --- | --- |");
+        foreach (var load in loads)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {load.Concurrency} | {load.Tokens} | {load.Seconds:F2} | {load.TokensPerSecond:F1} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Engine alone (no gRPC, no scheduler), batch 1: {engineOnlyTokensPerSecond:F1} tokens/s.");
+        File.WriteAllText(Path.Combine(directory, "worker.md"), md.ToString());
+    }
+
+    public static string Machine()
+    {
+        var cpu = "unknown CPU";
+        if (File.Exists("/proc/cpuinfo"))
+        {
+            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
+        }
+
+        // The load average says whether other work shared the cores during the run.
+        var load = File.Exists("/proc/loadavg") ? $", load average {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}" : string.Empty;
+        return $"{cpu}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}{load}";
+    }
+}

@@ -1,4 +1,3 @@
-using System.Net;
 using k8s;
 using k8s.Models;
 using Prometheus;
@@ -34,7 +33,7 @@ internal static class OperatorHost
         AddSlmDeploymentController(manager, client, options, registry, loggers);
 
         await using var health = await HealthServer.StartAsync(
-            new HealthServerOptions { Address = IPAddress.Any, Port = options.HealthPort },
+            new HealthServerOptions { Address = options.HealthAddress, Port = options.HealthPort },
             () => manager.IsReady, registry, logger, cancellationToken).ConfigureAwait(false);
         try
         {

@@ -17,11 +17,14 @@ internal sealed record OperatorHostOptions
     /// <summary>Namespace of the leader Lease; null: the pod's namespace (service account), else <c>default</c>.</summary>
     public string? LeaderElectionNamespace { get; init; }
 
+    /// <summary>Address of /healthz, /readyz and /metrics: all interfaces in a pod (the kubelet probes the pod IP).</summary>
+    public System.Net.IPAddress HealthAddress { get; init; } = System.Net.IPAddress.Any;
+
     /// <summary>Port of /healthz, /readyz and /metrics.</summary>
     public int HealthPort { get; init; } = 8081;
 
-    /// <summary>Concurrent reconciles.</summary>
-    public int Workers { get; init; } = 8;
+    /// <summary>Concurrent reconciles; each is mostly waiting on the API server, so more than cores.</summary>
+    public int Workers { get; init; } = 16;
 
     public SlmDeploymentOptions SlmDeployments { get; init; } = new();
 }

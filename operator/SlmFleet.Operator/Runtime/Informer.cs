@@ -113,10 +113,33 @@ internal sealed class Informer<T> : IInformer
             }
             catch (Exception e) when (e is HttpOperationException or HttpRequestException or KubernetesException or IOException or System.Text.Json.JsonException or OperationCanceledException)
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    // Cancelling a watch can surface as an I/O error; it is still just shutdown.
+                    break;
+                }
+
                 var delay = RetryDelay(e, backoff.Next());
                 RuntimeLog.ListWatchFailed(_logger, e, _label, delay);
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                if (!await DelayAsync(delay, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
             }
+        }
+    }
+
+    /// <summary>Waits on the injected clock; false when cancelled (shutdown), so the loop just ends.</summary>
+    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

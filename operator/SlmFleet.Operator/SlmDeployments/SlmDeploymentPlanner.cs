@@ -45,9 +45,15 @@ internal sealed class SlmDeploymentPlanner
         if (!blocked)
         {
             settings = WorkerSettingsResolver.Resolve(resource, profile!, fit!.Estimate, _options);
-            deployment = PlanDeployment(settings, observed, events);
-            service = PlanService(settings, observed, events);
-            budget = PlanBudget(settings, observed, events);
+            var created = new List<string>();
+            deployment = PlanDeployment(settings, observed, events, created);
+            service = PlanService(settings, observed, created);
+            budget = PlanBudget(settings, observed, created);
+            if (created.Count > 0)
+            {
+                // One Event for everything created in this reconcile: readable, and one request instead of three.
+                events.Insert(0, new PlannedEvent(PlannedEvent.Normal, ConditionReasons.Created, "Created " + JoinAnd(created) + "."));
+            }
         }
 
         var status = SlmDeploymentStatusPlanner.Compute(new SlmDeploymentStatusInput(observed, problems, fit, profile, settings, deployment), events);
@@ -68,7 +74,10 @@ internal sealed class SlmDeploymentPlanner
 
     private static bool IsKnownQuantization(string quantization) => quantization is "fp16" or "int8" or "int4";
 
-    private static ObjectWrite<V1Deployment> PlanDeployment(WorkerSettings settings, SlmDeploymentObserved observed, List<PlannedEvent> events)
+    private static string JoinAnd(List<string> parts) =>
+        parts.Count == 1 ? parts[0] : string.Join(", ", parts.Take(parts.Count - 1)) + " and " + parts[^1];
+
+    private static ObjectWrite<V1Deployment> PlanDeployment(WorkerSettings settings, SlmDeploymentObserved observed, List<PlannedEvent> events, List<string> created)
     {
         var desired = WorkerDeploymentBuilder.Build(settings, observed.Resource);
         // Replicas are left out of the digest: scaling is not a template change and must not look like one.
@@ -81,8 +90,7 @@ internal sealed class SlmDeploymentPlanner
         var where = settings.InstanceTypes.Count > 0 ? $" ({string.Join(", ", settings.InstanceTypes.Take(3))}{(settings.InstanceTypes.Count > 3 ? ", …" : string.Empty)})" : string.Empty;
         if (kind == WriteKind.Create)
         {
-            events.Add(new(PlannedEvent.Normal, ConditionReasons.Created,
-                $"Created worker Deployment {settings.WorkloadName}: {settings.Replicas} replica(s) of {settings.ServedName} on {settings.Accelerator.Type}{where}."));
+            created.Add($"worker Deployment {settings.WorkloadName} ({settings.Replicas} replica(s) of {settings.ServedName} on {settings.Accelerator.Type}{where})");
         }
         else if (kind == WriteKind.Update)
         {
@@ -104,27 +112,27 @@ internal sealed class SlmDeploymentPlanner
         return new ObjectWrite<V1Deployment>(desired, kind);
     }
 
-    private static ObjectWrite<V1Service> PlanService(WorkerSettings settings, SlmDeploymentObserved observed, List<PlannedEvent> events)
+    private static ObjectWrite<V1Service> PlanService(WorkerSettings settings, SlmDeploymentObserved observed, List<string> created)
     {
         var desired = WorkerServiceBuilder.Build(settings, observed.Resource);
         Stamp(desired.Metadata, DesiredHash.Of(desired));
         var kind = DesiredStateComparer.NeedsUpdate(desired, observed.Service);
         if (kind == WriteKind.Create)
         {
-            events.Add(new(PlannedEvent.Normal, ConditionReasons.Created, $"Created Service {settings.WorkloadName} (gRPC {WorkerPorts.Grpc}, metrics {WorkerPorts.Metrics})."));
+            created.Add($"Service {settings.WorkloadName} (gRPC {WorkerPorts.Grpc}, metrics {WorkerPorts.Metrics})");
         }
 
         return new ObjectWrite<V1Service>(desired, kind);
     }
 
-    private static ObjectWrite<V1PodDisruptionBudget> PlanBudget(WorkerSettings settings, SlmDeploymentObserved observed, List<PlannedEvent> events)
+    private static ObjectWrite<V1PodDisruptionBudget> PlanBudget(WorkerSettings settings, SlmDeploymentObserved observed, List<string> created)
     {
         var desired = WorkerDisruptionBudgetBuilder.Build(settings, observed.Resource);
         Stamp(desired.Metadata, DesiredHash.Of(desired));
         var kind = DesiredStateComparer.NeedsUpdate(desired, observed.DisruptionBudget);
         if (kind == WriteKind.Create)
         {
-            events.Add(new(PlannedEvent.Normal, ConditionReasons.Created, $"Created PodDisruptionBudget {settings.WorkloadName} (minAvailable {settings.MinReplicas})."));
+            created.Add($"PodDisruptionBudget {settings.WorkloadName} (minAvailable {settings.MinReplicas})");
         }
 
         return new ObjectWrite<V1PodDisruptionBudget>(desired, kind);

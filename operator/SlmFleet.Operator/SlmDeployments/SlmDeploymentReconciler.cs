@@ -109,6 +109,28 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
             _metrics.Blocked.WithLabels(plan.Problems[0].Reason).Inc();
         }
 
+        // The three owned objects are independent: write them concurrently, then status (which
+        // reports on them), then Events.
+        await Task.WhenAll(
+            ApplyDeploymentAsync(observed, plan, ns, cancellationToken),
+            ApplyServiceAsync(observed, plan, ns, cancellationToken),
+            ApplyBudgetAsync(observed, plan, ns, cancellationToken)).ConfigureAwait(false);
+
+        if (plan.StatusChanged)
+        {
+            var body = new V1Alpha1SlmDeployment { Metadata = resource.Metadata, Spec = resource.Spec, Status = plan.Status };
+            _reader.Wrote(await _client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<V1Alpha1SlmDeployment>(body, SlmDeploymentResource.Group, SlmDeploymentResource.Version, ns, SlmDeploymentResource.Plural, resource.Metadata.Name, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
+            _metrics.Writes.WithLabels(V1Alpha1SlmDeployment.KindName + "/status", "update").Inc();
+        }
+
+        foreach (var planned in plan.Events)
+        {
+            await PostEventAsync(resource, planned, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ApplyDeploymentAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken)
+    {
         if (plan.Deployment is { Kind: not WriteKind.None } deployment)
         {
             var desired = deployment.Desired;
@@ -124,7 +146,10 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
 
             Count("Deployment", deployment.Kind, ns, desired.Metadata.Name);
         }
+    }
 
+    private async Task ApplyServiceAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken)
+    {
         if (plan.Service is { Kind: not WriteKind.None } service)
         {
             var desired = service.Desired;
@@ -146,7 +171,10 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
 
             Count("Service", service.Kind, ns, desired.Metadata.Name);
         }
+    }
 
+    private async Task ApplyBudgetAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken)
+    {
         if (plan.DisruptionBudget is { Kind: not WriteKind.None } budget)
         {
             var desired = budget.Desired;
@@ -161,18 +189,6 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
             }
 
             Count("PodDisruptionBudget", budget.Kind, ns, desired.Metadata.Name);
-        }
-
-        if (plan.StatusChanged)
-        {
-            var body = new V1Alpha1SlmDeployment { Metadata = resource.Metadata, Spec = resource.Spec, Status = plan.Status };
-            _reader.Wrote(await _client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<V1Alpha1SlmDeployment>(body, SlmDeploymentResource.Group, SlmDeploymentResource.Version, ns, SlmDeploymentResource.Plural, resource.Metadata.Name, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
-            _metrics.Writes.WithLabels(V1Alpha1SlmDeployment.KindName + "/status", "update").Inc();
-        }
-
-        foreach (var planned in plan.Events)
-        {
-            await PostEventAsync(resource, planned, cancellationToken).ConfigureAwait(false);
         }
     }
 

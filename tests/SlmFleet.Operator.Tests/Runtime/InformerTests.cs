@@ -131,6 +131,42 @@ public sealed class InformerTests
     }
 
     [Test]
+    public async Task CoreKinds_AllNamespacesAndClusterScoped_AreListedAndWatched()
+    {
+        await CreateConfigMap("in-default");
+        await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team-a" } });
+        var (configMaps, _) = Start<V1ConfigMap>(ResourceDescriptor.For<V1ConfigMap>());
+        var (namespaces, _) = Start<V1Namespace>(ResourceDescriptor.For<V1Namespace>());
+        await Task.WhenAll(configMaps.WaitForSyncAsync(_stop.Token), namespaces.WaitForSyncAsync(_stop.Token));
+
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "in-team-a" } }, "team-a");
+        await Poll.UntilAsync(() => configMaps.Count == 2, "config maps of both namespaces cached");
+
+        configMaps.Get(new ObjectKey("team-a", "in-team-a")).Should().NotBeNull();
+        namespaces.Get(new ObjectKey(null, "team-a")).Should().NotBeNull();
+    }
+
+    [Test]
+    public async Task RandomWatchAndListErrors_CacheStillConverges()
+    {
+        var (informer, _) = Start<V1ConfigMap>(ResourceDescriptor.For<V1ConfigMap>("default"));
+        await informer.WaitForSyncAsync(_stop.Token);
+        _server.Faults.SetErrorRate(ApiVerb.Watch, 0.5);
+        _server.Faults.SetErrorRate(ApiVerb.List, 0.5);
+        _server.Faults.CutWatchesAfterEvents = 3;
+        _server.Faults.ForceGoneOnNextWatch(2);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await CreateConfigMap($"c{i}");
+        }
+
+        await _client.CoreV1.DeleteNamespacedConfigMapAsync("c0", "default");
+        await Poll.UntilAsync(() => informer.Count == 19 && informer.Get(new ObjectKey("default", "c0")) is null, "cache matches the server despite faults");
+        _server.Faults.InjectedFaults.Should().BeGreaterThan(0);
+    }
+
+    [Test]
     public async Task LabelSelector_CachesOnlyMatchingObjects()
     {
         await CreateConfigMap("plain");

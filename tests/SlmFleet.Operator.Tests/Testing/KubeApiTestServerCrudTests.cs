@@ -199,6 +199,31 @@ public sealed class KubeApiTestServerCrudTests
     }
 
     [Test]
+    public async Task JsonPatch_RemovingLastFinalizerOfDeletedObject_RemovesIt()
+    {
+        var map = ConfigMap("a");
+        map.Metadata.Finalizers = ["test.slmfleet.io/cleanup"];
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(map, "default");
+        await _client.CoreV1.DeleteNamespacedConfigMapAsync("a", "default");
+
+        await _client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""[{"op":"remove","path":"/metadata/finalizers/0"}]""", V1Patch.PatchType.JsonPatch), "a", "default");
+
+        (await Names(null, "default")).Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task JsonPatch_FailedTestOperation_Returns422AndChangesNothing()
+    {
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default");
+
+        var act = () => _client.CoreV1.PatchNamespacedConfigMapAsync(
+            new V1Patch("""[{"op":"test","path":"/data/k","value":"other"},{"op":"replace","path":"/data/k","value":"x"}]""", V1Patch.PatchType.JsonPatch), "a", "default");
+
+        (await act.Should().ThrowAsync<HttpOperationException>()).Which.Response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await _client.CoreV1.ReadNamespacedConfigMapAsync("a", "default")).Data["k"].Should().Be("v");
+    }
+
+    [Test]
     public async Task Delete_Owner_CollectsDependentsTransitively()
     {
         var owner = await _client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("owner"), "default");

@@ -162,6 +162,7 @@ public sealed class KubeApiTestServerWatchTests
 
         var error = (await act.Should().ThrowAsync<HttpOperationException>()).Which;
         error.Response.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        error.Response.Headers["Retry-After"].Should().Equal("1");
         await _client.CoreV1.ListNamespacedConfigMapAsync("default");
         _server.Requests.Count(ApiVerb.Get, "configmaps").Should().Be(1);
         _server.Requests.Count(ApiVerb.List).Should().Be(1);

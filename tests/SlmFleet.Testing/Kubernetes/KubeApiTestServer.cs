@@ -61,6 +61,7 @@ public sealed class KubeApiTestServer : IAsyncDisposable
     private readonly ObjectStore _store;
     private readonly KubeApiTestServerOptions _options;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly WatchResponder _watches;
 
     private KubeApiTestServer(WebApplication app, KubeApiTestServerOptions options)
     {
@@ -68,6 +69,7 @@ public sealed class KubeApiTestServer : IAsyncDisposable
         _options = options;
         _store = new ObjectStore(options.TimeProvider, options.Seed, options.WatchHistoryLimit);
         Faults = new FaultInjector(options.Seed);
+        _watches = new WatchResponder(_store, Faults, options, _stopping.Token);
     }
 
     /// <summary>Base URL, e.g. <c>http://127.0.0.1:40123</c>.</summary>
@@ -221,27 +223,27 @@ public sealed class KubeApiTestServer : IAsyncDisposable
                 await WriteJsonAsync(context, 200, ListBody(route, request)).ConfigureAwait(false);
                 break;
             case ApiVerb.Watch:
-                await WatchAsync(context, route).ConfigureAwait(false);
+                await _watches.RespondAsync(context, route).ConfigureAwait(false);
                 break;
             case ApiVerb.Create:
-                await WriteJsonAsync(context, 201, _store.Create(type, ns, await ReadObjectAsync(request).ConfigureAwait(false))).ConfigureAwait(false);
+                await WriteJsonAsync(context, 201, _store.Create(type, ns, await RequestBodies.ReadObjectAsync(request).ConfigureAwait(false))).ConfigureAwait(false);
                 break;
             case ApiVerb.Update:
-                var body = await ReadObjectAsync(request).ConfigureAwait(false);
+                var body = await RequestBodies.ReadObjectAsync(request).ConfigureAwait(false);
                 var updated = route.Subresource == "scale"
                     ? _store.ReplaceScale(type, ns, name, body)
                     : _store.Replace(type, ns, name, body, route.Subresource == "status");
                 await WriteJsonAsync(context, 200, updated).ConfigureAwait(false);
                 break;
             case ApiVerb.Patch:
-                var patch = await ReadPatchAsync(request).ConfigureAwait(false);
+                var patch = await RequestBodies.ReadPatchAsync(request).ConfigureAwait(false);
                 var patched = route.Subresource == "scale"
                     ? _store.PatchScale(type, ns, name, patch)
                     : _store.Patch(type, ns, name, patch, route.Subresource == "status");
                 await WriteJsonAsync(context, 200, patched).ConfigureAwait(false);
                 break;
             case ApiVerb.Delete:
-                var orphan = await IsOrphanAsync(request).ConfigureAwait(false);
+                var orphan = await RequestBodies.IsOrphanAsync(request).ConfigureAwait(false);
                 await WriteJsonAsync(context, 200, _store.Delete(type, ns, name, orphan)).ConfigureAwait(false);
                 break;
             case ApiVerb.DeleteCollection:
@@ -271,120 +273,6 @@ public sealed class KubeApiTestServer : IAsyncDisposable
         };
     }
 
-    private async Task WatchAsync(HttpContext context, ApiRoute route)
-    {
-        var request = context.Request;
-        var response = context.Response;
-        var labels = LabelSelector.Parse(request.Query["labelSelector"]);
-        var fields = FieldSelector.Parse(request.Query["fieldSelector"]);
-        var since = ParseVersion(request.Query["resourceVersion"]);
-        var bookmarks = IsTrue(request.Query["allowWatchBookmarks"]);
-        var timeout = int.TryParse(request.Query["timeoutSeconds"], out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
-            : _options.DefaultWatchTimeout;
-
-        response.StatusCode = 200;
-        response.ContentType = "application/json";
-        await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
-        if (Faults.TakeGone())
-        {
-            await WriteLineAsync(response, ErrorLine(KubeApiException.Gone($"too old resource version: {since} (forced by fault injection)")), context.RequestAborted).ConfigureAwait(false);
-            return;
-        }
-
-        WatchSubscription subscription;
-        try
-        {
-            subscription = _store.Subscribe(route.Type, route.Namespace, labels, fields, since);
-        }
-        catch (KubeApiException e)
-        {
-            await WriteLineAsync(response, ErrorLine(e), context.RequestAborted).ConfigureAwait(false);
-            return;
-        }
-
-        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
-        lifetime.CancelAfter(timeout);
-        try
-        {
-            await StreamEventsAsync(response, route, subscription, bookmarks, lifetime.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Timeout, client gone or server stopping: the stream just ends, as a real watch does.
-        }
-        finally
-        {
-            _store.Unsubscribe(subscription);
-        }
-    }
-
-    private async Task StreamEventsAsync(HttpResponse response, ApiRoute route, WatchSubscription subscription, bool bookmarks, CancellationToken cancellationToken)
-    {
-        var sent = 0;
-        while (true)
-        {
-            bool more;
-            using (var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                if (bookmarks)
-                {
-                    tick.CancelAfter(_options.BookmarkInterval);
-                }
-
-                try
-                {
-                    more = await subscription.Reader.WaitToReadAsync(tick.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    if (_store.BookmarkVersion(subscription) is { } version)
-                    {
-                        await WriteLineAsync(response, BookmarkLine(route.Type, version), cancellationToken).ConfigureAwait(false);
-                    }
-
-                    continue;
-                }
-            }
-
-            if (!more)
-            {
-                return;
-            }
-
-            while (subscription.Reader.TryRead(out var record))
-            {
-                await WriteLineAsync(response, record.Line, cancellationToken).ConfigureAwait(false);
-                sent++;
-                if (Faults.CutWatchesAfterEvents is { } cut && sent >= cut)
-                {
-                    // Injected fault: end the stream early, as a proxy or an API server restart would.
-                    return;
-                }
-            }
-        }
-    }
-
-    private static string BookmarkLine(ResourceType type, long version) => new JsonObject
-    {
-        ["type"] = "BOOKMARK",
-        ["object"] = new JsonObject
-        {
-            ["apiVersion"] = type.ApiVersion,
-            ["kind"] = type.Kind,
-            ["metadata"] = new JsonObject { ["resourceVersion"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-        },
-    }.ToJsonString();
-
-    private static string ErrorLine(KubeApiException error) =>
-        new JsonObject { ["type"] = "ERROR", ["object"] = error.ToStatus() }.ToJsonString();
-
-    private static async Task WriteLineAsync(HttpResponse response, string line, CancellationToken cancellationToken)
-    {
-        await response.WriteAsync(line + "\n", Encoding.UTF8, cancellationToken).ConfigureAwait(false);
-        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     private async Task WriteInjectedErrorAsync(HttpContext context, int code)
     {
         if (code == 429)
@@ -409,63 +297,5 @@ public sealed class KubeApiTestServer : IAsyncDisposable
         await context.Response.WriteAsync(body.ToJsonString(), Encoding.UTF8, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static async Task<JsonObject> ReadObjectAsync(HttpRequest request)
-    {
-        var node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted).ConfigureAwait(false);
-        return node as JsonObject ?? throw KubeApiException.BadRequest("request body must be a JSON object");
-    }
-
-    private static async Task<Func<JsonObject, JsonObject>> ReadPatchAsync(HttpRequest request)
-    {
-        var mediaType = (request.ContentType ?? "").Split(';')[0].Trim();
-        if (mediaType == PatchApplier.ApplyPatch)
-        {
-            throw new KubeApiException(415, "UnsupportedMediaType", "server-side apply (application/apply-patch+yaml) is not supported by the test server; use a merge or JSON patch");
-        }
-
-        var node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted).ConfigureAwait(false);
-        return mediaType switch
-        {
-            PatchApplier.MergePatch or PatchApplier.StrategicMergePatch when node is JsonObject patch =>
-                target => PatchApplier.ApplyMerge(target, patch) as JsonObject ?? throw KubeApiException.BadRequest("merge patch must produce an object"),
-            PatchApplier.JsonPatch when node is JsonArray operations =>
-                target => PatchApplier.ApplyJsonPatch(target, operations) as JsonObject ?? throw KubeApiException.BadRequest("json patch must produce an object"),
-            PatchApplier.MergePatch or PatchApplier.StrategicMergePatch or PatchApplier.JsonPatch =>
-                throw KubeApiException.BadRequest($"patch body does not fit content type '{mediaType}': merge patches are objects, JSON patches are arrays"),
-            _ => throw new KubeApiException(415, "UnsupportedMediaType",
-                $"the body of the request was in an unknown format - accepted media types include: {PatchApplier.JsonPatch}, {PatchApplier.MergePatch}, {PatchApplier.StrategicMergePatch}; got '{mediaType}'"),
-        };
-    }
-
-    private static async Task<bool> IsOrphanAsync(HttpRequest request)
-    {
-        if (request.Query["propagationPolicy"] == "Orphan")
-        {
-            return true;
-        }
-
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return false;
-        }
-
-        var options = JsonNode.Parse(text) as JsonObject;
-        return options?["propagationPolicy"]?.GetValue<string>() == "Orphan" || options?["orphanDependents"]?.GetValue<bool>() == true;
-    }
-
-    private static long? ParseVersion(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-
-        return long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
-            ? version
-            : throw KubeApiException.BadRequest($"resourceVersion \"{value}\" is not a number; accepted: the resourceVersion of a list or an object");
-    }
-
-    private static bool IsTrue(string? value) => value is "true" or "1";
+    internal static bool IsTrue(string? value) => value is "true" or "1";
 }

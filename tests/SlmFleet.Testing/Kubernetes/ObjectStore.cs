@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace SlmFleet.Testing.Kubernetes;
 
@@ -9,7 +8,7 @@ namespace SlmFleet.Testing.Kubernetes;
 /// a bounded change history for watches, and the open watches. One lock guards everything, so every
 /// change and its watch event are atomic and ordered by resourceVersion.
 /// </summary>
-internal sealed partial class ObjectStore
+internal sealed class ObjectStore
 {
     private const string NameAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -48,7 +47,7 @@ internal sealed partial class ObjectStore
         lock (_gate)
         {
             var metadata = body["metadata"] as JsonObject ?? [];
-            CheckNamespace(type, ns, metadata);
+            ObjectValidation.CheckNamespace(type, ns, metadata);
             var name = metadata["name"]?.GetValue<string>();
             if (string.IsNullOrEmpty(name))
             {
@@ -61,7 +60,7 @@ internal sealed partial class ObjectStore
                 name = GenerateName(type, ns, prefix);
             }
 
-            CheckName(type, name);
+            ObjectValidation.CheckName(type, name);
             var bucket = Bucket(type);
             var key = (ns ?? "", name);
             if (bucket.ContainsKey(key))
@@ -158,7 +157,7 @@ internal sealed partial class ObjectStore
             var targets = Matching(type, ns, labels, fields).ToList();
             foreach (var obj in targets)
             {
-                DeleteLocked(type, Namespace(obj), Name(obj));
+                DeleteLocked(type, MetadataFields.Namespace(obj), MetadataFields.Name(obj));
             }
 
             CollectGarbageLocked();
@@ -170,7 +169,7 @@ internal sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            return ScaleOf(type, Find(type, ns, name));
+            return ScaleConverter.ToScale(type, Find(type, ns, name));
         }
     }
 
@@ -186,7 +185,7 @@ internal sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            var current = ScaleOf(type, Find(type, ns, name));
+            var current = ScaleConverter.ToScale(type, Find(type, ns, name));
             return ReplaceScaleLocked(type, ns, name, patch(current));
         }
     }
@@ -201,7 +200,7 @@ internal sealed partial class ObjectStore
                 // resourceVersion "" or "0": start with a synthetic ADDED for every current object.
                 foreach (var obj in Matching(type, ns, labels, fields))
                 {
-                    subscription.Offer(Record(type, Namespace(obj), "ADDED", obj, long.Parse(Version(obj), CultureInfo.InvariantCulture)));
+                    subscription.Offer(Record(type, MetadataFields.Namespace(obj), "ADDED", obj, long.Parse(MetadataFields.Version(obj), CultureInfo.InvariantCulture)));
                 }
             }
             else
@@ -253,9 +252,9 @@ internal sealed partial class ObjectStore
             throw KubeApiException.BadRequest($"the name of the object ({incomingName}) does not match the name on the URL ({name})");
         }
 
-        CheckNamespace(type, ns, incomingMeta ?? []);
+        ObjectValidation.CheckNamespace(type, ns, incomingMeta ?? []);
         var expectedVersion = incomingMeta?["resourceVersion"]?.GetValue<string>();
-        if (!string.IsNullOrEmpty(expectedVersion) && expectedVersion != Version(current))
+        if (!string.IsNullOrEmpty(expectedVersion) && expectedVersion != MetadataFields.Version(current))
         {
             throw KubeApiException.Conflict(type, name);
         }
@@ -291,7 +290,7 @@ internal sealed partial class ObjectStore
     private JsonObject Commit(ResourceType type, string? ns, string name, JsonObject current, JsonObject next)
     {
         var meta = (JsonObject)next["metadata"]!;
-        meta["resourceVersion"] = Version(current);
+        meta["resourceVersion"] = MetadataFields.Version(current);
         if (JsonNode.DeepEquals(current, next))
         {
             // A no-op write changes nothing: same resourceVersion, no watch event (as the real server).
@@ -300,13 +299,13 @@ internal sealed partial class ObjectStore
 
         if (ContentChanged(type, current, next))
         {
-            meta["generation"] = Generation(current) + 1;
+            meta["generation"] = MetadataFields.Generation(current) + 1;
         }
 
         meta["resourceVersion"] = Next();
         var bucket = Bucket(type);
         bucket[(ns ?? "", name)] = next;
-        if (meta["deletionTimestamp"] is not null && Finalizers(next) == 0)
+        if (meta["deletionTimestamp"] is not null && MetadataFields.Finalizers(next) == 0)
         {
             RemoveLocked(type, ns, name, next);
             CollectGarbageLocked();
@@ -322,7 +321,7 @@ internal sealed partial class ObjectStore
     private JsonObject DeleteLocked(ResourceType type, string? ns, string name)
     {
         var current = Find(type, ns, name);
-        if (Finalizers(current) == 0)
+        if (MetadataFields.Finalizers(current) == 0)
         {
             var uid = current["metadata"]!["uid"]!.GetValue<string>();
             RemoveLocked(type, ns, name, current);
@@ -339,7 +338,7 @@ internal sealed partial class ObjectStore
         var nextMeta = (JsonObject)next["metadata"]!;
         nextMeta["deletionTimestamp"] = Now();
         nextMeta["deletionGracePeriodSeconds"] = 0L;
-        nextMeta["generation"] = Generation(current) + 1;
+        nextMeta["generation"] = MetadataFields.Generation(current) + 1;
         nextMeta["resourceVersion"] = Next();
         Bucket(type)[(ns ?? "", name)] = next;
         Emit(type, ns, "MODIFIED", next);
@@ -375,7 +374,7 @@ internal sealed partial class ObjectStore
                         && owners.All(o => o?["uid"]?.GetValue<string>() is not { } uid || !_uids.Contains(uid)))
                     {
                         var type = _typesByBucket[bucketKey];
-                        orphans.Add((type, type.Namespaced ? Namespace(obj) : null, Name(obj)));
+                        orphans.Add((type, type.Namespaced ? MetadataFields.Namespace(obj) : null, MetadataFields.Name(obj)));
                     }
                 }
             }
@@ -394,7 +393,7 @@ internal sealed partial class ObjectStore
         var mapping = type.Scale ?? throw new KubeApiException(404, "NotFound", $"{type.QualifiedName} has no scale subresource");
         var current = Find(type, ns, name);
         var expectedVersion = scale["metadata"]?["resourceVersion"]?.GetValue<string>();
-        if (!string.IsNullOrEmpty(expectedVersion) && expectedVersion != Version(current))
+        if (!string.IsNullOrEmpty(expectedVersion) && expectedVersion != MetadataFields.Version(current))
         {
             throw KubeApiException.Conflict(type, name);
         }
@@ -407,65 +406,7 @@ internal sealed partial class ObjectStore
         var next = (JsonObject)current.DeepClone();
         JsonPath.Set(next, mapping.SpecReplicasPath, replicas);
         var committed = Commit(type, ns, name, current, next);
-        return ScaleOf(type, committed);
-    }
-
-    private static JsonObject ScaleOf(ResourceType type, JsonObject obj)
-    {
-        var mapping = type.Scale ?? throw new KubeApiException(404, "NotFound", $"{type.QualifiedName} has no scale subresource");
-        var meta = (JsonObject)obj["metadata"]!;
-        var status = new JsonObject { ["replicas"] = JsonPath.Get(obj, mapping.StatusReplicasPath)?.DeepClone() ?? 0 };
-        if (mapping.LabelSelectorPath is { } selectorPath && JsonPath.Get(obj, selectorPath) is { } selector)
-        {
-            status["selector"] = SelectorString(selector);
-        }
-
-        var scaleMeta = new JsonObject();
-        foreach (var field in new[] { "name", "namespace", "uid", "resourceVersion", "creationTimestamp" })
-        {
-            SetOrRemove(scaleMeta, field, meta[field]);
-        }
-
-        return new JsonObject
-        {
-            ["kind"] = "Scale",
-            ["apiVersion"] = "autoscaling/v1",
-            ["metadata"] = scaleMeta,
-            ["spec"] = new JsonObject { ["replicas"] = JsonPath.Get(obj, mapping.SpecReplicasPath)?.DeepClone() ?? 0 },
-            ["status"] = status,
-        };
-    }
-
-    private static string SelectorString(JsonNode selector)
-    {
-        if (selector is JsonValue value)
-        {
-            return value.ToString();
-        }
-
-        var terms = new List<string>();
-        if (selector["matchLabels"] is JsonObject labels)
-        {
-            terms.AddRange(labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"));
-        }
-
-        if (selector["matchExpressions"] is JsonArray expressions)
-        {
-            foreach (var expression in expressions.OfType<JsonObject>())
-            {
-                var key = expression["key"]?.ToString();
-                var values = expression["values"] is JsonArray v ? string.Join(',', v.Select(x => x?.ToString())) : "";
-                terms.Add(expression["operator"]?.ToString() switch
-                {
-                    "In" => $"{key} in ({values})",
-                    "NotIn" => $"{key} notin ({values})",
-                    "Exists" => key!,
-                    _ => $"!{key}",
-                });
-            }
-        }
-
-        return string.Join(',', terms);
+        return ScaleConverter.ToScale(type, committed);
     }
 
     private IEnumerable<JsonObject> Matching(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields) =>
@@ -510,7 +451,7 @@ internal sealed partial class ObjectStore
     private static WatchEventRecord Record(ResourceType type, string? ns, string eventType, JsonObject obj, long version)
     {
         var snapshot = (JsonObject)obj.DeepClone();
-        var line = new JsonObject { ["type"] = eventType, ["object"] = obj.DeepClone() }.ToJsonString();
+        var line = $"{{\"type\":\"{eventType}\",\"object\":{obj.ToJsonString()}}}";
         return new WatchEventRecord(version, type, type.Namespaced ? ns : null, eventType, snapshot, line);
     }
 
@@ -533,29 +474,6 @@ internal sealed partial class ObjectStore
         }
 
         return !JsonNode.DeepEquals(Content(current, type.HasStatus), Content(next, type.HasStatus));
-    }
-
-    private static void CheckNamespace(ResourceType type, string? ns, JsonObject metadata)
-    {
-        var bodyNamespace = metadata["namespace"]?.GetValue<string>();
-        if (type.Namespaced && ns is null)
-        {
-            throw KubeApiException.BadRequest($"{type.QualifiedName} is namespaced: use /namespaces/{{namespace}}/{type.Plural}");
-        }
-
-        if (type.Namespaced && !string.IsNullOrEmpty(bodyNamespace) && bodyNamespace != ns)
-        {
-            throw KubeApiException.BadRequest($"the namespace of the provided object ({bodyNamespace}) does not match the namespace sent on the request ({ns})");
-        }
-    }
-
-    private static void CheckName(ResourceType type, string name)
-    {
-        if (name.Length > 253 || !NamePattern().IsMatch(name))
-        {
-            throw KubeApiException.Invalid(type, name,
-                $"metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
-        }
     }
 
     private string GenerateName(ResourceType type, string? ns, string prefix)
@@ -587,17 +505,4 @@ internal sealed partial class ObjectStore
     private string Next() => (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
 
     private string Now() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private static string Version(JsonObject obj) => obj["metadata"]!["resourceVersion"]!.GetValue<string>();
-
-    private static long Generation(JsonObject obj) => obj["metadata"]?["generation"]?.GetValue<long>() ?? 1;
-
-    private static int Finalizers(JsonObject obj) => obj["metadata"]?["finalizers"] is JsonArray a ? a.Count : 0;
-
-    private static string Name(JsonObject obj) => obj["metadata"]!["name"]!.GetValue<string>();
-
-    private static string? Namespace(JsonObject obj) => obj["metadata"]?["namespace"]?.GetValue<string>();
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
-    private static partial Regex NamePattern();
 }

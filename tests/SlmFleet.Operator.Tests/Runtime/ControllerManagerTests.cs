@@ -1,0 +1,72 @@
+using FluentAssertions;
+using k8s;
+using Microsoft.Extensions.Logging.Abstractions;
+using NUnit.Framework;
+using SlmFleet.Operator.Runtime;
+using SlmFleet.Operator.Tests.Testing;
+using SlmFleet.Testing.Kubernetes;
+
+namespace SlmFleet.Operator.Tests.Runtime;
+
+[TestFixture]
+public sealed class ControllerManagerTests
+{
+    [Test]
+    public async Task TwoReplicas_OnlyTheLeaderReconciles_AndTheStandbyTakesOver()
+    {
+        await using var server = await KubeApiTestServer.StartAsync();
+        server.RegisterResource(TestWidget.ResourceType);
+        using var client = server.CreateClient();
+        await client.CustomObjects.CreateNamespacedCustomObjectAsync(TestWidget.Create("default", "a"), TestWidget.GroupName, TestWidget.VersionName, "default", TestWidget.PluralName);
+        var first = new Replica(client, "first");
+        var second = new Replica(client, "second");
+
+        await Poll.UntilAsync(() => first.Reconciler.CallsFor("a") + second.Reconciler.CallsFor("a") >= 1, "the leader reconciled");
+        var (leader, standby) = first.Reconciler.CallsFor("a") > 0 ? (first, second) : (second, first);
+        var standbyCallsWhileLeaderRan = standby.Reconciler.CallsFor("a");
+        var standbyLeading = standby.Manager.IsLeader;
+        await Poll.UntilAsync(() => standby.Manager.IsReady, "standby is ready (informers synced) without leading");
+
+        await leader.StopAsync();
+        await Poll.UntilAsync(() => standby.Reconciler.CallsFor("a") >= 1, "standby took over and reconciled");
+        await standby.StopAsync();
+
+        standbyCallsWhileLeaderRan.Should().Be(0);
+        standbyLeading.Should().BeFalse();
+    }
+
+    private sealed class Replica
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _run;
+
+        public Replica(IKubernetes client, string identity)
+        {
+            Manager = new ControllerManager(client, new ManagerOptions
+            {
+                LeaderElection = new LeaderElectionOptions
+                {
+                    LeaseName = "slm-operator",
+                    LeaseNamespace = "default",
+                    Identity = identity,
+                    LeaseDuration = TimeSpan.FromSeconds(2),
+                    RenewDeadline = TimeSpan.FromSeconds(1),
+                    RetryPeriod = TimeSpan.FromMilliseconds(200),
+                },
+            }, TimeProvider.System, NullLoggerFactory.Instance, RuntimeMetrics.CreateIsolated());
+            Manager.AddController("widgets", Reconciler);
+            Reconciler.Cache = Manager.GetInformer<TestWidget>();
+            _run = Manager.RunAsync(_stop.Token);
+        }
+
+        public ControllerManager Manager { get; }
+
+        public RecordingReconciler Reconciler { get; } = new();
+
+        public async Task StopAsync()
+        {
+            await _stop.CancelAsync();
+            await _run.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+}

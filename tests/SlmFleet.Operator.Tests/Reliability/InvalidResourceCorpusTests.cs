@@ -72,7 +72,7 @@ public sealed class InvalidResourceCorpusTests
         (Slmd, "spec.model.sauce", "{}", "spec.model.sauce"),
         (Slmd, "spec.runtime.threads", "4", "spec.runtime.threads"),
         // SlmDeployment: cross-field rules.
-        (Slmd, "spec.minReplicas", "7", "spec.minReplicas"),
+        (Slmd, "spec.minReplicas", "7", "spec.maxReplicas"), // the min <= max rule is reported on maxReplicas
         (Slmd, "spec.autoscaling.targetUtilizationLow", "0.9", "spec.autoscaling"),
 
         // RoutingPolicy: types.

@@ -15,12 +15,10 @@ var modelDirectory = Path.Combine(root, ".models", "bench-small");
 Console.WriteLine($"building the small model in {modelDirectory} ...");
 var weightBytes = ModelFolderWriter.Write(modelDirectory, ModelPreset.Small, seed: 42);
 
-Console.WriteLine("measuring copy bandwidth ...");
-var bandwidth = CopyBandwidth.MeasureGigabytesPerSecond();
-Console.WriteLine($"copy bandwidth {bandwidth:F2} GB/s");
-
+var copy = new CopyBandwidth();
 var engineOnly = EngineOnly.DecodeTokensPerSecond(modelDirectory, 128);
-Console.WriteLine($"engine only, batch 1: {engineOnly:F1} tok/s");
+var engineOnly16 = EngineOnly.DecodeTokensPerSecond(modelDirectory, 64, batch: 16);
+Console.WriteLine($"engine only, batch 16: {engineOnly16:F1} tok/s");
 
 await using var host = await WorkerHost.StartAsync(
     new WorkerOptions
@@ -36,15 +34,35 @@ await using var host = await WorkerHost.StartAsync(
 await host.WaitUntilWarmAsync(CancellationToken.None);
 using var channel = GrpcChannel.ForAddress(host.GrpcAddress);
 
+// The cores may be shared with other work: each phase runs Repeats times and keeps its fastest
+// run, and the copy bandwidth is the best of the measurements taken around the batch-1 runs
+// (best-of-N on both sides of the ratio). TTFT percentiles use every request of every run.
+const int Repeats = 3;
 var loads = new List<LoadResult>();
-foreach (var (concurrency, requests) in new[] { (1, 6), (4, 3), (16, 2) })
+var allTtft = new List<double>();
+var bandwidths = new List<double> { copy.MeasureGigabytesPerSecond() };
+foreach (var (concurrency, requests) in new[] { (1, 4), (4, 2), (16, 2) })
 {
-    var load = await LoadGenerator.RunAsync(channel, concurrency, requests, NewTokens);
-    loads.Add(load);
-    Console.WriteLine($"c{concurrency}: {load.Tokens} tokens in {load.Seconds:F2} s = {load.TokensPerSecond:F1} tok/s");
+    LoadResult? best = null;
+    for (var repeat = 0; repeat < Repeats; repeat++)
+    {
+        var load = await LoadGenerator.RunAsync(channel, concurrency, requests, NewTokens);
+        allTtft.AddRange(load.TtftMilliseconds);
+        Console.WriteLine($"c{concurrency} run {repeat + 1}: {load.Tokens} tokens in {load.Seconds:F2} s = {load.TokensPerSecond:F1} tok/s");
+        best = best is null || load.TokensPerSecond > best.TokensPerSecond ? load : best;
+        if (concurrency == 1)
+        {
+            bandwidths.Add(copy.MeasureGigabytesPerSecond());
+        }
+    }
+
+    loads.Add(best!);
 }
 
-var ttft = loads.SelectMany(l => l.TtftMilliseconds).Order().ToList();
+var bandwidth = bandwidths.Max();
+Console.WriteLine($"copy bandwidth measurements: {string.Join(", ", bandwidths.Select(b => b.ToString("F2", CultureInfo.InvariantCulture)))} GB/s; using the best, {bandwidth:F2}");
+
+var ttft = allTtft.Order().ToList();
 double Percentile(double p) => ttft[Math.Min(ttft.Count - 1, (int)Math.Ceiling(p * ttft.Count) - 1)];
 var tpsC1 = loads[0].TokensPerSecond;
 var results = new JsonObject
@@ -58,7 +76,7 @@ var results = new JsonObject
     ["ttft_p99_ms"] = Math.Round(Percentile(0.99), 2),
     ["bound_ratio_c1"] = Math.Round(weightBytes * tpsC1 / (bandwidth * 1e9), 3),
 };
-ResultWriter.Write(root, results, loads, engineOnly);
+ResultWriter.Write(root, results, loads, engineOnly, engineOnly16);
 Console.WriteLine(results.ToJsonString());
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"c16/c1 = {loads[2].TokensPerSecond / tpsC1:F2}"));
 return 0;

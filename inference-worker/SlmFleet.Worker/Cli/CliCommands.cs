@@ -32,10 +32,11 @@ internal static class CliCommands
         var maxNew = new Option<int>("--max-new-tokens") { Description = "Default when a request sends 0.", DefaultValueFactory = _ => 128 };
         var template = new Option<string>("--chat-template") { Description = "chatml, phi3, llama3, or a custom template with {role} and {content}.", DefaultValueFactory = _ => "chatml" };
         var served = new Option<string?>("--served-name") { Description = "Model name reported in Stats (default: the folder name)." };
+        var threads = new Option<int>("--intra-op-threads") { Description = "ONNX Runtime threads per operator (0 = the CPUs this container may use).", DefaultValueFactory = _ => 0 };
         var provider = new Option<ExecutionProviderChoice>("--execution-provider") { Description = "cuda, cpu or auto (try CUDA, fall back to CPU).", DefaultValueFactory = _ => ExecutionProviderChoice.Auto };
         var command = new Command("serve", "Load a model, warm it up and serve gRPC + /metrics.")
         {
-            model, port, metricsPort, listen, warmup, maxQueue, maxBatch, maxNew, template, served, provider,
+            model, port, metricsPort, listen, warmup, maxQueue, maxBatch, maxNew, template, served, provider, threads,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -44,6 +45,7 @@ internal static class CliCommands
             CheckRange(problems, "--max-batch", result.GetValue(maxBatch), 1, 1024);
             CheckRange(problems, "--max-new-tokens", result.GetValue(maxNew), 1, 1_000_000);
             CheckRange(problems, "--port", result.GetValue(port), 0, 65535);
+            CheckRange(problems, "--intra-op-threads", result.GetValue(threads), 0, 1024);
             CheckRange(problems, "--metrics-port", result.GetValue(metricsPort), 0, 65535);
             if (!IPAddress.TryParse(result.GetValue(listen), out var address))
             {
@@ -70,6 +72,7 @@ internal static class CliCommands
                 ChatTemplate = result.GetValue(template)!,
                 ServedName = result.GetValue(served),
                 ExecutionProvider = result.GetValue(provider),
+                IntraOpThreads = result.GetValue(threads),
             };
             try
             {

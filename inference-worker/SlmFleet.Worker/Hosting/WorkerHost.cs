@@ -66,7 +66,7 @@ internal sealed class WorkerHost : IAsyncDisposable
 
         var loadStarted = Stopwatch.GetTimestamp();
         using var loggerFactory = LoggerFactory.Create(l => l.AddConsole().SetMinimumLevel(options.LogLevel));
-        var model = ModelLoader.Load(options.ModelDirectory, options.ExecutionProvider, loggerFactory.CreateLogger("SlmFleet.Worker.Model"));
+        var model = ModelLoader.Load(options.ModelDirectory, options.ExecutionProvider, loggerFactory.CreateLogger("SlmFleet.Worker.Model"), options.IntraOpThreads);
         var loadTime = Stopwatch.GetElapsedTime(loadStarted);
 
         var registry = Prometheus.Metrics.NewCustomRegistry();

@@ -29,6 +29,9 @@ internal sealed class WorkerOptions
 
     public int DefaultMaxNewTokens { get; init; } = 128;
 
+    /// <summary>ONNX Runtime intra-op threads; 0 = the CPUs this process may use (cgroup-aware).</summary>
+    public int IntraOpThreads { get; init; }
+
     public TimeSpan StatsWindow { get; init; } = TimeSpan.FromSeconds(30);
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -362,6 +362,7 @@ internal sealed class BatchScheduler : IDisposable
             },
         });
         _metrics.Requests.WithLabels("generate", "ok").Inc();
+        SchedulerLog.Finished(_logger, sequence.RequestId, reason, sequence.PromptIds.Count, completion);
     }
 
     /// <summary>Replaces the batch cache with the given rows plus newly prefilled ones: the only KV copy.</summary>

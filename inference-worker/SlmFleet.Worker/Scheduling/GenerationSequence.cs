@@ -11,7 +11,7 @@ internal sealed class GenerationSequence : ISchedulerWork
 
     public GenerationSequence(
         IReadOnlyList<int> promptIds, int maxNewTokens, TokenSampler sampler, IReadOnlyList<string> stops,
-        bool logprobs, bool ignoreEos, CancellationToken cancellation)
+        bool logprobs, bool ignoreEos, CancellationToken cancellation, string requestId = "")
     {
         PromptIds = promptIds;
         MaxNewTokens = maxNewTokens;
@@ -20,7 +20,11 @@ internal sealed class GenerationSequence : ISchedulerWork
         WantsLogprobs = logprobs;
         IgnoreEos = ignoreEos;
         Cancellation = cancellation;
+        RequestId = requestId;
     }
+
+    /// <summary>The caller's id, for logs only.</summary>
+    public string RequestId { get; }
 
     public IReadOnlyList<int> PromptIds { get; }
 

@@ -4,4 +4,7 @@ internal static partial class SchedulerLog
 {
     [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Decode step failed; the running sequences were ended with finish reason \"error\"")]
     public static partial void StepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Request {RequestId} finished ({FinishReason}): {PromptTokens} prompt + {CompletionTokens} completion tokens")]
+    public static partial void Finished(ILogger logger, string requestId, string finishReason, int promptTokens, int completionTokens);
 }

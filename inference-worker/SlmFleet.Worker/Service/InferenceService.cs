@@ -96,7 +96,7 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
 
         var maxNew = RequestValidator.MaxNewTokens(request.MaxNewTokens, ids.Count, config.ContextLength, state.Options.DefaultMaxNewTokens);
         var seed = request.Sampling?.HasSeed == true ? unchecked((int)(request.Sampling.Seed ^ (request.Sampling.Seed >> 32))) : state.NextSeed();
-        return new GenerationSequence(ids, maxNew, new TokenSampler(sampling, new Random(seed)), stops, request.Logprobs, request.IgnoreEos, cancellation);
+        return new GenerationSequence(ids, maxNew, new TokenSampler(sampling, new Random(seed)), stops, request.Logprobs, request.IgnoreEos, cancellation, request.RequestId);
     }
 
     private ClassifyJob CreateClassifyJob(ClassifyRequest request, CancellationToken cancellation)

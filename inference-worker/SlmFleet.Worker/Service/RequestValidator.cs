@@ -10,6 +10,9 @@ internal static class RequestValidator
 {
     public const int MaxStopSequences = 16;
 
+    /// <summary>All labels are scored in one forward pass, so their count bounds that pass's memory.</summary>
+    public const int MaxLabels = 64;
+
     public static string RenderPrompt(string prompt, IReadOnlyList<ChatMessage> messages, string chatTemplate, ChatTemplate fallback)
     {
         if (prompt.Length > 0 && messages.Count > 0)
@@ -119,6 +122,11 @@ internal static class RequestValidator
         if (labels.Count == 0)
         {
             throw Invalid("labels: empty; send at least one candidate label");
+        }
+
+        if (labels.Count > MaxLabels)
+        {
+            throw Invalid($"labels: {labels.Count} labels; accepted: at most {MaxLabels}");
         }
 
         for (var i = 0; i < labels.Count; i++)

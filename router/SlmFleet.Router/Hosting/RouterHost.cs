@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Http.Resilience;
+using Polly;
 using Prometheus;
 using SlmFleet.Router.Budget;
 using SlmFleet.Router.Kubernetes;
@@ -55,7 +56,10 @@ internal static class RouterHost
         services.AddSingleton(sp => new ClientKeyAuthenticator(options.ClientKeysFile, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => new ClientRateLimiter(options.RateLimitPerSecond, options.RateLimitBurst));
         services.AddSingleton<RequestRouter>();
+        // No per-request HttpClient logging handlers: the router logs LLM failures itself, and the
+        // logging scope they open per request is measurable on the hot path.
         services.AddHttpClient(LlmClient.HttpClientName)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -63,7 +67,7 @@ internal static class RouterHost
                 AutomaticDecompression = DecompressionMethods.None,
                 UseCookies = false,
             })
-            .AddStandardResilienceHandler(ConfigureResilience);
+            .AddResilienceHandler("llm", ConfigureResilience);
         if (string.IsNullOrEmpty(options.Policies))
         {
             services.AddHostedService<ClusterWatcher>();
@@ -88,20 +92,27 @@ internal static class RouterHost
         return new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
     }
 
-    private static void ConfigureResilience(HttpStandardResilienceOptions resilience)
+    /// <summary>
+    /// Retries (429/5xx/408 and transport errors, exponential back-off with jitter) inside a circuit
+    /// breaker. No timeout strategies: each policy's timeout is a cancellation the caller applies, and
+    /// leaving out the standard handler's rate limiter and timeouts keeps the per-request cost low.
+    /// </summary>
+    private static void ConfigureResilience(ResiliencePipelineBuilder<HttpResponseMessage> pipeline)
     {
-        // Retries: 429/5xx/408 and transport errors, exponential with jitter (the standard handler's predicate).
-        resilience.Retry.MaxRetryAttempts = 2;
-        resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        resilience.Retry.UseJitter = true;
-        resilience.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
-        // Per-policy timeouts are applied by the caller; these are outer bounds.
-        resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(600);
-        resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(1800);
-        resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(1200);
-        resilience.CircuitBreaker.MinimumThroughput = 20;
-        resilience.CircuitBreaker.FailureRatio = 0.5;
-        resilience.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(15);
+        pipeline.AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = 2,
+            Delay = TimeSpan.FromMilliseconds(200),
+            UseJitter = true,
+            BackoffType = DelayBackoffType.Exponential,
+        });
+        pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        {
+            SamplingDuration = TimeSpan.FromSeconds(30),
+            MinimumThroughput = 20,
+            FailureRatio = 0.5,
+            BreakDuration = TimeSpan.FromSeconds(15),
+        });
     }
 
     private static void LoadLocal(IServiceProvider services, string path)

@@ -16,7 +16,7 @@ internal sealed class LlmForwarder(LlmClient client)
     private const int TailBytes = 8192;
 
     /// <exception cref="HttpRequestException">The endpoint could not be reached (after retries).</exception>
-    public async Task<LlmForwardResult> ForwardAsync(HttpContext context, ParsedRequest request, ReadOnlyMemory<byte> body, LlmTargetSpec llm, CancellationToken cancellationToken)
+    public async Task<LlmForwardResult> ForwardAsync(HttpContext context, ParsedRequest request, ReadOnlyMemory<byte> body, LlmTargetSpec llm, bool keepContent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(request);
@@ -34,7 +34,7 @@ internal sealed class LlmForwarder(LlmClient client)
         {
             return request.Stream && upstream.IsSuccessStatusCode
                 ? await RelayStreamAsync(source, response, cancellationToken).ConfigureAwait(false)
-                : await RelayWholeAsync(source, response, (int)upstream.StatusCode, upstream.Content.Headers.ContentLength, cancellationToken).ConfigureAwait(false);
+                : await RelayWholeAsync(source, response, (int)upstream.StatusCode, upstream.Content.Headers.ContentLength, keepContent, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -50,7 +50,7 @@ internal sealed class LlmForwarder(LlmClient client)
         return new LlmForwardResult((int)upstream.StatusCode, prompt, completion, upstream.IsSuccessStatusCode ? LlmAnswerReader.Content(bytes) : null);
     }
 
-    private static async Task<LlmForwardResult> RelayWholeAsync(Stream source, HttpResponse response, int status, long? length, CancellationToken cancellationToken)
+    private static async Task<LlmForwardResult> RelayWholeAsync(Stream source, HttpResponse response, int status, long? length, bool keepContent, CancellationToken cancellationToken)
     {
         using var buffer = new PooledBufferWriter((int)Math.Clamp(length ?? 4096, 256, 1 << 20));
         while (true)
@@ -67,7 +67,8 @@ internal sealed class LlmForwarder(LlmClient client)
         response.ContentLength = buffer.WrittenCount;
         await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
         var hasUsage = UsageReader.TryRead(buffer.WrittenSpan, out var prompt, out var completion);
-        var content = status < 400 && hasUsage ? LlmAnswerReader.Content(buffer.WrittenSpan) : null;
+        // The answer text is only parsed out when a shadow comparison may need it.
+        var content = keepContent && status < 400 && hasUsage ? LlmAnswerReader.Content(buffer.WrittenSpan) : null;
         return new LlmForwardResult(status, prompt, completion, content);
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Prometheus;
 
 namespace SlmFleet.Router.Observability;
@@ -9,6 +10,9 @@ namespace SlmFleet.Router.Observability;
 /// </summary>
 internal sealed class RouterMetrics
 {
+    private readonly ConcurrentDictionary<(string Model, string Route, string Reason), (Counter.Child Count, Histogram.Child Duration)> _requestChildren = new();
+    private readonly ConcurrentDictionary<(string Model, string Route), (Counter.Child Prompt, Counter.Child Completion)> _tokenChildren = new();
+
     public RouterMetrics()
     {
         Registry = Metrics.NewCustomRegistry();
@@ -41,6 +45,22 @@ internal sealed class RouterMetrics
     }
 
     public CollectorRegistry Registry { get; }
+
+    /// <summary>Counts an answered request and its duration; the labelled children are cached so the hot path does not look them up.</summary>
+    public void RecordRequest(string model, string route, string reason, double seconds)
+    {
+        var children = _requestChildren.GetOrAdd((model, route, reason), key => (Requests.WithLabels(key.Model, key.Route, key.Reason), Duration.WithLabels(key.Model, key.Route)));
+        children.Count.Inc();
+        children.Duration.Observe(seconds);
+    }
+
+    /// <summary>Adds served tokens for a model and route.</summary>
+    public void RecordTokens(string model, string route, int prompt, int completion)
+    {
+        var children = _tokenChildren.GetOrAdd((model, route), key => (Tokens.WithLabels(key.Model, key.Route, "prompt"), Tokens.WithLabels(key.Model, key.Route, "completion")));
+        children.Prompt.Inc(prompt);
+        children.Completion.Inc(completion);
+    }
 
     public Counter Requests { get; }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace SlmFleet.Router.OpenAi;
@@ -10,5 +9,6 @@ internal sealed class ChatMessageDto
     public string? Role { get; set; }
 
     [JsonPropertyName("content")]
-    public JsonElement? Content { get; set; }
+    [JsonConverter(typeof(MessageContentConverter))]
+    public string? Content { get; set; }
 }

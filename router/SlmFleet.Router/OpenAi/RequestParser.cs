@@ -93,39 +93,6 @@ internal static class RequestParser
         return (request, null);
     }
 
-    /// <summary>Flattens a message's content (a string or text parts) to text; null when the shape is not accepted.</summary>
-    public static string? ContentText(JsonElement? content)
-    {
-        if (content is not { } element || element.ValueKind == JsonValueKind.Null)
-        {
-            return string.Empty;
-        }
-
-        if (element.ValueKind == JsonValueKind.String)
-        {
-            return element.GetString();
-        }
-
-        if (element.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        var text = new StringBuilder();
-        foreach (var part in element.EnumerateArray())
-        {
-            if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.ValueEquals("text") is false
-                || !part.TryGetProperty("text", out var value) || value.ValueKind != JsonValueKind.String)
-            {
-                return null;
-            }
-
-            text.Append(value.GetString());
-        }
-
-        return text.ToString();
-    }
-
     private static string? CheckMessages(ChatCompletionRequest dto, out RequestError? error)
     {
         error = null;
@@ -145,14 +112,7 @@ internal static class RequestParser
                 return null;
             }
 
-            var text = ContentText(message.Content);
-            if (text is null)
-            {
-                error = RequestError.Invalid($"messages[{i}].content", $"Invalid 'messages[{i}].content': expected a string or an array of {{\"type\":\"text\",\"text\":...}} parts.");
-                return null;
-            }
-
-            prompt.Append(text).Append('\n');
+            prompt.Append(message.Content).Append('\n');
         }
 
         return prompt.ToString();

@@ -74,13 +74,12 @@ internal sealed class RequestRouter(
         }
 
         var (route, reason) = await RouteAsync(context, request, resolved, body.WrittenMemory).ConfigureAwait(false);
-        metrics.Requests.WithLabels(resolved.Model, route, reason).Inc();
-        metrics.Duration.WithLabels(resolved.Model, route).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        metrics.RecordRequest(resolved.Model, route, reason, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     private RequestError? Admit(HttpContext context)
     {
-        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        string? client = null;
         if (authenticator.Enabled)
         {
             var presented = BearerToken(context.Request.Headers.Authorization.ToString());
@@ -95,7 +94,7 @@ internal sealed class RequestRouter(
             client = keyId;
         }
 
-        if (rateLimiter.TryAcquire(client) is { } retryAfter)
+        if (rateLimiter.Enabled && rateLimiter.TryAcquire(client ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown") is { } retryAfter)
         {
             return new RequestError(429, $"Rate limit of {options.RateLimitPerSecond.ToString(CultureInfo.InvariantCulture)} requests/s per client exceeded; retry after {retryAfter}s.", OpenAiErrors.RateLimit, null, "rate_limit_exceeded")
             {
@@ -196,8 +195,7 @@ internal sealed class RequestRouter(
         SetHeaders(context, "slm", verdict.Reason, rule, verdict.Confidence);
         var content = SlmAnswerWriter.Content(request, answer);
         await SlmAnswerWriter.WriteAsync(context, request, answer, content, time.GetUtcNow().ToUnixTimeSeconds(), "chatcmpl-" + context.TraceIdentifier).ConfigureAwait(false);
-        metrics.Tokens.WithLabels(resolved.Model, "slm", "prompt").Inc(answer.PromptTokens);
-        metrics.Tokens.WithLabels(resolved.Model, "slm", "completion").Inc(answer.CompletionTokens);
+        metrics.RecordTokens(resolved.Model, "slm", answer.PromptTokens, answer.CompletionTokens);
         if (policy is not null)
         {
             metrics.SavingsUsd.WithLabels(resolved.Model).Inc(LlmClient.Cost(policy.Llm, answer.PromptTokens, answer.CompletionTokens));
@@ -217,7 +215,7 @@ internal sealed class RequestRouter(
             timeout.CancelAfter(TimeSpan.FromSeconds(policy.Llm.TimeoutSeconds));
             try
             {
-                result = await llm.ForwardAsync(context, request, body, policy.Llm, timeout.Token).ConfigureAwait(false);
+                result = await llm.ForwardAsync(context, request, body, policy.Llm, policy.Shadow is { Enabled: true }, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested
                 && ex is HttpRequestException or OperationCanceledException or ExecutionRejectedException)
@@ -230,8 +228,7 @@ internal sealed class RequestRouter(
 
         var cost = LlmClient.Cost(policy.Llm, result.PromptTokens, result.CompletionTokens);
         budget.Record(model, policy.Budget, cost);
-        metrics.Tokens.WithLabels(model, "llm", "prompt").Inc(result.PromptTokens);
-        metrics.Tokens.WithLabels(model, "llm", "completion").Inc(result.CompletionTokens);
+        metrics.RecordTokens(model, "llm", result.PromptTokens, result.CompletionTokens);
         if (result.Content is { } content && result.Status < 400)
         {
             shadow.MaybeShadow(policy, request, body.Span, RouteTarget.Llm, content);

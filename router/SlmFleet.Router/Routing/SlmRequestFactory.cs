@@ -70,7 +70,7 @@ internal static class SlmRequestFactory
         {
             // The worker's templates know system/user/assistant; developer is OpenAI's newer name for system.
             var role = message.Role is "developer" ? "system" : message.Role!;
-            into.Add(new ChatMessage { Role = role, Content = RequestParser.ContentText(message.Content) ?? string.Empty });
+            into.Add(new ChatMessage { Role = role, Content = message.Content ?? string.Empty });
         }
     }
 

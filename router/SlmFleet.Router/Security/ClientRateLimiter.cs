@@ -27,6 +27,8 @@ internal sealed class ClientRateLimiter : IDisposable
         }));
     }
 
+    public bool Enabled => _limiter is not null;
+
     /// <summary>Null when admitted; otherwise the Retry-After value in whole seconds.</summary>
     public string? TryAcquire(string client)
     {

@@ -112,7 +112,7 @@ internal sealed class ShadowRunner(
         var body = JsonSerializer.SerializeToUtf8Bytes(new ChatCompletionRequest
         {
             Model = policy.Llm.Model,
-            Messages = [new ChatMessageDto { Role = "user", Content = JsonSerializer.SerializeToElement(instruction, RouterJsonContext.Default.String) }],
+            Messages = [new ChatMessageDto { Role = "user", Content = instruction }],
             Temperature = 0,
             MaxTokens = 8,
         }, RouterJsonContext.Default.ChatCompletionRequest);

@@ -30,7 +30,7 @@ public sealed class TestRouter : IAsyncDisposable
     internal IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a router; <paramref name="configure"/> may change options (auth, limits) and sees the temp folder.</summary>
-    internal static async Task<TestRouter> StartAsync(string policiesYaml, Action<RouterOptions, string>? configure = null)
+    internal static async Task<TestRouter> StartAsync(string policiesYaml, Action<RouterOptions, string>? configure = null, ILoggerProvider? logs = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "slm-router-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
@@ -38,7 +38,7 @@ public sealed class TestRouter : IAsyncDisposable
         await File.WriteAllTextAsync(policies, policiesYaml);
         var options = new RouterOptions { Listen = "http://127.0.0.1:0", Policies = policies, SecretsDir = Path.Combine(directory, "secrets"), LogLevel = "Warning" };
         configure?.Invoke(options, directory);
-        var app = RouterHost.Build(options);
+        var app = RouterHost.Build(options, logs is null ? null : services => services.AddSingleton(logs));
         await app.StartAsync();
         return new TestRouter(app, directory);
     }

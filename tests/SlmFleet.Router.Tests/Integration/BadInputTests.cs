@@ -62,7 +62,7 @@ public sealed class BadInputTests
     [TestCase("""{"model":"fleet","messages":[{"role":"user","content":"hi"}],"max_tokens":-5}""", HttpStatusCode.BadRequest, "invalid_value", "max_tokens")]
     [TestCase("""{"model":"fleet","messages":[{"role":"user","content":"hi"}],"max_tokens":"ten"}""", HttpStatusCode.BadRequest, "invalid_json", "max_tokens")]
     [TestCase("""{"model":"fleet","messages":[{"role":"wizard","content":"hi"}]}""", HttpStatusCode.BadRequest, "invalid_value", "messages[0].role")]
-    [TestCase("""{"model":"fleet","messages":[{"role":"user","content":42}]}""", HttpStatusCode.BadRequest, "invalid_value", "messages[0].content")]
+    [TestCase("""{"model":"fleet","messages":[{"role":"user","content":42}]}""", HttpStatusCode.BadRequest, "invalid_json", "messages[0].content")]
     [TestCase("""{"model":"fleet","messages":[{"role":"user","content":"hi"}],"temperature":7}""", HttpStatusCode.BadRequest, "invalid_value", "temperature")]
     [TestCase("""{"model":"fleet","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"xml"}}""", HttpStatusCode.BadRequest, "invalid_value", "response_format.type")]
     [TestCase("""{"model":"fleet","messages":[{"role":"user","content":"hi"}],"metadata":{"labels":"only-one"}}""", HttpStatusCode.BadRequest, "invalid_value", "metadata.labels")]

@@ -61,6 +61,17 @@ public sealed class BadInputTests
     }
 
     [Test]
+    public async Task Classify_TooManyLabels_InvalidArgument()
+    {
+        var request = new ClassifyRequest { Prompt = "Pick one" };
+        request.Labels.AddRange(Enumerable.Range(0, 65).Select(i => $"label {i}"));
+
+        var act = async () => await _worker.Client.ClassifyAsync(request);
+
+        (await act.Should().ThrowAsync<RpcException>()).Which.Status.Detail.Should().StartWith("labels: 65 labels");
+    }
+
+    [Test]
     public async Task Classify_EmptyPrompt_InvalidArgument()
     {
         var request = new ClassifyRequest();

@@ -20,6 +20,5 @@ internal static class ConditionReasons
     public const string AboveMaxReplicas = "AboveMaxReplicas";
     public const string BelowMinReplicas = "BelowMinReplicas";
     public const string Created = "Created";
-    public const string Updated = "Updated";
     public const string Scaled = "Scaled";
 }

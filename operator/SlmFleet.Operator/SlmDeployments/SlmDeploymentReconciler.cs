@@ -83,7 +83,7 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
     private async Task<SlmDeploymentObserved> ObserveAsync(V1Alpha1SlmDeployment resource, CancellationToken cancellationToken)
     {
         var ns = resource.Metadata.NamespaceProperty;
-        var workload = resource.Metadata.Name + "-worker";
+        var workload = WorkerLabels.WorkloadName(resource.Metadata.Name);
         var deployment = _reader.GetDeploymentAsync(ns, workload, cancellationToken);
         var service = _reader.GetServiceAsync(ns, workload, cancellationToken);
         var budget = _reader.GetDisruptionBudgetAsync(ns, workload, cancellationToken);
@@ -105,8 +105,12 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         var ns = resource.Metadata.NamespaceProperty;
         if (plan.Problems.Count > 0)
         {
-            SlmDeploymentLog.Blocked(_logger, ns, resource.Metadata.Name, plan.Problems[0].Reason, plan.Problems[0].Message);
             _metrics.Blocked.WithLabels(plan.Problems[0].Reason).Inc();
+            if (plan.Events.Any(e => e.Type == PlannedEvent.Warning))
+            {
+                // Logged when the verdict changes (as the Warning Event is), not on every resync.
+                SlmDeploymentLog.Blocked(_logger, ns, resource.Metadata.Name, plan.Problems[0].Reason, plan.Problems[0].Message);
+            }
         }
 
         // The three owned objects are independent: write them concurrently, then status (which
@@ -203,7 +207,7 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         // references). The worker Deployment and its budget go explicitly first, so the GPUs are free
         // and no drain is blocked by the time the finalizer is released; the Service is left to the GC.
         var ns = resource.Metadata.NamespaceProperty;
-        var workload = resource.Metadata.Name + "-worker";
+        var workload = WorkerLabels.WorkloadName(resource.Metadata.Name);
         await IgnoreNotFound(() => _client.AppsV1.DeleteNamespacedDeploymentAsync(workload, ns, propagationPolicy: "Background", cancellationToken: cancellationToken)).ConfigureAwait(false);
         await IgnoreNotFound(() => _client.PolicyV1.DeleteNamespacedPodDisruptionBudgetAsync(workload, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
         _reader.Deleted(typeof(V1Deployment), ns, workload);

@@ -9,7 +9,8 @@ internal static class WorkerDeploymentBuilder
 {
     public const string WorkerContainer = "worker";
     public const string FetchContainer = "fetch-model";
-    public const string TokenEnvVar = "SLMFLEET_MODEL_TOKEN";
+    // The variable slm-worker fetch-model reads its token from (the Hugging Face convention).
+    public const string TokenEnvVar = "HF_TOKEN";
     public const string GpuResource = "nvidia.com/gpu";
     public const string InstanceTypeLabel = "node.kubernetes.io/instance-type";
     private const string ModelCacheVolume = "model-cache";

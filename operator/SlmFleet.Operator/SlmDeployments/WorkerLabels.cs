@@ -12,6 +12,9 @@ internal static class WorkerLabels
     public const string AppName = "slm-worker";
     public const string Component = "inference-worker";
 
+    /// <summary>Name of the worker Deployment, Service and PodDisruptionBudget of an SlmDeployment.</summary>
+    public static string WorkloadName(string name) => name + "-worker";
+
     /// <summary>The immutable selector: never add to it, a Deployment's selector cannot change.</summary>
     public static Dictionary<string, string> Selector(string name) => new(StringComparer.Ordinal)
     {

@@ -27,7 +27,7 @@ internal sealed record WorkerSettings
     public string? CacheSizeLimit { get; init; }
 
     /// <summary>Name of the worker Deployment, Service and PodDisruptionBudget.</summary>
-    public string WorkloadName => Name + "-worker";
+    public string WorkloadName => WorkerLabels.WorkloadName(Name);
 
     /// <summary>Where the init container writes the model and the worker reads it.</summary>
     public string ModelPath => WorkerPorts.ModelsMountPath + "/" + Name;

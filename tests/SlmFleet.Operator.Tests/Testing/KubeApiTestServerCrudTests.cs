@@ -75,6 +75,18 @@ public sealed class KubeApiTestServerCrudTests
     }
 
     [Test]
+    public async Task Create_WithResourceVersion_Returns400()
+    {
+        var created = await _client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default");
+        created.Metadata.Name = "b";
+        created.Metadata.Uid = null;
+
+        var act = () => _client.CoreV1.CreateNamespacedConfigMapAsync(created, "default");
+
+        (await act.Should().ThrowAsync<HttpOperationException>()).Which.Response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Test]
     public async Task Get_Missing_Returns404()
     {
         var act = () => _client.CoreV1.ReadNamespacedConfigMapAsync("missing", "default");

@@ -33,7 +33,10 @@
 //   - watches filter each event by the object's labels at that moment (no synthetic DELETED when an
 //     object stops matching a selector); list ignores limit/continue and resourceVersionMatch and
 //     always returns the latest state; discovery (/api, /apis, /openapi) is not served;
-//   - fieldSelector accepts any dotted path, not only the fields each kind indexes.
+//   - fieldSelector accepts any dotted path, not only the fields each kind indexes;
+//   - a PUT without metadata.resourceVersion is an unconditional update for every kind (a real
+//     server demands it for custom resources);
+//   - timestamps have second precision; the clock is KubeApiTestServerOptions.TimeProvider.
 using System.Net;
 using System.Text;
 using System.Text.Json;

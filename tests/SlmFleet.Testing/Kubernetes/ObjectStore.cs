@@ -48,6 +48,12 @@ internal sealed class ObjectStore
         {
             var metadata = body["metadata"] as JsonObject ?? [];
             ObjectValidation.CheckNamespace(type, ns, metadata);
+            if (!string.IsNullOrEmpty(metadata["resourceVersion"]?.GetValue<string>()))
+            {
+                // The real API server refuses this too; it usually means a cached object was re-sent.
+                throw KubeApiException.BadRequest("metadata.resourceVersion: resourceVersion should not be set on objects to be created");
+            }
+
             var name = metadata["name"]?.GetValue<string>();
             if (string.IsNullOrEmpty(name))
             {

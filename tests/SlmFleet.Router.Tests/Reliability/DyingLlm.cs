@@ -40,6 +40,8 @@ public sealed class DyingLlm : IAsyncDisposable
 
             if (!self!.EndCleanly)
             {
+                // Let the router relay the status and both chunks before the reset, so the cut lands mid-relay.
+                await Task.Delay(300);
                 context.Abort();
             }
         });

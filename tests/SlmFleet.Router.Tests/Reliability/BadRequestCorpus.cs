@@ -70,7 +70,7 @@ public static class BadRequestCorpus
         Raw("control char in string", $"{{\"model\":\"{model}\u0001\"}}", "model");
         Raw("duplicate colon", "{\"model\"::\"x\"}", "model");
         Raw("missing value", "{\"model\":}", "model");
-        Raw("lone surrogate escape", valid.Replace("hello", "\\ud800", StringComparison.Ordinal), "surrogate");
+        Raw("lone surrogate escape", valid.Replace("hello", "\\ud800", StringComparison.Ordinal), "content");
         Raw("form encoded body", "model=x&messages=hello", "JSON");
         all.Add(new BadRequest("form content type", Chat, Encoding.UTF8.GetBytes("model=x&messages=hi"), "application/x-www-form-urlencoded", [], "JSON"));
         all.Add(new BadRequest("text/plain garbage", Chat, Encoding.UTF8.GetBytes("hello router"), "text/plain", [], "JSON"));
@@ -84,7 +84,7 @@ public static class BadRequestCorpus
                      ("surrogate half", [0xED, 0xA0, 0x80]), ("above U+10FFFF", [0xF4, 0x90, 0x80, 0x80]), ("0xFF byte", [0xFF]),
                  })
         {
-            Bytes($"invalid UTF-8 in content ({label})", Splice(valid, "hello", bad), "UTF-8");
+            Bytes($"invalid UTF-8 in content ({label})", Splice(valid, "hello", bad), "content");
             Bytes($"invalid UTF-8 in model ({label})", Splice(valid, model, bad), "model");
             Bytes($"invalid UTF-8 in role ({label})", Splice(valid, "user", bad), "role");
         }
@@ -96,7 +96,7 @@ public static class BadRequestCorpus
         {
             Raw($"arrays nested {depth} deep at the root", new string('[', depth) + new string(']', depth), "JSON");
             Raw($"arrays nested {depth} deep in stop", valid[..^1] + ",\"stop\":" + new string('[', depth) + new string(']', depth) + "}", "depth");
-            Raw($"objects nested {depth} deep in content", valid.Replace("\"hello\"", string.Concat(Enumerable.Repeat("{\"a\":", depth)) + "1" + new string('}', depth), StringComparison.Ordinal), "depth");
+            Raw($"objects nested {depth} deep in content", valid.Replace("\"hello\"", string.Concat(Enumerable.Repeat("{\"a\":", depth)) + "1" + new string('}', depth), StringComparison.Ordinal), "content");
             Raw($"arrays nested {depth} deep in metadata", valid[..^1] + ",\"metadata\":" + new string('[', depth) + new string(']', depth) + "}", "metadata");
         }
 

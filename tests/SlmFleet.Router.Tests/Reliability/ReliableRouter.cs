@@ -27,7 +27,7 @@ internal sealed class ReliableRouter : IAsyncDisposable
         Llm = llm;
         Logs = logs;
         BaseUrl = RouterHost.BoundAddress(app);
-        Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 8 }) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public Uri BaseUrl { get; }
@@ -38,7 +38,7 @@ internal sealed class ReliableRouter : IAsyncDisposable
 
     public RecordingLoggerProvider Logs { get; }
 
-    public static async Task<ReliableRouter> StartAsync(Uri? worker = null)
+    public static async Task<ReliableRouter> StartAsync(Uri? worker = null, int maxConcurrentRequests = 4096)
     {
         var llm = await OpenAiTestServer.StartAsync();
         var directory = Path.Combine(Path.GetTempPath(), "slm-reliability-" + Guid.NewGuid().ToString("N")[..8]);
@@ -57,6 +57,7 @@ internal sealed class ReliableRouter : IAsyncDisposable
             ClientKeysFile = keys,
             MaxRequestBodyBytes = MaxBody,
             LogLevel = "Trace",
+            MaxConcurrentRequests = maxConcurrentRequests,
         };
         var logs = new RecordingLoggerProvider();
         var app = RouterHost.Build(options, services => services.AddSingleton<ILoggerProvider>(logs));

@@ -15,6 +15,9 @@ internal sealed class LlmForwarder(LlmClient client)
 {
     private const int TailBytes = 8192;
 
+    private static readonly byte[] StreamInterrupted =
+        "data: {\"error\":{\"message\":\"The LLM stream ended before it was complete; the answer above is partial.\",\"type\":\"server_error\",\"param\":null,\"code\":\"llm_stream_interrupted\"}}\n\n"u8.ToArray();
+
     /// <exception cref="HttpRequestException">The endpoint could not be reached (after retries).</exception>
     public async Task<LlmForwardResult> ForwardAsync(HttpContext context, ParsedRequest request, ReadOnlyMemory<byte> body, LlmTargetSpec llm, bool keepContent, CancellationToken cancellationToken)
     {
@@ -80,12 +83,28 @@ internal sealed class LlmForwarder(LlmClient client)
         var tailLength = 0;
         try
         {
-            int read;
-            while ((read = await source.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            try
             {
-                await response.Body.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-                tailLength = KeepTail(tail, tailLength, chunk.AsSpan(0, read));
+                int read;
+                while ((read = await source.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    await response.Body.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    tailLength = KeepTail(tail, tailLength, chunk.AsSpan(0, read));
+                }
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException
+                && !response.HttpContext.RequestAborted.IsCancellationRequested)
+            {
+                // The LLM dropped the stream (or timed out) after the client got 200 and some chunks.
+                tailLength = 0;
+            }
+
+            if (tail.AsSpan(0, tailLength).IndexOf("data: [DONE]"u8) < 0)
+            {
+                // Never end a cut stream like a complete one: the client gets an explicit error event instead of [DONE].
+                await response.Body.WriteAsync(StreamInterrupted, response.HttpContext.RequestAborted).ConfigureAwait(false);
+                return new LlmForwardResult(502, 0, 0, null);
             }
 
             var (prompt, completion) = UsageFromTail(tail.AsSpan(0, tailLength));

@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+
+namespace SlmFleet.Router.Tests.Reliability;
+
+/// <summary>Records every log entry (formatted message, exception text and structured values) so tests can scan it for secrets.</summary>
+public sealed class RecordingLoggerProvider : ILoggerProvider
+{
+    private readonly ConcurrentQueue<(LogLevel Level, string Category, string Text)> _entries = new();
+
+    public IReadOnlyCollection<(LogLevel Level, string Category, string Text)> Entries => _entries;
+
+    /// <summary>All entries as one text, for substring scans.</summary>
+    public string AllText => string.Join('\n', _entries.Select(e => $"{e.Level} {e.Category} {e.Text}"));
+
+    public ILogger CreateLogger(string categoryName) => new Recorder(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Recorder(RecordingLoggerProvider owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var text = formatter(state, exception);
+            if (state is IEnumerable<KeyValuePair<string, object?>> values)
+            {
+                text += " | " + string.Join(", ", values.Select(v => $"{v.Key}={v.Value}"));
+            }
+
+            if (exception is not null)
+            {
+                text += " | " + exception;
+            }
+
+            owner._entries.Enqueue((logLevel, category, text));
+        }
+    }
+}

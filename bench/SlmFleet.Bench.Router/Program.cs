@@ -189,4 +189,5 @@ if (results.TryGetValue("portkey", out var pk) && pk.Max.Rps > 0)
 await File.WriteAllTextAsync(Path.Combine(resultsDir, "router.md"), md.ToString());
 Console.WriteLine(md.ToString());
 Directory.Delete(workDir, recursive: true);
-return 0;
+// Overload (issue 8): 2x the router's concurrency limit, written to bench/results/router-overload.{json,md}.
+return await OverloadBench.RunAsync();

@@ -39,7 +39,9 @@ internal static class RequestParser
             var param = ex.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
             var message = param is null
                 ? $"The request body is not valid JSON: {FirstSentence(ex.Message)}"
-                : $"Field '{param}' is invalid: {FirstSentence(ex.Message)}";
+                : ExpectedKind(ex.Message) is { } expected
+                    ? $"Field '{param}' has the wrong type: expected {expected}."
+                    : $"Field '{param}' is invalid: {FirstSentence(ex.Message)}";
             return (null, new RequestError(400, message, OpenAiErrors.InvalidRequest, param, "invalid_json"));
         }
 
@@ -252,6 +254,34 @@ internal static class RequestParser
 
         var labels = values.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToArray();
         return labels.Length >= 2 && labels.Length == values.GetArrayLength() && labels.Length <= MaxLabels ? labels : null;
+    }
+
+    /// <summary>
+    /// System.Text.Json names the .NET target type ("could not be converted to System.Nullable`1[System.Int32]");
+    /// clients should read the JSON kind they must send instead.
+    /// </summary>
+    internal static string? ExpectedKind(string message)
+    {
+        const string Marker = "could not be converted to ";
+        var start = message.IndexOf(Marker, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var type = message[(start + Marker.Length)..];
+        var end = type.IndexOf(". ", StringComparison.Ordinal);
+        type = end > 0 ? type[..end] : type.TrimEnd('.');
+        return type switch
+        {
+            _ when type.Contains("Int32", StringComparison.Ordinal) || type.Contains("Int64", StringComparison.Ordinal) => "an integer",
+            _ when type.Contains("Double", StringComparison.Ordinal) || type.Contains("Single", StringComparison.Ordinal) || type.Contains("Decimal", StringComparison.Ordinal) => "a number",
+            _ when type.Contains("Boolean", StringComparison.Ordinal) => "true or false",
+            _ when type.Contains("List`1", StringComparison.Ordinal) || type.EndsWith("[]", StringComparison.Ordinal) => "an array",
+            _ when type.Contains("Dictionary`2", StringComparison.Ordinal) || type.Contains("JsonObject", StringComparison.Ordinal) => "an object",
+            "System.String" => "a string",
+            _ => "an object",
+        };
     }
 
     private static string FirstSentence(string message)

@@ -138,7 +138,7 @@ public sealed class SlmDeploymentValidatorTests
 
         var errors = SlmDeploymentValidator.Validate(spec);
 
-        errors.Select(e => e.Path).Should().BeEquivalentTo("spec.maxReplicas", "spec.replicas", "spec.model.chatTemplate", "spec.autoscaling.targetUtilizationLow");
+        errors.Select(e => e.Path).Should().BeEquivalentTo("spec.maxReplicas", "spec.model.chatTemplate", "spec.autoscaling.targetUtilizationLow");
         errors.Should().OnlyContain(e => e.Type == FieldErrorType.Invalid);
     }
 }

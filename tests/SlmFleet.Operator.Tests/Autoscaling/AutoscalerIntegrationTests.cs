@@ -25,7 +25,9 @@ public sealed class AutoscalerIntegrationTests
         resource.Spec.Replicas = replicas;
         resource.Spec.MinReplicas = min;
         resource.Spec.MaxReplicas = max;
-        resource.Spec.Autoscaling = new AutoscalingSpec { ScaleDownStabilizationSeconds = scaleDownSeconds };
+        // No scale-up window here: these tests are about the loop's wiring; the window itself is
+        // covered by AutoscalerDecision's unit tests.
+        resource.Spec.Autoscaling = new AutoscalingSpec { ScaleDownStabilizationSeconds = scaleDownSeconds, ScaleUpStabilizationSeconds = 0 };
         return resource;
     }
 

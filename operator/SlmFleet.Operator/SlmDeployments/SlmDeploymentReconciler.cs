@@ -4,6 +4,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Events;
 using SlmFleet.Operator.Runtime;
 
 namespace SlmFleet.Operator.SlmDeployments;
@@ -22,6 +23,7 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SlmDeploymentMetrics _metrics;
+    private readonly EventRecorder _events;
 
     /// <summary>A missing Secret is not watched (the operator does not cache Secrets): look again after this long.</summary>
     public static readonly TimeSpan SecretRecheckInterval = TimeSpan.FromSeconds(30);
@@ -34,6 +36,7 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         _planner = planner;
         _time = time;
         _logger = logger;
+        _events = new EventRecorder(client, time, logger, SlmDeploymentResource.FieldManager);
     }
 
     /// <summary>Optional observer of every plan applied (benchmarks and tests count writes with it).</summary>
@@ -129,7 +132,10 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
 
         foreach (var planned in plan.Events)
         {
-            await PostEventAsync(resource, planned, cancellationToken).ConfigureAwait(false);
+            if (await _events.PostAsync(resource, planned, cancellationToken).ConfigureAwait(false))
+            {
+                _metrics.Events.WithLabels(planned.Type, planned.Reason).Inc();
+            }
         }
     }
 
@@ -236,44 +242,6 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         _metrics.Writes.WithLabels(V1Alpha1SlmDeployment.KindName, "patch").Inc();
         _reader.Wrote(updated);
         return updated;
-    }
-
-    private async Task PostEventAsync(V1Alpha1SlmDeployment resource, PlannedEvent planned, CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow().UtcDateTime;
-        var ns = resource.Metadata.NamespaceProperty;
-        var body = new Corev1Event
-        {
-            Metadata = new V1ObjectMeta { GenerateName = resource.Metadata.Name + ".", NamespaceProperty = ns },
-            InvolvedObject = new V1ObjectReference
-            {
-                ApiVersion = resource.ApiVersion,
-                Kind = resource.Kind,
-                Name = resource.Metadata.Name,
-                NamespaceProperty = ns,
-                Uid = resource.Metadata.Uid,
-                ResourceVersion = resource.Metadata.ResourceVersion,
-            },
-            Type = planned.Type,
-            Reason = planned.Reason,
-            Message = planned.Message,
-            Source = new V1EventSource { Component = SlmDeploymentResource.FieldManager },
-            ReportingComponent = "slmfleet.io/" + SlmDeploymentResource.FieldManager,
-            ReportingInstance = Environment.MachineName,
-            FirstTimestamp = now,
-            LastTimestamp = now,
-            Count = 1,
-        };
-        try
-        {
-            await _client.CoreV1.CreateNamespacedEventAsync(body, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            _metrics.Events.WithLabels(planned.Type, planned.Reason).Inc();
-        }
-        catch (HttpOperationException e)
-        {
-            // Events are best effort: losing one must not fail or repeat the reconcile.
-            SlmDeploymentLog.EventFailed(_logger, e, ns, resource.Metadata.Name, planned.Reason);
-        }
     }
 
     private void Count(string kind, WriteKind verb, string ns, string name)

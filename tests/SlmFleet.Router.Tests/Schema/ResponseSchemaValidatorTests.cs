@@ -20,19 +20,28 @@ public sealed class ResponseSchemaValidatorTests
     [TestCase("""{"name":"Ann","age":0,"kind":"x"}""")]
     public void Validate_Valid_ReturnsNull(string instance) => Validate(Person, instance).Should().BeNull();
 
-    [TestCase("""{"name":"Ann"}""", "$: required property 'age' is missing")]
-    [TestCase("""{"name":"Ann","age":30.5}""", "$.age: expected integer")]
-    [TestCase("""{"name":"Ann","age":-1}""", "$.age: -1 is below the minimum 0")]
-    [TestCase("""{"name":"","age":1}""", "$.name: is 0 characters")]
-    [TestCase("""{"name":"Ann","age":1,"extra":1}""", "$.extra: property is not allowed")]
-    [TestCase("""{"name":"Ann","age":1,"tags":["c"]}""", "$.tags[0]: \"c\" is not one of")]
-    [TestCase("""{"name":"Ann","age":1,"tags":["a","a","b"]}""", "$.tags: has 3 items, at most 2")]
-    [TestCase("""{"name":"Ann","age":1,"kind":"y"}""", "$.kind: matches none of the anyOf")]
-    [TestCase("""[]""", "$: expected object, got array")]
+    [TestCase("""{"name":"Ann"}""", "age: Required value")]
+    [TestCase("""{"name":"Ann","age":30.5}""", "age: Invalid value: 30.5: age in body must be of type integer")]
+    [TestCase("""{"name":"Ann","age":-1}""", "age: Invalid value: -1: age in body should be greater than or equal to 0")]
+    [TestCase("""{"name":"","age":1}""", "name: Invalid value: \"\": name in body should be at least 1 chars long")]
+    [TestCase("""{"name":"Ann","age":1,"extra":1}""", "extra: Unknown field")]
+    [TestCase("""{"name":"Ann","age":1,"tags":["c"]}""", "tags[0]: Unsupported value: \"c\": supported values: \"a\", \"b\"")]
+    [TestCase("""{"name":"Ann","age":1,"tags":["a","a","b"]}""", "tags: Too many: 3: must have at most 2 items")]
+    [TestCase("""{"name":"Ann","age":1,"kind":"y"}""", "kind: Invalid value: \"y\": must validate at least one schema (anyOf)")]
+    [TestCase("""[]""", "<root>: Invalid value: \"array\": body must be of type object")]
     public void Validate_Invalid_NamesPathAndProblem(string instance, string expected) =>
         Validate(Person, instance).Should().StartWith(expected);
 
     [Test]
     public void Validate_Pattern_Checked() =>
-        Validate("""{"type":"string","pattern":"^[0-9]+$"}""", "\"12a\"").Should().Contain("does not match pattern");
+        Validate("""{"type":"string","pattern":"^[0-9]+$"}""", "\"12a\"").Should().Contain("should match '^[0-9]+$'");
+
+    private const string WithRef = """{"$defs":{"id":{"type":"string"}},"type":"object","properties":{"id":{"$ref":"#/$defs/id"}}}""";
+
+    [Test]
+    public void Validate_LocalRefSatisfied_ReturnsNull() => Validate(WithRef, """{"id":"a"}""").Should().BeNull();
+
+    [Test]
+    public void Validate_LocalRefViolated_NamesField() =>
+        Validate(WithRef, """{"id":1}""").Should().StartWith("id: Invalid value: 1: id in body must be of type string");
 }

@@ -8,8 +8,9 @@ namespace SlmFleet.Operator.Crds;
 
 /// <summary>
 /// Reads YAML manifests into JSON trees, resolving plain scalars the way Kubernetes' YAML decoder
-/// does (integers, floats, booleans including yes/no/on/off, null), so schema validation sees the
-/// same types the API server would.
+/// does (YAML 1.1 as in sigs.k8s.io/yaml: integers, a leading 0 meaning octal as in <c>defaultMode: 0440</c>,
+/// floats, booleans including yes/no/on/off, null), so schema validation sees the same types the API
+/// server would.
 /// </summary>
 internal static partial class YamlReader
 {
@@ -84,6 +85,11 @@ internal static partial class YamlReader
             return JsonValue.Create(false);
         }
 
+        if (Octal().IsMatch(text))
+        {
+            return JsonValue.Create(System.Convert.ToInt64(text, 8));
+        }
+
         if (Integer().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
         {
             return JsonValue.Create(integer);
@@ -96,6 +102,9 @@ internal static partial class YamlReader
 
         return JsonValue.Create(text);
     }
+
+    [GeneratedRegex("^0[0-7]+$")]
+    private static partial Regex Octal();
 
     [GeneratedRegex("^[-+]?[0-9]+$")]
     private static partial Regex Integer();

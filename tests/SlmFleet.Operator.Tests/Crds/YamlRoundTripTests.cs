@@ -55,6 +55,7 @@ public sealed class YamlRoundTripTests
     [TestCase("x: -3", -3L)]
     [TestCase("x: 0.85", 0.85)]
     [TestCase("x: 1e3", 1000.0)]
+    [TestCase("x: 0440", 288L)]
     public void Read_PlainNumbers_BecomeNumbers(string yaml, object expected)
     {
         var value = YamlReader.Read(yaml)!["x"]!;

@@ -25,7 +25,8 @@ public sealed class AutoscalerIntegrationTests
         resource.Spec.Replicas = replicas;
         resource.Spec.MinReplicas = min;
         resource.Spec.MaxReplicas = max;
-        resource.Spec.Autoscaling = new AutoscalingSpec { ScaleDownStabilizationSeconds = scaleDownSeconds };
+        // No scale-up window (the CRD default became 30 s): these tests drive one pass at a time.
+        resource.Spec.Autoscaling = new AutoscalingSpec { ScaleUpStabilizationSeconds = 0, ScaleDownStabilizationSeconds = scaleDownSeconds };
         return resource;
     }
 

@@ -5,7 +5,7 @@ using NUnit.Framework;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Autoscaling;
 using SlmFleet.Operator.SlmDeployments;
-using SlmFleet.Operator.Tests.Testing;
+using SlmFleet.Testing;
 using static SlmFleet.Operator.Tests.SlmDeployments.SlmDeploymentFixtures;
 
 namespace SlmFleet.Operator.Tests.Autoscaling;

@@ -4,7 +4,7 @@ using k8s;
 using NUnit.Framework;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.RoutingPolicies;
-using SlmFleet.Operator.Tests.Testing;
+using SlmFleet.Testing;
 using static SlmFleet.Operator.Tests.RoutingPolicies.RoutingPolicyFixtures;
 
 namespace SlmFleet.Operator.Tests.RoutingPolicies;

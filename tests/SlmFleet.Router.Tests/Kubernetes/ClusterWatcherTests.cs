@@ -8,7 +8,7 @@ using SlmFleet.Router.Kubernetes;
 using SlmFleet.Router.Observability;
 using SlmFleet.Router.Policies;
 using SlmFleet.Router.Slm;
-using SlmFleet.Router.Tests.Infrastructure;
+using SlmFleet.Testing;
 using SlmFleet.Testing.Kubernetes;
 
 namespace SlmFleet.Router.Tests.Kubernetes;

@@ -139,67 +139,54 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         }
     }
 
-    private async Task ApplyDeploymentAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken)
-    {
-        if (plan.Deployment is { Kind: not WriteKind.None } deployment)
-        {
-            var desired = deployment.Desired;
-            if (deployment.Kind == WriteKind.Create)
-            {
-                _reader.Wrote(await _client.AppsV1.CreateNamespacedDeploymentAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
-            }
-            else
-            {
-                KeepForeignMetadata(desired.Metadata, observed.Deployment!.Metadata);
-                _reader.Wrote(await _client.AppsV1.ReplaceNamespacedDeploymentAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
-            }
+    private Task ApplyDeploymentAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken) =>
+        ApplyAsync(
+            plan.Deployment, observed.Deployment, "Deployment", ns,
+            desired => _client.AppsV1.CreateNamespacedDeploymentAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken),
+            desired => _client.AppsV1.ReplaceNamespacedDeploymentAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken));
 
-            Count("Deployment", deployment.Kind, ns, desired.Metadata.Name);
-        }
-    }
-
-    private async Task ApplyServiceAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken)
-    {
-        if (plan.Service is { Kind: not WriteKind.None } service)
-        {
-            var desired = service.Desired;
-            if (service.Kind == WriteKind.Create)
-            {
-                _reader.Wrote(await _client.CoreV1.CreateNamespacedServiceAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
-            }
-            else
+    private Task ApplyServiceAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken) =>
+        ApplyAsync(
+            plan.Service, observed.Service, "Service", ns,
+            desired => _client.CoreV1.CreateNamespacedServiceAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken),
+            desired =>
             {
                 var live = observed.Service!;
-                KeepForeignMetadata(desired.Metadata, live.Metadata);
                 // Allocated by the API server and immutable: a replace must carry them unchanged.
                 desired.Spec.ClusterIP = live.Spec?.ClusterIP;
                 desired.Spec.ClusterIPs = live.Spec?.ClusterIPs;
                 desired.Spec.IpFamilies = live.Spec?.IpFamilies;
                 desired.Spec.IpFamilyPolicy = live.Spec?.IpFamilyPolicy;
-                _reader.Wrote(await _client.CoreV1.ReplaceNamespacedServiceAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
-            }
+                return _client.CoreV1.ReplaceNamespacedServiceAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken);
+            });
 
-            Count("Service", service.Kind, ns, desired.Metadata.Name);
-        }
-    }
+    private Task ApplyBudgetAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken) =>
+        ApplyAsync(
+            plan.DisruptionBudget, observed.DisruptionBudget, "PodDisruptionBudget", ns,
+            desired => _client.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken),
+            desired => _client.PolicyV1.ReplaceNamespacedPodDisruptionBudgetAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken));
 
-    private async Task ApplyBudgetAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken)
+    /// <summary>Creates or replaces one owned object as planned; a replace keeps what others put on the live object.</summary>
+    private async Task ApplyAsync<T>(ObjectWrite<T>? write, T? live, string kind, string ns, Func<T, Task<T>> create, Func<T, Task<T>> replace)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        if (plan.DisruptionBudget is { Kind: not WriteKind.None } budget)
+        if (write is not { Kind: not WriteKind.None })
         {
-            var desired = budget.Desired;
-            if (budget.Kind == WriteKind.Create)
-            {
-                _reader.Wrote(await _client.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
-            }
-            else
-            {
-                KeepForeignMetadata(desired.Metadata, observed.DisruptionBudget!.Metadata);
-                _reader.Wrote(await _client.PolicyV1.ReplaceNamespacedPodDisruptionBudgetAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
-            }
-
-            Count("PodDisruptionBudget", budget.Kind, ns, desired.Metadata.Name);
+            return;
         }
+
+        var desired = write.Desired;
+        if (write.Kind == WriteKind.Create)
+        {
+            _reader.Wrote(await create(desired).ConfigureAwait(false));
+        }
+        else
+        {
+            KeepForeignMetadata(desired.Metadata, live!.Metadata);
+            _reader.Wrote(await replace(desired).ConfigureAwait(false));
+        }
+
+        Count(kind, write.Kind, ns, desired.Metadata.Name);
     }
 
     private async Task FinalizeAsync(V1Alpha1SlmDeployment resource, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using NUnit.Framework;
-using SlmFleet.Operator.Crds;
+using SlmFleet.Api.Yaml;
 
 namespace SlmFleet.Chart.Tests.Infrastructure;
 

@@ -6,6 +6,7 @@ using k8s.Autorest;
 using k8s.Models;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Catalog;
+using SlmFleet.Operator.Events;
 using SlmFleet.Operator.Runtime;
 using SlmFleet.Operator.SlmDeployments;
 
@@ -39,6 +40,7 @@ internal sealed class AutoscalerController
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly AutoscalerMetrics _metrics;
+    private readonly EventRecorder _events;
     private readonly ConcurrentDictionary<string, FleetMemory> _fleets = new(StringComparer.Ordinal);
     private long _passes;
     private volatile bool _started;
@@ -65,6 +67,7 @@ internal sealed class AutoscalerController
         _time = time;
         _logger = logger;
         _metrics = metrics;
+        _events = new EventRecorder(client, time, logger, Component);
     }
 
     /// <summary>Passes completed (tests wait on it instead of sleeping).</summary>
@@ -191,8 +194,8 @@ internal sealed class AutoscalerController
             var up = decision.DesiredReplicas > decision.CurrentReplicas;
             _metrics.Decisions.WithLabels(up ? "up" : "down").Inc();
             AutoscalerLog.Scaled(_logger, ns, name, decision.CurrentReplicas, decision.DesiredReplicas, decision.Reason, decision.Message);
-            await PostEventAsync(resource, "Normal", up ? AutoscalerEvents.ScaledUp : AutoscalerEvents.ScaledDown,
-                AutoscalerStatusPatch.Describe(decision), cancellationToken).ConfigureAwait(false);
+            await _events.PostAsync(resource, new PlannedEvent(PlannedEvent.Normal, up ? AutoscalerEvents.ScaledUp : AutoscalerEvents.ScaledDown,
+                AutoscalerStatusPatch.Describe(decision)), cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -201,8 +204,8 @@ internal sealed class AutoscalerController
 
         if (decision.Clamped && !memory.Clamped)
         {
-            await PostEventAsync(resource, "Warning", AutoscalerEvents.ScalingLimited,
-                $"Limited to spec.maxReplicas {policy.MaxReplicas}: {decision.Message}", cancellationToken).ConfigureAwait(false);
+            await _events.PostAsync(resource, new PlannedEvent(PlannedEvent.Warning, AutoscalerEvents.ScalingLimited,
+                $"Limited to spec.maxReplicas {policy.MaxReplicas}: {decision.Message}"), cancellationToken).ConfigureAwait(false);
         }
 
         memory.Clamped = decision.Clamped;
@@ -297,42 +300,6 @@ internal sealed class AutoscalerController
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
-        }
-    }
-
-    private async Task PostEventAsync(V1Alpha1SlmDeployment resource, string type, string reason, string message, CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow().UtcDateTime;
-        var ns = resource.Metadata.NamespaceProperty;
-        var body = new Corev1Event
-        {
-            Metadata = new V1ObjectMeta { GenerateName = resource.Metadata.Name + ".", NamespaceProperty = ns },
-            InvolvedObject = new V1ObjectReference
-            {
-                ApiVersion = resource.ApiVersion,
-                Kind = resource.Kind,
-                Name = resource.Metadata.Name,
-                NamespaceProperty = ns,
-                Uid = resource.Metadata.Uid,
-            },
-            Type = type,
-            Reason = reason,
-            Message = message,
-            Source = new V1EventSource { Component = Component },
-            ReportingComponent = "slmfleet.io/" + Component,
-            ReportingInstance = Environment.MachineName,
-            FirstTimestamp = now,
-            LastTimestamp = now,
-            Count = 1,
-        };
-        try
-        {
-            await _client.CoreV1.CreateNamespacedEventAsync(body, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e)
-        {
-            // Events are best effort: losing one must not undo or repeat the decision.
-            AutoscalerLog.EventFailed(_logger, e, ns, resource.Metadata.Name, reason);
         }
     }
 }

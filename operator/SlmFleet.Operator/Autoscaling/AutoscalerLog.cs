@@ -21,9 +21,6 @@ internal static partial class AutoscalerLog
     [LoggerMessage(EventId = 3205, Level = LogLevel.Debug, Message = "Conflict writing status of SlmDeployment {Namespace}/{Name}; re-reading")]
     public static partial void Conflict(ILogger logger, string @namespace, string name);
 
-    [LoggerMessage(EventId = 3206, Level = LogLevel.Warning, Message = "Could not post Event {Reason} on SlmDeployment {Namespace}/{Name}")]
-    public static partial void EventFailed(ILogger logger, Exception exception, string @namespace, string name, string reason);
-
     [LoggerMessage(EventId = 3207, Level = LogLevel.Debug, Message = "SlmDeployment {Namespace}/{Name} not autoscaled: {Why}")]
     public static partial void Skipped(ILogger logger, string @namespace, string name, string why);
 }

@@ -9,9 +9,6 @@ internal static partial class RoutingPolicyLog
     [LoggerMessage(EventId = 3201, Level = LogLevel.Debug, Message = "Conflict writing RoutingPolicy {Namespace}/{Name} status; requeueing")]
     public static partial void Conflict(ILogger logger, string @namespace, string name);
 
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Could not post Event {Reason} on {Kind} {Namespace}/{Name}")]
-    public static partial void EventFailed(ILogger logger, Exception exception, string kind, string @namespace, string name, string reason);
-
     [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "Could not read router metrics from {Router} at {Url}")]
     public static partial void ScrapeFailed(ILogger logger, Exception exception, string router, string url);
 

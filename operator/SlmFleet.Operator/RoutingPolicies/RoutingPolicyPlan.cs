@@ -1,4 +1,5 @@
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Events;
 using SlmFleet.Operator.SlmDeployments;
 
 namespace SlmFleet.Operator.RoutingPolicies;

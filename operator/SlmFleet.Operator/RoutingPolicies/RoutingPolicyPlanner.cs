@@ -2,6 +2,7 @@ using System.Globalization;
 using k8s;
 using SlmFleet.Api.Validation;
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Events;
 using SlmFleet.Operator.SlmDeployments;
 
 namespace SlmFleet.Operator.RoutingPolicies;

@@ -2,6 +2,7 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Events;
 using SlmFleet.Operator.Runtime;
 
 namespace SlmFleet.Operator.RoutingPolicies;

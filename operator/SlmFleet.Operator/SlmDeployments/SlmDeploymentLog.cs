@@ -17,7 +17,4 @@ internal static partial class SlmDeploymentLog
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "SlmDeployment {Namespace}/{Name} is being deleted: removed its workers and the finalizer")]
     public static partial void CleanedUp(ILogger logger, string @namespace, string name);
-
-    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Could not post Event {Reason} on SlmDeployment {Namespace}/{Name}")]
-    public static partial void EventFailed(ILogger logger, Exception exception, string @namespace, string name, string reason);
 }

@@ -1,5 +1,6 @@
 using k8s.Models;
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Events;
 
 namespace SlmFleet.Operator.SlmDeployments;
 

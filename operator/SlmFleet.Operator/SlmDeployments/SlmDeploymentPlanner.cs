@@ -2,6 +2,7 @@ using k8s;
 using k8s.Models;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Catalog;
+using SlmFleet.Operator.Events;
 
 namespace SlmFleet.Operator.SlmDeployments;
 

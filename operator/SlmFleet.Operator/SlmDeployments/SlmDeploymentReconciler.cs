@@ -4,6 +4,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Events;
 using SlmFleet.Operator.Runtime;
 
 namespace SlmFleet.Operator.SlmDeployments;
@@ -22,6 +23,7 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SlmDeploymentMetrics _metrics;
+    private readonly EventRecorder _events;
 
     /// <summary>A missing Secret is not watched (the operator does not cache Secrets): look again after this long.</summary>
     public static readonly TimeSpan SecretRecheckInterval = TimeSpan.FromSeconds(30);
@@ -34,6 +36,7 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         _planner = planner;
         _time = time;
         _logger = logger;
+        _events = new EventRecorder(client, time, logger, SlmDeploymentResource.FieldManager);
     }
 
     /// <summary>Optional observer of every plan applied (benchmarks and tests count writes with it).</summary>
@@ -129,71 +132,61 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
 
         foreach (var planned in plan.Events)
         {
-            await PostEventAsync(resource, planned, cancellationToken).ConfigureAwait(false);
+            if (await _events.PostAsync(resource, planned, cancellationToken).ConfigureAwait(false))
+            {
+                _metrics.Events.WithLabels(planned.Type, planned.Reason).Inc();
+            }
         }
     }
 
-    private async Task ApplyDeploymentAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken)
-    {
-        if (plan.Deployment is { Kind: not WriteKind.None } deployment)
-        {
-            var desired = deployment.Desired;
-            if (deployment.Kind == WriteKind.Create)
-            {
-                _reader.Wrote(await _client.AppsV1.CreateNamespacedDeploymentAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
-            }
-            else
-            {
-                KeepForeignMetadata(desired.Metadata, observed.Deployment!.Metadata);
-                _reader.Wrote(await _client.AppsV1.ReplaceNamespacedDeploymentAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
-            }
+    private Task ApplyDeploymentAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken) =>
+        ApplyAsync(
+            plan.Deployment, observed.Deployment, "Deployment", ns,
+            desired => _client.AppsV1.CreateNamespacedDeploymentAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken),
+            desired => _client.AppsV1.ReplaceNamespacedDeploymentAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken));
 
-            Count("Deployment", deployment.Kind, ns, desired.Metadata.Name);
-        }
-    }
-
-    private async Task ApplyServiceAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken)
-    {
-        if (plan.Service is { Kind: not WriteKind.None } service)
-        {
-            var desired = service.Desired;
-            if (service.Kind == WriteKind.Create)
-            {
-                _reader.Wrote(await _client.CoreV1.CreateNamespacedServiceAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
-            }
-            else
+    private Task ApplyServiceAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken) =>
+        ApplyAsync(
+            plan.Service, observed.Service, "Service", ns,
+            desired => _client.CoreV1.CreateNamespacedServiceAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken),
+            desired =>
             {
                 var live = observed.Service!;
-                KeepForeignMetadata(desired.Metadata, live.Metadata);
                 // Allocated by the API server and immutable: a replace must carry them unchanged.
                 desired.Spec.ClusterIP = live.Spec?.ClusterIP;
                 desired.Spec.ClusterIPs = live.Spec?.ClusterIPs;
                 desired.Spec.IpFamilies = live.Spec?.IpFamilies;
                 desired.Spec.IpFamilyPolicy = live.Spec?.IpFamilyPolicy;
-                _reader.Wrote(await _client.CoreV1.ReplaceNamespacedServiceAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
-            }
+                return _client.CoreV1.ReplaceNamespacedServiceAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken);
+            });
 
-            Count("Service", service.Kind, ns, desired.Metadata.Name);
-        }
-    }
+    private Task ApplyBudgetAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken) =>
+        ApplyAsync(
+            plan.DisruptionBudget, observed.DisruptionBudget, "PodDisruptionBudget", ns,
+            desired => _client.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken),
+            desired => _client.PolicyV1.ReplaceNamespacedPodDisruptionBudgetAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken));
 
-    private async Task ApplyBudgetAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken)
+    /// <summary>Creates or replaces one owned object as planned; a replace keeps what others put on the live object.</summary>
+    private async Task ApplyAsync<T>(ObjectWrite<T>? write, T? live, string kind, string ns, Func<T, Task<T>> create, Func<T, Task<T>> replace)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        if (plan.DisruptionBudget is { Kind: not WriteKind.None } budget)
+        if (write is not { Kind: not WriteKind.None })
         {
-            var desired = budget.Desired;
-            if (budget.Kind == WriteKind.Create)
-            {
-                _reader.Wrote(await _client.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
-            }
-            else
-            {
-                KeepForeignMetadata(desired.Metadata, observed.DisruptionBudget!.Metadata);
-                _reader.Wrote(await _client.PolicyV1.ReplaceNamespacedPodDisruptionBudgetAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false));
-            }
-
-            Count("PodDisruptionBudget", budget.Kind, ns, desired.Metadata.Name);
+            return;
         }
+
+        var desired = write.Desired;
+        if (write.Kind == WriteKind.Create)
+        {
+            _reader.Wrote(await create(desired).ConfigureAwait(false));
+        }
+        else
+        {
+            KeepForeignMetadata(desired.Metadata, live!.Metadata);
+            _reader.Wrote(await replace(desired).ConfigureAwait(false));
+        }
+
+        Count(kind, write.Kind, ns, desired.Metadata.Name);
     }
 
     private async Task FinalizeAsync(V1Alpha1SlmDeployment resource, CancellationToken cancellationToken)
@@ -236,44 +229,6 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         _metrics.Writes.WithLabels(V1Alpha1SlmDeployment.KindName, "patch").Inc();
         _reader.Wrote(updated);
         return updated;
-    }
-
-    private async Task PostEventAsync(V1Alpha1SlmDeployment resource, PlannedEvent planned, CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow().UtcDateTime;
-        var ns = resource.Metadata.NamespaceProperty;
-        var body = new Corev1Event
-        {
-            Metadata = new V1ObjectMeta { GenerateName = resource.Metadata.Name + ".", NamespaceProperty = ns },
-            InvolvedObject = new V1ObjectReference
-            {
-                ApiVersion = resource.ApiVersion,
-                Kind = resource.Kind,
-                Name = resource.Metadata.Name,
-                NamespaceProperty = ns,
-                Uid = resource.Metadata.Uid,
-                ResourceVersion = resource.Metadata.ResourceVersion,
-            },
-            Type = planned.Type,
-            Reason = planned.Reason,
-            Message = planned.Message,
-            Source = new V1EventSource { Component = SlmDeploymentResource.FieldManager },
-            ReportingComponent = "slmfleet.io/" + SlmDeploymentResource.FieldManager,
-            ReportingInstance = Environment.MachineName,
-            FirstTimestamp = now,
-            LastTimestamp = now,
-            Count = 1,
-        };
-        try
-        {
-            await _client.CoreV1.CreateNamespacedEventAsync(body, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            _metrics.Events.WithLabels(planned.Type, planned.Reason).Inc();
-        }
-        catch (HttpOperationException e)
-        {
-            // Events are best effort: losing one must not fail or repeat the reconcile.
-            SlmDeploymentLog.EventFailed(_logger, e, ns, resource.Metadata.Name, planned.Reason);
-        }
     }
 
     private void Count(string kind, WriteKind verb, string ns, string name)

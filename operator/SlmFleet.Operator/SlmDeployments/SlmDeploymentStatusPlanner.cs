@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Events;
 
 namespace SlmFleet.Operator.SlmDeployments;
 

@@ -52,7 +52,7 @@ internal static class RouterHost
         services.AddSingleton<BudgetTracker>();
         services.AddSingleton<ShadowSampler>();
         services.AddSingleton<ShadowRunner>();
-        services.AddSingleton<IResponseSchemaValidator, SubsetSchemaValidator>();
+        services.AddSingleton<IResponseSchemaValidator, ResponseSchemaValidator>();
         services.AddSingleton(sp => new ClientKeyAuthenticator(options.ClientKeysFile, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => new ClientRateLimiter(options.RateLimitPerSecond, options.RateLimitBurst));
         services.AddSingleton<RequestRouter>();

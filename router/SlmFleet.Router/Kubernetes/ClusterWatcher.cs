@@ -24,14 +24,22 @@ internal sealed class ClusterWatcher(
     TimeProvider time,
     ILogger<ClusterWatcher> logger) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Deployments that had endpoints in the last slice set (touched only by the slice watch, one call at a time).</summary>
+    private readonly HashSet<string> _endpointDeployments = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var config = KubernetesClientConfiguration.IsInCluster()
             ? KubernetesClientConfiguration.InClusterConfig()
             : KubernetesClientConfiguration.BuildConfigFromConfigFile();
-        var client = new k8s.Kubernetes(config);
+        using var client = new k8s.Kubernetes(config);
         var ns = string.IsNullOrEmpty(options.Namespace) ? config.Namespace ?? "default" : options.Namespace;
+        await RunAsync(client, ns, stoppingToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Watches <paramref name="ns"/> through <paramref name="client"/> until cancelled (tests point it at a test API server).</summary>
+    internal Task RunAsync(IKubernetes client, string ns, CancellationToken stoppingToken)
+    {
         var policies = new ResourceWatch<V1Alpha1RoutingPolicy>(
             "routingpolicies",
             ct => ListCustomAsync<V1Alpha1RoutingPolicy>(client, ns, V1Alpha1RoutingPolicy.Plural, ct),
@@ -63,13 +71,13 @@ internal sealed class ClusterWatcher(
         return Task.WhenAll(policies.RunAsync(stoppingToken), deployments.RunAsync(stoppingToken), slices.RunAsync(stoppingToken));
     }
 
-    private static async Task<(IReadOnlyList<T> Items, string? ResourceVersion)> ListCustomAsync<T>(k8s.Kubernetes client, string ns, string plural, CancellationToken ct)
+    private static async Task<(IReadOnlyList<T> Items, string? ResourceVersion)> ListCustomAsync<T>(IKubernetes client, string ns, string plural, CancellationToken ct)
     {
         var list = await client.CustomObjects.ListNamespacedCustomObjectAsync<KubeList<T>>(ApiGroup.Group, ApiGroup.Version, ns, plural, cancellationToken: ct).ConfigureAwait(false);
         return (list.Items, list.Metadata?.ResourceVersion);
     }
 
-    private static async IAsyncEnumerable<(WatchEventType, T)> WatchCustom<T>(k8s.Kubernetes client, string ns, string plural, string? rv, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<(WatchEventType, T)> WatchCustom<T>(IKubernetes client, string ns, string plural, string? rv, [EnumeratorCancellation] CancellationToken ct)
     {
         // The custom-object watch yields untyped objects; a round trip through the client's serializer types them.
         await foreach (var (type, item) in client.CustomObjects.WatchListNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ns, plural, resourceVersion: rv, cancellationToken: ct).ConfigureAwait(false))
@@ -117,8 +125,10 @@ internal sealed class ClusterWatcher(
 
     private void OnSlices(IReadOnlyCollection<V1EndpointSlice> slices)
     {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var service in slices.GroupBy(DeploymentOf))
         {
+            seen.Add(service.Key);
             var addresses = new List<Uri>();
             foreach (var slice in service)
             {
@@ -138,5 +148,17 @@ internal sealed class ClusterWatcher(
             metrics.Endpoints.WithLabels(service.Key).Set(addresses.Count);
             RouterLog.EndpointsUpdated(logger, service.Key, addresses.Count);
         }
+
+        // A deployment whose last slice was deleted has no group above: empty its pool, or the router
+        // would keep sending to workers that are gone.
+        foreach (var gone in _endpointDeployments.Where(d => !seen.Contains(d)).ToList())
+        {
+            registry.Update(gone, []);
+            metrics.Endpoints.WithLabels(gone).Set(0);
+            RouterLog.EndpointsUpdated(logger, gone, 0);
+        }
+
+        _endpointDeployments.Clear();
+        _endpointDeployments.UnionWith(seen);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SlmFleet.Api.Yaml;
 
 namespace SlmFleet.Router.Policies;
 
@@ -19,7 +20,9 @@ internal static class LocalConfigLoader
         LocalRouterConfig? config;
         try
         {
-            var node = YamlToJson.Convert(text);
+            // Read as the API server would read the same manifest (YAML 1.1 scalars, duplicate keys rejected).
+            var documents = YamlReader.ReadAll(text);
+            var node = documents.Count == 0 ? null : documents[0];
             config = node is null ? new LocalRouterConfig() : node.Deserialize<LocalRouterConfig>(Options);
         }
         catch (Exception ex) when (ex is JsonException or YamlDotNet.Core.YamlException or InvalidCastException or InvalidOperationException)

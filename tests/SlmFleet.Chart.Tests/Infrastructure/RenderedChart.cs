@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using NUnit.Framework;
-using YamlDotNet.RepresentationModel;
+using SlmFleet.Api.Yaml;
 
 namespace SlmFleet.Chart.Tests.Infrastructure;
 
@@ -70,23 +70,18 @@ internal sealed class RenderedChart
             var source = chunk.Split('\n')
                 .FirstOrDefault(line => line.StartsWith("# Source: ", StringComparison.Ordinal))?["# Source: ".Length..]
                 ?? "(unknown template)";
-            var stream = new YamlStream();
+            IReadOnlyList<JsonNode?> nodes = [];
             try
             {
-                stream.Load(new StringReader(chunk));
+                // The operator's reader types scalars as Kubernetes does (YAML 1.1; defaultMode: 0440 is octal).
+                nodes = YamlReader.ReadAll(chunk);
             }
-            catch (YamlDotNet.Core.YamlException exception)
+            catch (Exception exception) when (exception is YamlDotNet.Core.YamlException or InvalidOperationException)
             {
                 Assert.Fail($"{source} rendered invalid YAML: {exception.Message}\n{chunk}");
             }
 
-            foreach (var document in stream.Documents)
-            {
-                if (YamlToJson.Convert(document.RootNode) is JsonObject content)
-                {
-                    documents.Add(new RenderedDocument(source, content));
-                }
-            }
+            documents.AddRange(nodes.OfType<JsonObject>().Select(content => new RenderedDocument(source, content)));
         }
 
         return documents;

@@ -10,6 +10,7 @@ using SlmFleet.Operator.SlmDeployments;
 using SlmFleet.Operator.Tests.SlmDeployments;
 using SlmFleet.Operator.Tests.Testing;
 using SlmFleet.Testing.Kubernetes;
+using SlmFleet.Testing;
 
 namespace SlmFleet.Operator.Tests.Autoscaling;
 

@@ -3,6 +3,7 @@ using FluentAssertions;
 using k8s.Models;
 using NUnit.Framework;
 using SlmFleet.Api.Schema;
+using SlmFleet.Api.Yaml;
 using SlmFleet.Operator.Crds;
 using SlmFleet.Testing;
 

@@ -1,5 +1,6 @@
 using FluentAssertions;
 using NUnit.Framework;
+using SlmFleet.Api.Yaml;
 using SlmFleet.Operator.Crds;
 using SlmFleet.Testing;
 

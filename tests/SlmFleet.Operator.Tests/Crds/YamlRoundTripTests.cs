@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FluentAssertions;
 using NUnit.Framework;
+using SlmFleet.Api.Yaml;
 using SlmFleet.Operator.Crds;
 
 namespace SlmFleet.Operator.Tests.Crds;
@@ -55,6 +56,7 @@ public sealed class YamlRoundTripTests
     [TestCase("x: -3", -3L)]
     [TestCase("x: 0.85", 0.85)]
     [TestCase("x: 1e3", 1000.0)]
+    [TestCase("x: 0440", 288L)]
     public void Read_PlainNumbers_BecomeNumbers(string yaml, object expected)
     {
         var value = YamlReader.Read(yaml)!["x"]!;

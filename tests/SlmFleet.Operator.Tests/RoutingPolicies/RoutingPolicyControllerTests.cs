@@ -4,7 +4,7 @@ using k8s;
 using NUnit.Framework;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.RoutingPolicies;
-using SlmFleet.Operator.Tests.Testing;
+using SlmFleet.Testing;
 using static SlmFleet.Operator.Tests.RoutingPolicies.RoutingPolicyFixtures;
 
 namespace SlmFleet.Operator.Tests.RoutingPolicies;
@@ -139,6 +139,8 @@ public sealed class RoutingPolicyControllerTests
         // Act + Assert: spend reaches 8.5 of 10.
         harness.Usage.Set(new RouterMetricsText(Namespace, "router-a", RouterPage("support-bot", 70, 30, 20, 10, 8.5, 2_000_000, 500_000)));
         await Poll.UntilAsync(() => harness.Condition("support", RoutingPolicyConditionTypes.BudgetAlert)?.Status == "True", "BudgetAlert=True at 0.85");
+        // The gauges are set after the status write and the Events: wait for them rather than race them.
+        await Poll.UntilAsync(async () => (await harness.MetricsTextAsync()).Contains("slm_operator_routingpolicy_budget_alert{namespace=\"ml\",policy=\"support\"} 1", StringComparison.Ordinal), "the budget gauges follow the status");
         (await harness.MetricsTextAsync()).Should().Contain("slm_operator_routingpolicy_budget_fraction{namespace=\"ml\",policy=\"support\"} 0.85")
             .And.Contain("slm_operator_routingpolicy_budget_alert{namespace=\"ml\",policy=\"support\"} 1");
         var reconciles = harness.Reconciles;

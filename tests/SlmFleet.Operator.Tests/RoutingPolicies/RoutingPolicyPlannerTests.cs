@@ -1,8 +1,8 @@
 using FluentAssertions;
 using NUnit.Framework;
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Events;
 using SlmFleet.Operator.RoutingPolicies;
-using SlmFleet.Operator.SlmDeployments;
 using static SlmFleet.Operator.Tests.RoutingPolicies.RoutingPolicyFixtures;
 
 namespace SlmFleet.Operator.Tests.RoutingPolicies;

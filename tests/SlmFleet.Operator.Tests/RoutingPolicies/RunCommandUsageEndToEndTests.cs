@@ -4,8 +4,8 @@ using NUnit.Framework;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Commands;
 using SlmFleet.Operator.RoutingPolicies;
-using SlmFleet.Operator.Tests.Testing;
 using SlmFleet.Testing.Kubernetes;
+using SlmFleet.Testing;
 using static SlmFleet.Operator.Tests.RoutingPolicies.RoutingPolicyFixtures;
 
 namespace SlmFleet.Operator.Tests.RoutingPolicies;

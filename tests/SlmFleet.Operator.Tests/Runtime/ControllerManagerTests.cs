@@ -5,6 +5,7 @@ using NUnit.Framework;
 using SlmFleet.Operator.Runtime;
 using SlmFleet.Operator.Tests.Testing;
 using SlmFleet.Testing.Kubernetes;
+using SlmFleet.Testing;
 
 namespace SlmFleet.Operator.Tests.Runtime;
 

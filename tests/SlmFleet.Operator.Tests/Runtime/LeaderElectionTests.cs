@@ -4,8 +4,8 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;
 using SlmFleet.Operator.Runtime;
-using SlmFleet.Operator.Tests.Testing;
 using SlmFleet.Testing.Kubernetes;
+using SlmFleet.Testing;
 
 namespace SlmFleet.Operator.Tests.Runtime;
 

@@ -3,6 +3,7 @@ using FluentAssertions;
 using NUnit.Framework;
 using SlmFleet.Operator.Runtime;
 using SlmFleet.Operator.Tests.Testing;
+using SlmFleet.Testing;
 
 namespace SlmFleet.Operator.Tests.Runtime;
 

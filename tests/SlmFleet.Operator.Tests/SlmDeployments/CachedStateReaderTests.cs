@@ -9,6 +9,7 @@ using SlmFleet.Operator.Runtime;
 using SlmFleet.Operator.SlmDeployments;
 using SlmFleet.Operator.Tests.Testing;
 using SlmFleet.Testing.Kubernetes;
+using SlmFleet.Testing;
 
 namespace SlmFleet.Operator.Tests.SlmDeployments;
 

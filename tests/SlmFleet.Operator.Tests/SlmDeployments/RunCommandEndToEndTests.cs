@@ -5,8 +5,8 @@ using NUnit.Framework;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Commands;
 using SlmFleet.Operator.SlmDeployments;
-using SlmFleet.Operator.Tests.Testing;
 using SlmFleet.Testing.Kubernetes;
+using SlmFleet.Testing;
 using static SlmFleet.Operator.Tests.SlmDeployments.SlmDeploymentFixtures;
 
 namespace SlmFleet.Operator.Tests.SlmDeployments;

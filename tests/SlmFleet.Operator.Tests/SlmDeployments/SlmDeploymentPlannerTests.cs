@@ -1,6 +1,7 @@
 using FluentAssertions;
 using NUnit.Framework;
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Events;
 using SlmFleet.Operator.SlmDeployments;
 using static SlmFleet.Operator.Tests.SlmDeployments.SlmDeploymentFixtures;
 

@@ -1,10 +1,11 @@
-using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.ClientModel;
 using System.Net;
 using System.Text.Json;
 using OpenAI;
 using OpenAI.Chat;
 using SlmFleet.Router.Tests.Infrastructure;
+using SlmFleet.Testing;
 using SlmFleet.Testing.OpenAi;
 
 namespace SlmFleet.Router.Tests.Integration;

@@ -63,4 +63,12 @@ public sealed class LocalConfigLoaderTests
 
         act.Should().Throw<InvalidDataException>().Which.Message.Should().Contain("policiez");
     }
+
+    [Test]
+    public void Parse_DuplicateKey_RejectedNamingKey()
+    {
+        var act = () => LocalConfigLoader.Parse("policies: []\npolicies: []\n", "f.yaml");
+
+        act.Should().Throw<InvalidDataException>().Which.Message.Should().Contain("f.yaml").And.ContainEquivalentOf("duplicate key").And.Contain("policies");
+    }
 }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using SlmFleet.Inference.V1;
+using SlmFleet.Testing;
 using SlmFleet.Worker.Tests.Infrastructure;
 
 namespace SlmFleet.Worker.Tests.Service;

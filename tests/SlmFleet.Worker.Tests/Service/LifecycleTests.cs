@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using SlmFleet.Inference.V1;
+using SlmFleet.Testing;
 using SlmFleet.Worker.Tests.Infrastructure;
 
 namespace SlmFleet.Worker.Tests.Service;

@@ -1,6 +1,6 @@
-namespace SlmFleet.Operator.SlmDeployments;
+namespace SlmFleet.Operator.Events;
 
-/// <summary>An Event to post on the SlmDeployment (type <c>Normal</c> or <c>Warning</c>).</summary>
+/// <summary>An Event to post on an object (type <c>Normal</c> or <c>Warning</c>).</summary>
 internal sealed record PlannedEvent(string Type, string Reason, string Message)
 {
     public const string Normal = "Normal";

@@ -4,14 +4,15 @@ using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace SlmFleet.Operator.Crds;
+namespace SlmFleet.Api.Yaml;
 
 /// <summary>
 /// Reads YAML manifests into JSON trees, resolving plain scalars the way Kubernetes' YAML decoder
-/// does (integers, floats, booleans including yes/no/on/off, null), so schema validation sees the
-/// same types the API server would.
+/// does (YAML 1.1 as in sigs.k8s.io/yaml: integers, a leading 0 meaning octal as in <c>defaultMode: 0440</c>,
+/// floats, booleans including yes/no/on/off, null), so schema validation sees the same types the API
+/// server would. The operator (manifests, CRDs), the router (local config) and the chart tests share it.
 /// </summary>
-internal static partial class YamlReader
+public static partial class YamlReader
 {
     /// <summary>Every non-empty document in <paramref name="yaml"/>.</summary>
     /// <exception cref="YamlException">The text is not valid YAML.</exception>
@@ -26,6 +27,8 @@ internal static partial class YamlReader
     }
 
     /// <summary>The single document in <paramref name="yaml"/>.</summary>
+    /// <exception cref="YamlException">The text is not valid YAML.</exception>
+    /// <exception cref="InvalidOperationException">There is not exactly one document, or a mapping repeats a key.</exception>
     public static JsonNode? Read(string yaml)
     {
         var documents = ReadAll(yaml);
@@ -84,6 +87,11 @@ internal static partial class YamlReader
             return JsonValue.Create(false);
         }
 
+        if (Octal().IsMatch(text))
+        {
+            return JsonValue.Create(System.Convert.ToInt64(text, 8));
+        }
+
         if (Integer().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
         {
             return JsonValue.Create(integer);
@@ -96,6 +104,9 @@ internal static partial class YamlReader
 
         return JsonValue.Create(text);
     }
+
+    [GeneratedRegex("^0[0-7]+$")]
+    private static partial Regex Octal();
 
     [GeneratedRegex("^[-+]?[0-9]+$")]
     private static partial Regex Integer();

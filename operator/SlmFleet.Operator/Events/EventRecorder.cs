@@ -1,11 +1,14 @@
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using SlmFleet.Operator.SlmDeployments;
 
-namespace SlmFleet.Operator.RoutingPolicies;
+namespace SlmFleet.Operator.Events;
 
-/// <summary>Posts a planned core/v1 Event on an object. Best effort: a lost Event must not fail or repeat a reconcile.</summary>
+/// <summary>
+/// Posts a planned core/v1 Event on an object, for every controller of the operator. Best effort: a
+/// lost Event must not fail or repeat a reconcile, so API errors are logged and reported as <c>false</c>
+/// (callers count their own metrics on success).
+/// </summary>
 internal sealed class EventRecorder
 {
     private readonly IKubernetes _client;
@@ -57,7 +60,7 @@ internal sealed class EventRecorder
         }
         catch (HttpOperationException e)
         {
-            RoutingPolicyLog.EventFailed(_logger, e, subject.Kind, ns, subject.Metadata.Name, planned.Reason);
+            EventLog.EventFailed(_logger, e, planned.Reason, subject.Kind, ns, subject.Metadata.Name);
             return false;
         }
     }

@@ -5,7 +5,7 @@ using NUnit.Framework;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Autoscaling;
 using SlmFleet.Operator.SlmDeployments;
-using SlmFleet.Operator.Tests.Testing;
+using SlmFleet.Testing;
 using static SlmFleet.Operator.Tests.SlmDeployments.SlmDeploymentFixtures;
 
 namespace SlmFleet.Operator.Tests.Autoscaling;
@@ -25,9 +25,8 @@ public sealed class AutoscalerIntegrationTests
         resource.Spec.Replicas = replicas;
         resource.Spec.MinReplicas = min;
         resource.Spec.MaxReplicas = max;
-        // No scale-up window here: these tests are about the loop's wiring; the window itself is
-        // covered by AutoscalerDecision's unit tests.
-        resource.Spec.Autoscaling = new AutoscalingSpec { ScaleDownStabilizationSeconds = scaleDownSeconds, ScaleUpStabilizationSeconds = 0 };
+        // No scale-up window (the CRD default became 30 s): these tests drive one pass at a time.
+        resource.Spec.Autoscaling = new AutoscalingSpec { ScaleUpStabilizationSeconds = 0, ScaleDownStabilizationSeconds = scaleDownSeconds };
         return resource;
     }
 

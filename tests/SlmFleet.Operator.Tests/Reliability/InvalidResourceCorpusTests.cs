@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FluentAssertions;
 using NUnit.Framework;
+using SlmFleet.Api.Yaml;
 using SlmFleet.Operator.Crds;
 using SlmFleet.Testing;
 

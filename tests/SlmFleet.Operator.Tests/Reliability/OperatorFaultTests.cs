@@ -3,7 +3,7 @@ using k8s;
 using k8s.Models;
 using NUnit.Framework;
 using SlmFleet.Operator.Tests.SlmDeployments;
-using SlmFleet.Operator.Tests.Testing;
+using SlmFleet.Testing;
 using SlmFleet.Testing.Kubernetes;
 using static SlmFleet.Operator.Tests.Reliability.FleetInvariants;
 

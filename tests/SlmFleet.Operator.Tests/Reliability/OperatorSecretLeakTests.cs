@@ -6,7 +6,7 @@ using NUnit.Framework;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.SlmDeployments;
 using SlmFleet.Operator.Tests.SlmDeployments;
-using SlmFleet.Operator.Tests.Testing;
+using SlmFleet.Testing;
 using SlmFleet.Testing.Kubernetes;
 using static SlmFleet.Operator.Tests.Reliability.FleetInvariants;
 

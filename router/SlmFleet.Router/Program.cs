@@ -2,7 +2,7 @@ using SlmFleet.Router.Hosting;
 
 // slm-router: the OpenAI-compatible front door. Settings come from the command line
 // (--policies FILE, --listen URL, --client-keys-file FILE, ...), SLMROUTER_* environment variables,
-// or appsettings; see docs/router.md.
+// or appsettings; see README.md, "Router".
 var configuration = new ConfigurationBuilder()
     .AddEnvironmentVariables("SLMROUTER_")
     .AddCommandLine(args, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)

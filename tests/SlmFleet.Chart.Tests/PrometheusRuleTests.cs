@@ -73,9 +73,9 @@ public sealed class PrometheusRuleTests
     }
 
     [Test]
-    public void Alerts_RunbookUrls_PointAtSectionsOfTheHelmDoc()
+    public void Alerts_RunbookUrls_PointAtSectionsOfTheReadme()
     {
-        var anchors = MarkdownAnchors.Of(File.ReadAllText(ChartFiles.HelmDoc));
+        var anchors = MarkdownAnchors.Of(File.ReadAllText(ChartFiles.Readme));
         var rules = Rules(RenderedChart.For(RenderScenario.DefaultWithMonitoring)).ToList();
 
         foreach (var rule in rules)
@@ -83,7 +83,7 @@ public sealed class PrometheusRuleTests
             var url = rule["annotations"]!["runbook_url"]!.GetValue<string>();
             var anchor = url[(url.IndexOf('#', StringComparison.Ordinal) + 1)..];
             url.Should().StartWith("https://").And.Contain("README.md#");
-            anchors.Should().Contain(anchor, $"alert {rule["alert"]} links to #{anchor}, which docs/helm.md must have as a heading");
+            anchors.Should().Contain(anchor, $"alert {rule["alert"]} links to #{anchor}, which README.md must have as a heading");
         }
     }
 

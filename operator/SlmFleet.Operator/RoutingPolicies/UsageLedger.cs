@@ -12,7 +12,7 @@ namespace SlmFleet.Operator.RoutingPolicies;
 ///   router not reachable now → its last values still count
 /// </code>
 /// A router first seen mid-month counts from zero: right for routers started this month, an
-/// over-count for older ones after the operator itself restarted (see docs/routingpolicies.md).
+/// over-count for older ones after the operator itself restarted (see README.md, "RoutingPolicy controller").
 /// Deterministic and clock-free: the month is passed in. Not thread-safe: one collector owns it.
 /// </summary>
 internal sealed class UsageLedger

@@ -8,7 +8,7 @@ internal static class ChartFiles
 {
     public static string MetricsFile { get; } = Path.Combine(Helm.ChartDirectory, "files", "metrics.yaml");
 
-    public static string HelmDoc { get; } = Path.Combine(TestPaths.RepositoryRoot, "docs", "helm.md");
+    public static string Readme { get; } = Path.Combine(TestPaths.RepositoryRoot, "README.md");
 
     /// <summary>files/metrics.yaml: logical key → exported metric name.</summary>
     public static IReadOnlyDictionary<string, string> MetricNames()

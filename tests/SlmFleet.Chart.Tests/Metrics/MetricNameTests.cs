@@ -115,9 +115,9 @@ public sealed class MetricNameTests
     [Test]
     public void DocsHelm_ListsEveryMetricTheChartNeeds()
     {
-        var doc = File.ReadAllText(ChartFiles.HelmDoc);
+        var doc = File.ReadAllText(ChartFiles.Readme);
 
         ChartFiles.MetricNames().Values.Where(name => !doc.Contains($"`{name}`", StringComparison.Ordinal))
-            .Should().BeEmpty("docs/helm.md lists the metrics the alerts and the dashboard need");
+            .Should().BeEmpty("README.md lists the metrics the alerts and the dashboard need");
     }
 }

@@ -8,4 +8,7 @@ internal sealed record AutoscalerOptions
 
     /// <summary>Deadline of one worker's Stats call; a slower worker counts as a missing sample.</summary>
     public TimeSpan StatsTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>When set, worker load is read from this Prometheus instead of each worker's Stats RPC.</summary>
+    public Uri? PrometheusUrl { get; init; }
 }

@@ -55,6 +55,16 @@ internal static class RunCommand
         // The autoscaler's option, kept in one block.
         var autoscaleInterval = new Option<int>("--autoscale-interval") { Description = "Seconds between autoscaler passes (worker Stats read, decision, scale). 0 switches the autoscaler off.", DefaultValueFactory = _ => 15 };
         command.Options.Add(autoscaleInterval);
+        var prometheusUrl = new Option<string?>("--prometheus-url") { Description = "Read worker load from this Prometheus (e.g. http://prometheus.monitoring:9090/) instead of each worker's Stats RPC." };
+        command.Options.Add(prometheusUrl);
+        prometheusUrl.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (value is not null && (!Uri.TryCreate(value, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https")))
+            {
+                result.AddError($"--prometheus-url \"{value}\" is not an absolute http(s) URL; accepted: e.g. http://prometheus.monitoring:9090/.");
+            }
+        });
         autoscaleInterval.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() is < 0 or > 3600)
@@ -98,7 +108,12 @@ internal static class RunCommand
                 HealthPort = parse.GetValue(healthPort),
                 Workers = parse.GetValue(workers),
                 SlmDeployments = new SlmDeploymentOptions { WorkerImage = parse.GetValue(workerImage)! },
-                Autoscaler = new Autoscaling.AutoscalerOptions { Interval = TimeSpan.FromSeconds(parse.GetValue(autoscaleInterval)) },
+                Autoscaler = new Autoscaling.AutoscalerOptions
+                {
+                    Interval = TimeSpan.FromSeconds(parse.GetValue(autoscaleInterval)),
+                    // A base URL must end in '/' so relative API paths resolve under it.
+                    PrometheusUrl = parse.GetValue(prometheusUrl) is { } url ? new Uri(url.EndsWith('/') ? url : url + "/") : null,
+                },
                 RoutingPolicies = new RoutingPolicyOptions
                 {
                     RouterNamespace = parse.GetValue(routerNamespace),

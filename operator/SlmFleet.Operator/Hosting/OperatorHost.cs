@@ -34,7 +34,11 @@ internal static class OperatorHost
                 : null,
         }, TimeProvider.System, loggers, new RuntimeMetrics(registry));
         AddSlmDeploymentController(manager, client, options, registry, loggers);
-        using var stats = new GrpcWorkerStatsSource(options.Autoscaler.StatsTimeout);
+        using var grpcStats = new GrpcWorkerStatsSource(options.Autoscaler.StatsTimeout);
+        using var prometheusHttp = new HttpClient { Timeout = options.Autoscaler.StatsTimeout };
+        IWorkerStatsSource stats = options.Autoscaler.PrometheusUrl is { } prometheus
+            ? new PrometheusWorkerStatsSource(prometheus, prometheusHttp)
+            : grpcStats;
         var autoscaler = AddAutoscaler(manager, client, stats, options, registry, loggers);
         var (_, _, usage) = RoutingPolicyController.Add(
             manager, client, options.Namespace, options.RoutingPolicies.RouterNamespace ?? PodNamespace(), options.RoutingPolicies, options.Workers, registry, loggers);

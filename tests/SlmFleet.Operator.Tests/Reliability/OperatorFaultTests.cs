@@ -1,4 +1,5 @@
 using FluentAssertions;
+using SlmFleet.Testing.Logging;
 using k8s;
 using k8s.Models;
 using NUnit.Framework;

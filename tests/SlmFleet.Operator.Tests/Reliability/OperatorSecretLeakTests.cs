@@ -1,5 +1,6 @@
 using System.Text;
 using FluentAssertions;
+using SlmFleet.Testing.Logging;
 using k8s;
 using k8s.Models;
 using NUnit.Framework;

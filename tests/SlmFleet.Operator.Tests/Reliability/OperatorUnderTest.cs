@@ -1,3 +1,4 @@
+using SlmFleet.Testing.Logging;
 using k8s;
 using Microsoft.Extensions.Logging;
 using Prometheus;

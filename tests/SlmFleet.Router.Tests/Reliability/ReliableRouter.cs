@@ -3,6 +3,7 @@ using System.Text;
 using SlmFleet.Router.Hosting;
 using SlmFleet.Router.Observability;
 using SlmFleet.Router.Tests.Infrastructure;
+using SlmFleet.Testing.Logging;
 using SlmFleet.Testing.OpenAi;
 
 namespace SlmFleet.Router.Tests.Reliability;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace SlmFleet.Operator.Tests.Reliability;
+namespace SlmFleet.Testing.Logging;
 
 /// <summary>Records every log entry (formatted message, exception text and structured values) so tests can scan it for secrets.</summary>
 public sealed class RecordingLoggerProvider : ILoggerProvider

@@ -27,7 +27,7 @@ build: ## Build every project (warnings are errors).
 	$(DOTNET) build Operator.sln -c $(CONFIGURATION)
 
 .PHONY: crds
-crds: ## Regenerate crds/ and charts/slm-fleet/crds/ from the C# API types.
+crds: ## Regenerate crds/, charts/slm-fleet/crds/ and docs/crds.md from the C# API types.
 	$(DOTNET) run --project operator/SlmFleet.Operator -c $(CONFIGURATION) -- crds --output crds --docs docs/crds.md
 	mkdir -p charts/slm-fleet/crds
 	cp crds/*.yaml charts/slm-fleet/crds/

@@ -120,7 +120,16 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
         return new ClassifyJob(ids, labelIds, cancellation);
     }
 
-    private RpcException QueueFull() => new(new Status(
-        StatusCode.ResourceExhausted,
-        $"queue full: {state.Scheduler.QueueDepth} requests waiting (--max-queue {state.Options.MaxQueue}); retry later or on another replica"));
+    /// <summary>Trailer with the worker's retry hint; gRPC has no Retry-After, and the router turns this into one.</summary>
+    internal const string RetryAfterTrailer = "retry-after-ms";
+
+    /// <summary>
+    /// Queue full. The hint is one second: queued work drains in well under that on a warm GPU, and
+    /// a caller that retries sooner would only find the queue full again.
+    /// </summary>
+    private RpcException QueueFull() => new(
+        new Status(
+            StatusCode.ResourceExhausted,
+            $"queue full: {state.Scheduler.QueueDepth} requests waiting (--max-queue {state.Options.MaxQueue}); retry later or on another replica"),
+        new Metadata { { RetryAfterTrailer, "1000" } });
 }

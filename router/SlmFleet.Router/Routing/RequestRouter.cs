@@ -108,6 +108,8 @@ internal sealed class RequestRouter(
     private RequestError TooLarge() =>
         new(413, $"The request body exceeds the limit of {options.MaxRequestBodyBytes} bytes.", OpenAiErrors.InvalidRequest, null, "request_too_large");
 
+    private const string FleetFullRetryAfterKey = "slmfleet.fleet-full-retry-after";
+
     private async Task<(string Route, string Reason)> RouteAsync(HttpContext context, ParsedRequest request, ResolvedModel resolved, ReadOnlyMemory<byte> body)
     {
         if (resolved.Policy is not { } policy)
@@ -185,6 +187,15 @@ internal sealed class RequestRouter(
                 429 => BudgetRejected(resolved.Model),
                 504 => new RequestError(504, $"The SLM for '{resolved.Model}' did not answer in time and escalation on timeout is off.", OpenAiErrors.Server, null, "slm_timeout"),
                 _ when verdict.Reason == RouteReasons.BudgetExhausted => new RequestError(503, $"The SLM for '{resolved.Model}' could not answer and the LLM budget is exhausted.", OpenAiErrors.Server, null, "budget_exhausted"),
+                _ when context.Items[FleetFullRetryAfterKey] is TimeSpan retryAfter => new RequestError(
+                    429,
+                    $"Every SLM replica of '{resolved.Deployment}' is at capacity (queue full) for '{resolved.Model}'; retry after {Math.Ceiling(retryAfter.TotalSeconds):F0} s.",
+                    OpenAiErrors.RateLimit,
+                    null,
+                    "slm_overloaded")
+                {
+                    RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                },
                 _ => new RequestError(503, $"No SLM replica of '{resolved.Deployment}' could answer for '{resolved.Model}'.", OpenAiErrors.Server, null, "slm_unavailable"),
             };
             SetHeaders(context, "none", verdict.Reason, rule, verdict.Confidence);
@@ -255,8 +266,14 @@ internal sealed class RequestRouter(
         {
             return (new SlmOutcome(SlmOutcomeKind.Timeout), null, null);
         }
-        catch (SlmUnavailableException)
+        catch (SlmUnavailableException ex)
         {
+            if (ex.RetryAfter is { } retryAfter)
+            {
+                // Read by FinishSlmAsync when the policy does not escalate: a full fleet answers 429, not 503.
+                context.Items[FleetFullRetryAfterKey] = retryAfter;
+            }
+
             return (new SlmOutcome(SlmOutcomeKind.Unavailable), null, null);
         }
         catch (SlmRejectedException ex)

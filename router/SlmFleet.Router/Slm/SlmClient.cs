@@ -25,6 +25,9 @@ internal sealed class SlmClient(SlmEndpointRegistry registry, TimeProvider time,
         var pool = registry.Get(deployment);
         SlmEndpoint? tried = null;
         Exception? last = null;
+        // Every replica answering RESOURCE_EXHAUSTED means a full fleet, not a broken one: the client gets 429.
+        var allExhausted = true;
+        TimeSpan? retryAfter = null;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var endpoint = pool.Pick(time.GetUtcNow(), tried);
@@ -52,8 +55,13 @@ internal sealed class SlmClient(SlmEndpointRegistry registry, TimeProvider time,
             catch (RpcException ex)
             {
                 last = ex;
-                if (ex.StatusCode != StatusCode.ResourceExhausted)
+                if (ex.StatusCode == StatusCode.ResourceExhausted)
                 {
+                    retryAfter = RetryHint(ex) is { } hint && (retryAfter is null || hint < retryAfter) ? hint : retryAfter;
+                }
+                else
+                {
+                    allExhausted = false;
                     var ejection = endpoint.RecordFailure(time.GetUtcNow());
                     RouterLog.EndpointEjected(logger, endpoint.Address.ToString(), deployment, ejection.TotalSeconds, ex.StatusCode.ToString());
                 }
@@ -61,6 +69,7 @@ internal sealed class SlmClient(SlmEndpointRegistry registry, TimeProvider time,
             catch (HttpRequestException ex)
             {
                 last = ex;
+                allExhausted = false;
                 var ejection = endpoint.RecordFailure(time.GetUtcNow());
                 RouterLog.EndpointEjected(logger, endpoint.Address.ToString(), deployment, ejection.TotalSeconds, ex.HttpRequestError.ToString());
             }
@@ -70,9 +79,26 @@ internal sealed class SlmClient(SlmEndpointRegistry registry, TimeProvider time,
             }
         }
 
+        if (last is not null && allExhausted)
+        {
+            throw new SlmUnavailableException($"every replica of SlmDeployment '{deployment}' is at capacity: {last.Message}", last)
+            {
+                RetryAfter = retryAfter ?? TimeSpan.FromSeconds(1),
+            };
+        }
+
         throw last is null
             ? new SlmUnavailableException($"no ready endpoint for SlmDeployment '{deployment}'")
             : new SlmUnavailableException($"SlmDeployment '{deployment}' failed: {last.Message}", last);
+    }
+
+    /// <summary>The worker's <c>retry-after-ms</c> trailer, when it sent a sensible one.</summary>
+    private static TimeSpan? RetryHint(RpcException ex)
+    {
+        var value = ex.Trailers.GetValue("retry-after-ms");
+        return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms is > 0 and <= 600_000
+            ? TimeSpan.FromMilliseconds(ms)
+            : null;
     }
 
     private static async Task<SlmAnswer> GenerateOnceAsync(SlmEndpoint endpoint, GenerateRequest request, CancellationToken cancellationToken)

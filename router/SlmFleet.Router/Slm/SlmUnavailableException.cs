@@ -16,4 +16,7 @@ internal sealed class SlmUnavailableException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>Set when every replica tried answered RESOURCE_EXHAUSTED: the fleet is full, not down; the client should retry after this.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

@@ -38,6 +38,9 @@ public sealed class StubWorker : IAsyncDisposable
     /// <summary>How many of the next calls die mid-stream; <see cref="int.MaxValue"/> = every call.</summary>
     public int DieOnNext { get; set; }
 
+    /// <summary>When true, every call is refused with RESOURCE_EXHAUSTED and a 2 s retry hint, as a worker with a full queue does.</summary>
+    public bool Overloaded { get; set; }
+
     /// <summary>The text a healthy call answers.</summary>
     public string Text => $"answer from {Name}";
 
@@ -69,6 +72,11 @@ public sealed class StubWorker : IAsyncDisposable
     private async Task GenerateAsync(IServerStreamWriter<V1.GenerateResponse> stream, ServerCallContext context)
     {
         Interlocked.Increment(ref _calls);
+        if (Overloaded)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, "queue full"), new Metadata { { "retry-after-ms", "2000" } });
+        }
+
         var die = DieOnNext > 0;
         if (die && DieOnNext != int.MaxValue)
         {

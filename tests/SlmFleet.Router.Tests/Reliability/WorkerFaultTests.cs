@@ -18,6 +18,8 @@ public sealed class WorkerFaultTests
     private StubWorker _healthy = null!;
     private StubWorker _deadA = null!;
     private StubWorker _deadB = null!;
+    private StubWorker _fullA = null!;
+    private StubWorker _fullB = null!;
     private TestRouter _router = null!;
 
     [OneTimeSetUp]
@@ -31,6 +33,10 @@ public sealed class WorkerFaultTests
         _deadB = await StubWorker.StartAsync("deadB");
         _deadA.DieOnNext = int.MaxValue;
         _deadB.DieOnNext = int.MaxValue;
+        _fullA = await StubWorker.StartAsync("fullA");
+        _fullB = await StubWorker.StartAsync("fullB");
+        _fullA.Overloaded = true;
+        _fullB.Overloaded = true;
         var yaml = $"""
             deployments:
               - name: pair
@@ -39,11 +45,15 @@ public sealed class WorkerFaultTests
                 endpoints: ["{Url(_flakyStreamed)}", "{Url(_healthy)}"]
               - name: dead
                 endpoints: ["{Url(_deadA)}", "{Url(_deadB)}"]
+              - name: full
+                endpoints: ["{Url(_fullA)}", "{Url(_fullB)}"]
             policies:
             {Policy("pair", "pair", true)}
             {Policy("pair-streamed", "pair-streamed", true)}
             {Policy("dead-escalates", "dead", true)}
             {Policy("dead-strict", "dead", false)}
+            {Policy("full-strict", "full", false)}
+            {Policy("full-escalates", "full", true)}
             """;
         _router = await TestRouter.StartAsync(yaml, (_, dir) =>
         {
@@ -56,7 +66,7 @@ public sealed class WorkerFaultTests
     public async Task StopAsync()
     {
         await _router.DisposeAsync();
-        foreach (var stub in new[] { _flaky, _flakyStreamed, _healthy, _deadA, _deadB })
+        foreach (var stub in new[] { _flaky, _flakyStreamed, _healthy, _deadA, _deadB, _fullA, _fullB })
         {
             await stub.DisposeAsync();
         }
@@ -132,6 +142,31 @@ public sealed class WorkerFaultTests
         // Assert: an explicit OpenAI error, never a 200 with a half or empty stream.
         response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         body.Should().Contain("\"error\"").And.Contain("slm_unavailable").And.NotContain(StubWorker.Partial);
+    }
+
+    [Test]
+    public async Task Request_EveryReplicaQueueFullEscalationOff_429WithRetryAfter()
+    {
+        // Act
+        using var response = await _router.PostJsonAsync("/v1/chat/completions", Chat("full-strict", false));
+        var body = await response.Content.ReadAsStringAsync();
+
+        // Assert: a full fleet is back-pressure (429 + the workers' retry hint), not an outage (503).
+        response.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        response.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(2));
+        body.Should().Contain("rate_limit_error").And.Contain("slm_overloaded").And.Contain("is at capacity");
+    }
+
+    [Test]
+    public async Task Request_EveryReplicaQueueFullEscalationOn_AnsweredByTheLlm()
+    {
+        // Act
+        using var response = await _router.PostJsonAsync("/v1/chat/completions", Chat("full-escalates", false));
+
+        // Assert
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        Header(response, "x-slmfleet-route").Should().Be("llm");
+        Header(response, "x-slmfleet-reason").Should().Be("unavailable");
     }
 
     private static string Url(StubWorker stub) => stub.Address.ToString().TrimEnd('/');

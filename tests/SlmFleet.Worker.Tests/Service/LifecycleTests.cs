@@ -60,6 +60,7 @@ public sealed class LifecycleTests
         var error = await overflow.Should().ThrowAsync<RpcException>();
         error.Which.StatusCode.Should().Be(StatusCode.ResourceExhausted);
         error.Which.Status.Detail.Should().Contain("max-queue 1");
+        error.Which.Trailers.GetValue("retry-after-ms").Should().Be("1000", "the router turns the hint into Retry-After");
         worker.Host.Scheduler.ResumeAdmission();
         (await queued)[^1].Usage.CompletionTokens.Should().Be(3);
     }

@@ -79,6 +79,9 @@ var results = new JsonObject
 ResultWriter.Write(root, results, loads, engineOnly, engineOnly16);
 Console.WriteLine(results.ToJsonString());
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"c16/c1 = {loads[2].TokensPerSecond / tpsC1:F2}"));
+
+// Overload (issue 8): the same model behind a worker with a small batch and queue, at 1x and 2x its capacity.
+await WorkerOverload.RunAsync(root, modelDirectory);
 return 0;
 
 static string FindRepositoryRoot()

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using SlmFleet.Inference.V1;
+using SlmFleet.Worker.Hosting;
+using SlmFleet.Worker.Model;
+
+namespace SlmFleet.Bench.Worker;
+
+/// <summary>
+/// Overload (issue 8): a worker whose capacity is MaxBatch running + MaxQueue waiting is driven by a
+/// closed loop of clients at its capacity, then at 2× it, then at capacity again. Reports admitted
+/// requests' latency percentiles, RESOURCE_EXHAUSTED refusals (and whether each carried the retry
+/// hint), other errors, and the process working set. Writes bench/results/worker-overload.{json,md}.
+/// </summary>
+internal static class WorkerOverload
+{
+    private const int MaxBatch = 8;
+    private const int MaxQueue = 8;
+    private const int Capacity = MaxBatch + MaxQueue;
+    private const int NewTokens = 16;
+    private static readonly TimeSpan Phase = TimeSpan.FromSeconds(6);
+
+    public static async Task RunAsync(string repositoryRoot, string modelDirectory)
+    {
+        await using var host = await WorkerHost.StartAsync(
+            new WorkerOptions
+            {
+                ModelDirectory = modelDirectory,
+                ExecutionProvider = ExecutionProviderChoice.Cpu,
+                MaxBatch = MaxBatch,
+                MaxQueue = MaxQueue,
+                WarmupPrompts = ["Hello, how are you?"],
+                LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+            },
+            CancellationToken.None);
+        await host.WaitUntilWarmAsync(CancellationToken.None);
+        using var channel = GrpcChannel.ForAddress(host.GrpcAddress);
+        var client = new SlmFleet.Inference.V1.Inference.InferenceClient(channel);
+
+        var phases = new List<(string Name, int Clients, PhaseResult Result)>();
+        foreach (var (name, clients) in new[] { ("at capacity", Capacity), ("overload (2x)", 2 * Capacity), ("recovery", Capacity) })
+        {
+            var result = await RunPhaseAsync(client, clients);
+            Console.WriteLine($"worker overload {name}: {clients} clients, {result.Admitted} admitted, p99 {result.P99:F1} ms, {result.Refused} refused ({result.RefusedWithoutHint} without hint), {result.Errors} other errors, working set {result.WorkingSetMiB:F1} MiB");
+            phases.Add((name, clients, result));
+        }
+
+        Write(repositoryRoot, phases);
+    }
+
+    private static async Task<PhaseResult> RunPhaseAsync(SlmFleet.Inference.V1.Inference.InferenceClient client, int clients)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var refused = 0;
+        var refusedWithoutHint = 0;
+        var errors = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(Phase.TotalSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+        {
+            var r = 0;
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var call = client.Generate(new GenerateRequest
+                    {
+                        Prompt = "Classify the sentiment of: the delivery was quick.",
+                        MaxNewTokens = NewTokens,
+                        IgnoreEos = true,
+                        Sampling = new SamplingParameters { Temperature = 0.7f, Seed = (ulong)((c * 100_000) + r++) },
+                    });
+                    while (await call.ResponseStream.MoveNext(CancellationToken.None))
+                    {
+                    }
+
+                    latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                }
+                catch (RpcException ex) when (ex.StatusCode == StatusCode.ResourceExhausted)
+                {
+                    Interlocked.Increment(ref refused);
+                    if (ex.Trailers.GetValue("retry-after-ms") is null)
+                    {
+                        Interlocked.Increment(ref refusedWithoutHint);
+                    }
+
+                    // A refused client comes back quickly, to keep the pressure at 2x.
+                    await Task.Delay(10);
+                }
+                catch (RpcException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        }));
+
+        var sorted = latencies.Order().ToList();
+        double Percentile(double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+        using var process = Process.GetCurrentProcess();
+        return new PhaseResult(sorted.Count, sorted.Count / Phase.TotalSeconds, Percentile(0.5), Percentile(0.99), refused, refusedWithoutHint, errors, process.WorkingSet64 / (1024.0 * 1024.0));
+    }
+
+    private static void Write(string repositoryRoot, List<(string Name, int Clients, PhaseResult Result)> phases)
+    {
+        var directory = Path.Combine(repositoryRoot, "bench", "results");
+        Directory.CreateDirectory(directory);
+        var json = new JsonObject
+        {
+            ["max_batch"] = MaxBatch,
+            ["max_queue"] = MaxQueue,
+            ["new_tokens"] = NewTokens,
+            ["phase_seconds"] = Phase.TotalSeconds,
+            ["phases"] = new JsonArray([.. phases.Select(p => (JsonNode)new JsonObject
+            {
+                ["phase"] = p.Name,
+                ["clients"] = p.Clients,
+                ["admitted"] = p.Result.Admitted,
+                ["admitted_per_second"] = Math.Round(p.Result.PerSecond, 1),
+                ["p50_ms"] = Math.Round(p.Result.P50, 1),
+                ["p99_ms"] = Math.Round(p.Result.P99, 1),
+                ["resource_exhausted"] = p.Result.Refused,
+                ["resource_exhausted_without_retry_hint"] = p.Result.RefusedWithoutHint,
+                ["other_errors"] = p.Result.Errors,
+                ["working_set_mib"] = Math.Round(p.Result.WorkingSetMiB, 1),
+            })]),
+        };
+        File.WriteAllText(Path.Combine(directory, "worker-overload.json"), json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+
+        var md = new StringBuilder();
+        md.AppendLine("# Worker overload").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Machine: {ResultWriter.Machine()}.").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Small model, CPU, `--max-batch {MaxBatch} --max-queue {MaxQueue}` (capacity {Capacity} requests in flight), {NewTokens} new tokens per request, closed loop of N clients for {Phase.TotalSeconds:F0} s per phase (a refused client comes back after 10 ms). Working set is the benchmark process, which hosts the worker.").AppendLine();
+        md.AppendLine("| phase | clients | admitted/s | p50 ms | p99 ms | RESOURCE_EXHAUSTED | without retry hint | other errors | working set MiB |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (name, clients, r) in phases)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {clients} | {r.PerSecond:F1} | {r.P50:F1} | {r.P99:F1} | {r.Refused} | {r.RefusedWithoutHint} | {r.Errors} | {r.WorkingSetMiB:F1} |");
+        }
+
+        File.WriteAllText(Path.Combine(directory, "worker-overload.md"), md.ToString());
+        Console.WriteLine(md.ToString());
+    }
+
+    private sealed record PhaseResult(int Admitted, double PerSecond, double P50, double P99, int Refused, int RefusedWithoutHint, int Errors, double WorkingSetMiB);
+}

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
+using SlmFleet.Bench;
 using SlmFleet.Bench.Operator;
 using SlmFleet.Testing;
 
@@ -19,12 +19,8 @@ Directory.CreateDirectory(results);
 var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
 await File.WriteAllTextAsync(Path.Combine(results, "operator.json"), json + "\n");
 
-var cpu = File.Exists("/proc/cpuinfo")
-    ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
-    : null;
 // A shared machine's load changes the converge time a lot: record it beside the numbers.
-var load = File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-var machine = $"{cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {load}";
+var machine = $"{BenchMachine.Description}, load average {BenchMachine.LoadAverage}";
 var markdown = string.Join("\n",
 [
     "# Operator benchmark",

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -165,8 +164,8 @@ internal static class OverloadBench
     {
         var results = Path.Combine(root, "bench", "results");
         Directory.CreateDirectory(results);
-        var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
-        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+        var machine = BenchMachine.Description;
+        var load = BenchMachine.LoadAverage;
         var date = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
         var json = new JsonObject { ["date"] = date, ["machine"] = machine, ["loadAverage"] = load, ["capacity"] = Capacity, ["upstreamLatencyMs"] = 50, ["phases"] = new JsonArray([.. phases]) };
         File.WriteAllText(Path.Combine(results, "router-overload.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SlmFleet.Bench;
 using SlmFleet.Bench.Router;
 using SlmFleet.Testing;
 using SlmFleet.Testing.OpenAi;
@@ -137,8 +137,7 @@ JsonNode? Peer(string name) => results.TryGetValue(name, out var r)
     : new JsonObject { ["p50_ms"] = null, ["p99_ms"] = null, ["rps_max"] = null, ["why"] = why.GetValueOrDefault(name) };
 
 var routerResult = results["router"];
-var cpu = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() : null;
-var machine = $"{Environment.ProcessorCount} cores ({cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+var machine = BenchMachine.Description;
 var date = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 var json = new JsonObject
 {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -42,16 +41,6 @@ internal static class ResultWriter
         File.WriteAllText(Path.Combine(directory, "worker.md"), md.ToString());
     }
 
-    public static string Machine()
-    {
-        var cpu = "unknown CPU";
-        if (File.Exists("/proc/cpuinfo"))
-        {
-            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
-        }
-
-        // The load average says whether other work shared the cores during the run.
-        var load = File.Exists("/proc/loadavg") ? $", load average {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}" : string.Empty;
-        return $"{cpu}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}{load}";
-    }
+    // The load average says whether other work shared the cores during the run.
+    public static string Machine() => $"{BenchMachine.Description}, load average {BenchMachine.LoadAverage}";
 }

@@ -6,30 +6,63 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SlmFleet.Testing;
 using SlmFleet.Testing.OpenAi;
+using SlmFleet.Testing.Worker;
 
 namespace SlmFleet.Bench.Router;
 
 /// <summary>
-/// Overload run (issue 8): the router as its own process with <c>--max-concurrent-requests C</c> in
-/// front of an upstream that takes a fixed time per answer. Phases of a closed loop: C/2 clients
-/// (unloaded), 2×C clients (overload), C/2 again (recovery). Reports, per phase, the p50/p99 of the
-/// requests that were admitted, how many were refused with 429 (and whether each carried
-/// Retry-After), other statuses, and the router's working set. Writes
-/// bench/results/router-overload.json and .md. Entry point: <see cref="RunAsync"/>.
+/// Overload runs (issue 8), each a closed loop in phases: warm-up, at or under capacity, 2× capacity,
+/// and recovery. Reports, per phase, the p50/p99 of the requests that were admitted, how many were
+/// refused with 429 (and whether each carried Retry-After), other statuses, and the peak resident set
+/// of the router (and the workers). Two scenarios:
+/// <list type="bullet">
+/// <item>router limit: the router as its own process with <c>--max-concurrent-requests 32</c> in front
+/// of an LLM upstream that takes 50 ms per answer;</item>
+/// <item>full fleet: the router in front of two real <c>slm-worker</c> processes (tiny model, batch 4 +
+/// queue 4 each, so 16 in flight), escalation off: when every replica answers RESOURCE_EXHAUSTED the
+/// router must answer 429 <c>slm_overloaded</c> with the workers' retry hint.</item>
+/// </list>
+/// Writes bench/results/router-overload.json and .md. Entry point: <see cref="RunAsync"/>.
 /// </summary>
 internal static class OverloadBench
 {
-    private const int Capacity = 32;
+    private const int RouterCapacity = 32;
+    private const int WorkerBatch = 4;
+    private const int WorkerQueue = 4;
+    private const int FleetCapacity = 2 * (WorkerBatch + WorkerQueue);
+    private static readonly TimeSpan Phase = TimeSpan.FromSeconds(5);
+
+    // Not reported: JIT tiering and the workers' first allocations at each batch size would inflate the first phase.
+    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(5);
 
     public static async Task<int> RunAsync()
     {
-        var phase = TimeSpan.FromSeconds(5);
         var root = TestPaths.RepositoryRoot;
         var workDir = Path.Combine(Path.GetTempPath(), "slm-bench-overload-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(workDir);
+        try
+        {
+            var routerLimit = await RouterLimitAsync(root, workDir);
+            var fleet = await FullFleetAsync(root, workDir);
+            if (routerLimit is null || fleet is null)
+            {
+                return 1;
+            }
+
+            Write(root, routerLimit, fleet);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(workDir, recursive: true);
+        }
+    }
+
+    private static async Task<List<JsonObject>?> RouterLimitAsync(string root, string workDir)
+    {
         await using var upstream = await OpenAiTestServer.StartAsync(record: false);
         upstream.Latency = TimeSpan.FromMilliseconds(50);
-        var policies = Path.Combine(workDir, "policies.yaml");
+        var policies = Path.Combine(workDir, "router-limit.yaml");
         await File.WriteAllTextAsync(policies, $$"""
             deployments: [ { name: none, endpoints: [] } ]
             policies:
@@ -38,6 +71,39 @@ internal static class OverloadBench
                 llm: { baseUrl: "{{upstream.BaseUrl}}", model: static, inputPricePerMillionTokens: 2.5, outputPricePerMillionTokens: 10 }
                 rules: [ { name: all-to-llm, match: {}, target: llm } ]
             """);
+        var body = Encoding.UTF8.GetBytes("""{"model":"bench","messages":[{"role":"user","content":"Classify: the delivery was quick."}],"max_tokens":16}""");
+        return await RunPhasesAsync(root, policies, RouterCapacity, body, RouterCapacity / 2, RouterCapacity * 2, []);
+    }
+
+    private static async Task<List<JsonObject>?> FullFleetAsync(string root, string workDir)
+    {
+        var workerDll = WorkerProcess.DefaultWorkerDll();
+        var model = Path.Combine(workDir, "tiny-model");
+        await WorkerProcess.MakeTinyModelAsync(workerDll, model, CancellationToken.None);
+        string[] workerArguments = ["--execution-provider", "cpu", "--intra-op-threads", "1", "--warmup-prompt", "hello",
+            "--max-batch", WorkerBatch.ToString(CultureInfo.InvariantCulture), "--max-queue", WorkerQueue.ToString(CultureInfo.InvariantCulture)];
+        await using var workerA = await WorkerProcess.StartAsync(workerDll, model, TimeSpan.FromMinutes(2), workerArguments);
+        await using var workerB = await WorkerProcess.StartAsync(workerDll, model, TimeSpan.FromMinutes(2), workerArguments);
+        await using var llm = await OpenAiTestServer.StartAsync(record: false);
+        var policies = Path.Combine(workDir, "fleet.yaml");
+        await File.WriteAllTextAsync(policies, $$"""
+            deployments:
+              - name: fleet
+                endpoints: ["{{workerA.GrpcAddress.ToString().TrimEnd('/')}}", "{{workerB.GrpcAddress.ToString().TrimEnd('/')}}"]
+            policies:
+              - modelAlias: fleet
+                slm: { deploymentRef: { name: fleet }, timeoutMilliseconds: 30000 }
+                llm: { baseUrl: "{{llm.BaseUrl}}", model: static, inputPricePerMillionTokens: 2.5, outputPricePerMillionTokens: 10 }
+                escalation: { confidenceThreshold: 0, onUnavailable: false }
+            """);
+        var body = Encoding.UTF8.GetBytes("""{"model":"fleet","messages":[{"role":"user","content":"Classify: the delivery was quick."}],"max_tokens":24}""");
+        // The router's own limit is far above the fleet's, so every refusal measured here is the fleet's.
+        return await RunPhasesAsync(root, policies, 1024, body, FleetCapacity, FleetCapacity * 2, [workerA.ProcessId, workerB.ProcessId]);
+    }
+
+    /// <summary>Starts the router on <paramref name="policies"/>, then runs warm-up, capacity, 2× and recovery phases.</summary>
+    private static async Task<List<JsonObject>?> RunPhasesAsync(string root, string policies, int routerLimit, byte[] body, int baseClients, int overloadClients, int[] workerProcessIds)
+    {
         var routerDll = Path.Combine(root, "router", "SlmFleet.Router", "bin", "Release", "net10.0", "slm-router.dll");
         if (!File.Exists(routerDll))
         {
@@ -47,7 +113,7 @@ internal static class OverloadBench
         var port = Peers.FreePort();
         using var router = Process.Start(new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { routerDll, "--policies", policies, "--listen", $"http://127.0.0.1:{port}", "--log-level", "Warning", "--max-concurrent-requests", Capacity.ToString(CultureInfo.InvariantCulture) },
+            ArgumentList = { routerDll, "--policies", policies, "--listen", $"http://127.0.0.1:{port}", "--log-level", "Warning", "--max-concurrent-requests", routerLimit.ToString(CultureInfo.InvariantCulture) },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
@@ -62,25 +128,40 @@ internal static class OverloadBench
             if (!await WaitUpAsync(client, new Uri($"http://127.0.0.1:{port}/healthz")))
             {
                 Console.Error.WriteLine("router did not start");
-                return 1;
+                return null;
             }
 
-            var body = Encoding.UTF8.GetBytes("""{"model":"bench","messages":[{"role":"user","content":"Classify: the delivery was quick."}],"max_tokens":16}""");
-            await PhaseAsync(client, url, body, Capacity / 2, TimeSpan.FromSeconds(2), router); // warm-up
-            var phases = new List<JsonObject>
+            await using var routerMemory = new ResidentMemorySampler(router.Id, TimeSpan.FromMilliseconds(50));
+            var workerMemory = workerProcessIds.Select(id => new ResidentMemorySampler(id, TimeSpan.FromMilliseconds(50))).ToList();
+            try
             {
-                await PhaseAsync(client, url, body, Capacity / 2, phase, router, "unloaded"),
-                await PhaseAsync(client, url, body, Capacity * 2, phase, router, "overload (2x)"),
-                await PhaseAsync(client, url, body, Capacity / 2, phase, router, "recovery"),
-            };
-            Write(root, phases);
-            return 0;
+                var memory = new PhaseMemory(routerMemory, workerMemory);
+                await PhaseAsync(client, url, body, baseClients, Warmup, memory);
+                var phases = new List<JsonObject>
+                {
+                    await PhaseAsync(client, url, body, baseClients, Phase, memory, workerProcessIds.Length == 0 ? "unloaded" : "at capacity"),
+                    await PhaseAsync(client, url, body, overloadClients, Phase, memory, "overload (2x)"),
+                    await PhaseAsync(client, url, body, baseClients, Phase, memory, "recovery"),
+                };
+                foreach (var phase in phases)
+                {
+                    Console.WriteLine(phase.ToJsonString());
+                }
+
+                return phases;
+            }
+            finally
+            {
+                foreach (var sampler in workerMemory)
+                {
+                    await sampler.DisposeAsync();
+                }
+            }
         }
         finally
         {
             router.Kill(entireProcessTree: true);
             await router.WaitForExitAsync();
-            Directory.Delete(workDir, recursive: true);
         }
     }
 
@@ -107,7 +188,7 @@ internal static class OverloadBench
         return false;
     }
 
-    private static async Task<JsonObject> PhaseAsync(HttpClient client, Uri url, byte[] body, int clients, TimeSpan duration, Process router, string? name = null)
+    private static async Task<JsonObject> PhaseAsync(HttpClient client, Uri url, byte[] body, int clients, TimeSpan duration, PhaseMemory memory, string? name = null)
     {
         var admitted = new List<double>[clients];
         var refused = new int[clients];
@@ -142,10 +223,9 @@ internal static class OverloadBench
                 }
             }
         }));
-        router.Refresh();
         var latencies = admitted.SelectMany(l => l).Order().ToArray();
         double Percentile(double p) => latencies.Length == 0 ? 0 : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p * latencies.Length) - 1)];
-        return new JsonObject
+        var result = new JsonObject
         {
             ["phase"] = name ?? "warm-up",
             ["clients"] = clients,
@@ -156,34 +236,66 @@ internal static class OverloadBench
             ["refused429"] = refused.Sum(),
             ["refusedWithoutRetryAfter"] = refusedWithoutRetryAfter.Sum(),
             ["otherStatuses"] = other.Sum(),
-            ["routerWorkingSetMiB"] = Math.Round(router.WorkingSet64 / 1048576.0, 1),
+            ["routerRssPeakMiB"] = Math.Round(memory.Router.TakePeakMiB(), 1),
         };
+        if (memory.Workers.Count > 0)
+        {
+            result["workerRssPeakMiB"] = Math.Round(memory.Workers.Max(w => w.TakePeakMiB()), 1);
+        }
+
+        return result;
     }
 
-    private static void Write(string root, List<JsonObject> phases)
+    private static void Write(string root, List<JsonObject> routerLimit, List<JsonObject> fleet)
     {
         var results = Path.Combine(root, "bench", "results");
         Directory.CreateDirectory(results);
         var machine = BenchMachine.Description;
         var load = BenchMachine.LoadAverage;
         var date = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-        var json = new JsonObject { ["date"] = date, ["machine"] = machine, ["loadAverage"] = load, ["capacity"] = Capacity, ["upstreamLatencyMs"] = 50, ["phases"] = new JsonArray([.. phases]) };
+        var json = new JsonObject
+        {
+            ["date"] = date,
+            ["machine"] = machine,
+            ["loadAverage"] = load,
+            ["phaseSeconds"] = Phase.TotalSeconds,
+            ["routerLimit"] = new JsonObject { ["capacity"] = RouterCapacity, ["upstreamLatencyMs"] = 50, ["phases"] = new JsonArray([.. routerLimit]) },
+            ["fullFleet"] = new JsonObject { ["workers"] = 2, ["maxBatch"] = WorkerBatch, ["maxQueue"] = WorkerQueue, ["capacity"] = FleetCapacity, ["phases"] = new JsonArray([.. fleet]) },
+        };
         File.WriteAllText(Path.Combine(results, "router-overload.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var md = new StringBuilder()
             .AppendLine("# Router overload")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"Date: {date}. Machine: {machine}. Load average: {load}.")
             .AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"Router process with `--max-concurrent-requests {Capacity}`, upstream answering in 50 ms, closed loop of N clients for 5 s per phase (a refused client pauses 10 ms).")
+            .AppendLine(CultureInfo.InvariantCulture, $"Closed loop of N clients for {Phase.TotalSeconds:F0} s per phase after {Warmup.TotalSeconds:F0} s of unreported warm-up (a refused client pauses 10 ms). Memory: peak resident set (VmRSS, sampled every 50 ms) during the phase.")
             .AppendLine()
-            .AppendLine("| phase | clients | admitted/s | p50 ms | p99 ms | 429 | 429 without Retry-After | other | router working set MiB |")
-            .AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-        foreach (var p in phases)
-        {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {p["phase"]} | {p["clients"]} | {p["admittedPerSecond"]} | {p["p50Ms"]} | {p["p99Ms"]} | {p["refused429"]} | {p["refusedWithoutRetryAfter"]} | {p["otherStatuses"]} | {p["routerWorkingSetMiB"]} |");
-        }
-
+            .AppendLine("## Router limit")
+            .AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"Router process with `--max-concurrent-requests {RouterCapacity}`, LLM upstream answering in 50 ms.")
+            .AppendLine();
+        Table(md, routerLimit, workers: false);
+        md.AppendLine()
+            .AppendLine("## Full fleet")
+            .AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"Router in front of 2 `slm-worker` processes (tiny model, CPU, `--max-batch {WorkerBatch} --max-queue {WorkerQueue}`: {FleetCapacity} requests in flight across the fleet), escalation off, the router's own limit far above the fleet's.")
+            .AppendLine();
+        Table(md, fleet, workers: true);
         File.WriteAllText(Path.Combine(results, "router-overload.md"), md.ToString());
         Console.WriteLine(md.ToString());
     }
+
+    private static void Table(StringBuilder md, List<JsonObject> phases, bool workers)
+    {
+        md.AppendLine("| phase | clients | admitted/s | p50 ms | p99 ms | 429 | 429 without Retry-After | other | router RSS peak MiB |" + (workers ? " worker RSS peak MiB |" : string.Empty))
+            .AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + (workers ? " ---: |" : string.Empty));
+        foreach (var p in phases)
+        {
+            var workerColumn = workers ? $" {p["workerRssPeakMiB"]} |" : string.Empty;
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {p["phase"]} | {p["clients"]} | {p["admittedPerSecond"]} | {p["p50Ms"]} | {p["p99Ms"]} | {p["refused429"]} | {p["refusedWithoutRetryAfter"]} | {p["otherStatuses"]} | {p["routerRssPeakMiB"]} |{workerColumn}");
+        }
+    }
+
+    /// <summary>The samplers a phase reads its memory peaks from.</summary>
+    private sealed record PhaseMemory(ResidentMemorySampler Router, List<ResidentMemorySampler> Workers);
 }

@@ -17,6 +17,12 @@ const int Runs = 3;
 var phase = TimeSpan.FromSeconds(5);
 var warmup = TimeSpan.FromSeconds(2);
 
+if (args is ["overload"])
+{
+    // `dotnet run -c Release --project bench/SlmFleet.Bench.Router -- overload`: only the overload runs.
+    return await OverloadBench.RunAsync();
+}
+
 var root = TestPaths.RepositoryRoot;
 var loadAverage = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 var peersDir = Path.Combine(root, "bench", "SlmFleet.Bench.Router", ".peers");
@@ -188,5 +194,5 @@ if (results.TryGetValue("portkey", out var pk) && pk.Max.Rps > 0)
 await File.WriteAllTextAsync(Path.Combine(resultsDir, "router.md"), md.ToString());
 Console.WriteLine(md.ToString());
 Directory.Delete(workDir, recursive: true);
-// Overload (issue 8): 2x the router's concurrency limit, written to bench/results/router-overload.{json,md}.
+// Overload (issue 8): 2x the router's concurrency limit and 2x a full fleet's capacity, written to bench/results/router-overload.{json,md}.
 return await OverloadBench.RunAsync();

@@ -14,6 +14,12 @@ var root = FindRepositoryRoot();
 var modelDirectory = Path.Combine(root, ".models", "bench-small");
 Console.WriteLine($"building the small model in {modelDirectory} ...");
 var weightBytes = ModelFolderWriter.Write(modelDirectory, ModelPreset.Small, seed: 42);
+if (args is ["overload"])
+{
+    // `dotnet run -c Release --project bench/SlmFleet.Bench.Worker -- overload`: only the overload run.
+    await WorkerOverload.RunAsync(root, modelDirectory);
+    return 0;
+}
 
 var copy = new CopyBandwidth();
 var engineOnly = EngineOnly.DecodeTokensPerSecond(modelDirectory, 128);

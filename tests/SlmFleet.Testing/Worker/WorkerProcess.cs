@@ -25,6 +25,9 @@ public sealed partial class WorkerProcess : IAsyncDisposable
     /// <summary>Prometheus endpoint, e.g. http://127.0.0.1:41235/metrics.</summary>
     public Uri MetricsAddress { get; private set; } = null!;
 
+    /// <summary>Operating-system process id (benchmarks read its memory from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Everything the worker printed so far (for assertion messages).</summary>
     public string Output
     {

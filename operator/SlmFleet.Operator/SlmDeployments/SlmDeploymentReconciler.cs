@@ -54,7 +54,8 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         var resource = await _reader.GetResourceAsync(ns, name, cancellationToken).ConfigureAwait(false);
         if (resource is null)
         {
-            Forget(ns, name);
+            ForgetOwned(ns, name);
+            SlmDeploymentLog.Gone(_logger, ns, name);
             return ReconcileResult.Done;
         }
 
@@ -89,8 +90,11 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
-            // Deleted while this reconcile ran (the SlmDeployment, or an owned object the plan replaces):
-            // the next reconcile sees that and either recreates the object or forgets the SlmDeployment.
+            // Deleted while this reconcile ran (the SlmDeployment, or an owned object the plan replaced,
+            // e.g. the garbage collector took the workers of a deleted SlmDeployment that was created
+            // again under the same name): forget our record of the owned objects, so the next reconcile
+            // plans from the caches and either creates them again or finds the SlmDeployment gone.
+            ForgetOwned(ns, name);
             SlmDeploymentLog.DeletedMeanwhile(_logger, ns, name);
             return ReconcileResult.RequeueWithBackoff();
         }
@@ -229,17 +233,16 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
     }
 
     /// <summary>
-    /// The SlmDeployment is gone: drop what this process remembers of its owned objects (the reader's
-    /// record of our own writes), so a new SlmDeployment of the same name starts from what the API
-    /// server holds. The objects themselves are the garbage collector's.
+    /// Drops what this process remembers of the owned objects (the reader's record of our own writes),
+    /// so the next plan starts from what the API server holds. Called when the SlmDeployment is gone
+    /// (its objects are the garbage collector's) and when a write found one of them missing.
     /// </summary>
-    private void Forget(string ns, string name)
+    private void ForgetOwned(string ns, string name)
     {
         var workload = WorkerLabels.WorkloadName(name);
         _reader.Deleted(typeof(V1Deployment), ns, workload);
         _reader.Deleted(typeof(V1Service), ns, workload);
         _reader.Deleted(typeof(V1PodDisruptionBudget), ns, workload);
-        SlmDeploymentLog.Gone(_logger, ns, name);
     }
 
     private void Count(string kind, WriteKind verb, string ns, string name)

@@ -77,6 +77,27 @@ public sealed class SlmDeploymentControllerTests
     }
 
     [Test]
+    public async Task Run_DeletedAndCreatedAgainUnderSameName_NewObjectOwnsFreshWorkers()
+    {
+        // Arrange
+        await using var controller = await ControllerHarness.StartAsync(_server);
+        await CreateAsync(controller.Client, "again");
+        await Poll.UntilAsync(() => AllConverged(1), "the first object converges");
+
+        // Act: nothing holds the deletion, so the name is free at once.
+        await DeleteAsync("again");
+        await CreateAsync(controller.Client, "again");
+
+        // Assert
+        var uid = Get("again")!.Metadata.Uid;
+        await Poll.UntilAsync(
+            () => AllConverged(1) && _server.List<V1Deployment>("apps", "deployments", ReconcilerHarness.Namespace) is [var deployment] && deployment.Metadata.OwnerReferences.Single().Uid == uid,
+            "the new object converges with a worker Deployment it owns");
+        _server.List<V1Service>("", "services", ReconcilerHarness.Namespace).Should().ContainSingle().Which.Metadata.OwnerReferences.Should().ContainSingle(r => r.Uid == uid);
+        _server.List<V1PodDisruptionBudget>("policy", "poddisruptionbudgets", ReconcilerHarness.Namespace).Should().ContainSingle().Which.Metadata.OwnerReferences.Should().ContainSingle(r => r.Uid == uid);
+    }
+
+    [Test]
     public async Task Run_LegacyObjectDeletedWhileOperatorStopped_ReleasedWhenOperatorStarts()
     {
         // Arrange: an object an older operator version finalized, deleted while no operator runs.

@@ -59,7 +59,7 @@ internal static class ApiServerHost
     {
         var resources = server.List<V1Alpha1SlmDeployment>(SlmDeploymentResource.Group, SlmDeploymentResource.Plural, ns);
         return resources.Count == objects
-            && resources.All(r => r.Status?.ObservedGeneration == r.Metadata.Generation && r.Metadata.Finalizers?.Contains(SlmDeploymentResource.Finalizer) == true)
+            && resources.All(r => r.Status?.ObservedGeneration == r.Metadata.Generation)
             && server.List<V1Deployment>("apps", "deployments", ns).Count == objects
             && server.List<V1Service>("", "services", ns).Count == objects
             && server.List<V1PodDisruptionBudget>("policy", "poddisruptionbudgets", ns).Count == objects;

@@ -17,15 +17,20 @@ internal static class OperatorRbac
     /// <summary>The operator's rules, in the order the chart lists them.</summary>
     public static IReadOnlyList<RbacRule> Rules { get; } =
     [
-        // Its own custom resources: watch them, add/remove the finalizer, write status and scale.
+        // Its own custom resources: watch them, remove the finalizer older versions set (patch), write
+        // status and scale.
         new("slmfleet.io", "slmdeployments", ReadWrite),
         new("slmfleet.io", "slmdeployments/status", StatusWrite),
         new("slmfleet.io", "slmdeployments/scale", StatusWrite),
-        // Setting ownerReferences with blockOwnerDeletion needs update on the owner's finalizers.
+        // Not for a finalizer (the operator sets none): where the OwnerReferencesPermissionEnforcement
+        // admission plugin runs, setting ownerReferences[].blockOwnerDeletion=true on the owned objects
+        // needs update on the owner's finalizers subresource.
         new("slmfleet.io", "slmdeployments/finalizers", ["update"]),
         new("slmfleet.io", "routingpolicies", ReadWrite),
         new("slmfleet.io", "routingpolicies/status", StatusWrite),
-        // The objects it owns for each SlmDeployment.
+        // The objects it owns for each SlmDeployment. The operator deletes none of them (the garbage
+        // collector does), but OwnerReferencesPermissionEnforcement demands delete on an object for an
+        // update that changes its ownerReferences (re-adopting an orphaned worker Deployment).
         new("apps", "deployments", Owned),
         new(string.Empty, "services", Owned),
         new("policy", "poddisruptionbudgets", Owned),

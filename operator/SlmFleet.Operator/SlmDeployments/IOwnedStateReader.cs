@@ -26,6 +26,6 @@ internal interface IOwnedStateReader
     /// </summary>
     void Wrote(object written);
 
-    /// <summary>Tells the reader an object was deleted by the reconciler.</summary>
+    /// <summary>Tells the reader an object is gone or may be (the garbage collector deleted it, or a write found it missing): forget any record of it.</summary>
     void Deleted(Type type, string ns, string name);
 }

@@ -15,6 +15,12 @@ internal static partial class SlmDeploymentLog
     [LoggerMessage(EventId = 3103, Level = LogLevel.Debug, Message = "Conflict writing {Kind} {Namespace}/{Name}; requeueing")]
     public static partial void Conflict(ILogger logger, string kind, string @namespace, string name);
 
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "SlmDeployment {Namespace}/{Name} is being deleted: removed its workers and the finalizer")]
-    public static partial void CleanedUp(ILogger logger, string @namespace, string name);
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "SlmDeployment {Namespace}/{Name}: removed the finalizer {Finalizer} an older operator version set; the garbage collector deletes its owned objects")]
+    public static partial void LegacyFinalizerRemoved(ILogger logger, string @namespace, string name, string finalizer);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Debug, Message = "SlmDeployment {Namespace}/{Name} is gone; the garbage collector deletes its owned objects")]
+    public static partial void Gone(ILogger logger, string @namespace, string name);
+
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Debug, Message = "SlmDeployment {Namespace}/{Name} or an object it owns was deleted during the reconcile; requeueing")]
+    public static partial void DeletedMeanwhile(ILogger logger, string @namespace, string name);
 }

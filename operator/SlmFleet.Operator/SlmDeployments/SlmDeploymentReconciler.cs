@@ -11,9 +11,13 @@ namespace SlmFleet.Operator.SlmDeployments;
 
 /// <summary>
 /// The thin executor: reads the observed state, asks <see cref="SlmDeploymentPlanner"/> what to do,
-/// and applies exactly that — finalizer first, then the owned objects (create, or replace carrying
-/// the live resourceVersion), then status through the status subresource only when it changed, then
-/// Events. A 409 anywhere means the state moved: the key is requeued and planned again from scratch.
+/// and applies exactly that: the owned objects (create, or replace carrying the live resourceVersion),
+/// then status through the status subresource only when it changed, then Events. A 409 or 404 anywhere
+/// means the state moved: the key is requeued and planned again from scratch.
+/// No finalizer: the owned objects carry owner references, so deleting an SlmDeployment (or its
+/// namespace) completes at once, with or without the operator, and the garbage collector deletes the
+/// workers. The finalizer older versions set (<see cref="SlmDeploymentResource.LegacyFinalizer"/>) is
+/// removed wherever it is found, and nothing else is done for a deletion.
 /// </summary>
 internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeployment>
 {
@@ -50,20 +54,23 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         var resource = await _reader.GetResourceAsync(ns, name, cancellationToken).ConfigureAwait(false);
         if (resource is null)
         {
+            ForgetOwned(ns, name);
+            SlmDeploymentLog.Gone(_logger, ns, name);
             return ReconcileResult.Done;
         }
 
         try
         {
-            if (resource.Metadata.DeletionTimestamp is not null)
+            if (SlmDeploymentResource.WithoutLegacyFinalizer(resource.Metadata) is { } remaining)
             {
-                await FinalizeAsync(resource, cancellationToken).ConfigureAwait(false);
-                return ReconcileResult.Done;
+                resource = await RemoveLegacyFinalizerAsync(resource, remaining, cancellationToken).ConfigureAwait(false);
             }
 
-            if (resource.Metadata.Finalizers?.Contains(SlmDeploymentResource.Finalizer) != true)
+            if (resource.Metadata.DeletionTimestamp is not null)
             {
-                resource = await SetFinalizersAsync(resource, [.. resource.Metadata.Finalizers ?? [], SlmDeploymentResource.Finalizer], cancellationToken).ConfigureAwait(false);
+                // Another controller's finalizer holds it: nothing to roll out any more, and the garbage
+                // collector deletes the owned objects once it is gone.
+                return ReconcileResult.Done;
             }
 
             var observed = await ObserveAsync(resource, cancellationToken).ConfigureAwait(false);
@@ -79,6 +86,16 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         {
             SlmDeploymentLog.Conflict(_logger, V1Alpha1SlmDeployment.KindName, ns, name);
             _metrics.Conflicts.WithLabels(V1Alpha1SlmDeployment.KindName).Inc();
+            return ReconcileResult.RequeueWithBackoff();
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Deleted while this reconcile ran (the SlmDeployment, or an owned object the plan replaced,
+            // e.g. the garbage collector took the workers of a deleted SlmDeployment that was created
+            // again under the same name): forget our record of the owned objects, so the next reconcile
+            // plans from the caches and either creates them again or finds the SlmDeployment gone.
+            ForgetOwned(ns, name);
+            SlmDeploymentLog.DeletedMeanwhile(_logger, ns, name);
             return ReconcileResult.RequeueWithBackoff();
         }
     }
@@ -189,37 +206,20 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         Count(kind, write.Kind, ns, desired.Metadata.Name);
     }
 
-    private async Task FinalizeAsync(V1Alpha1SlmDeployment resource, CancellationToken cancellationToken)
-    {
-        if (resource.Metadata.Finalizers?.Contains(SlmDeploymentResource.Finalizer) != true)
-        {
-            return;
-        }
-
-        // The garbage collector removes every owned object once the SlmDeployment is gone (owner
-        // references). The worker Deployment and its budget go explicitly first, so the GPUs are free
-        // and no drain is blocked by the time the finalizer is released; the Service is left to the GC.
-        var ns = resource.Metadata.NamespaceProperty;
-        var workload = WorkerLabels.WorkloadName(resource.Metadata.Name);
-        await IgnoreNotFound(() => _client.AppsV1.DeleteNamespacedDeploymentAsync(workload, ns, propagationPolicy: "Background", cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await IgnoreNotFound(() => _client.PolicyV1.DeleteNamespacedPodDisruptionBudgetAsync(workload, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        _reader.Deleted(typeof(V1Deployment), ns, workload);
-        _reader.Deleted(typeof(V1PodDisruptionBudget), ns, workload);
-        _reader.Deleted(typeof(V1Service), ns, workload);
-        var remaining = resource.Metadata.Finalizers.Where(f => f != SlmDeploymentResource.Finalizer).ToList();
-        await SetFinalizersAsync(resource, remaining, cancellationToken).ConfigureAwait(false);
-        SlmDeploymentLog.CleanedUp(_logger, ns, resource.Metadata.Name);
-    }
-
-    /// <summary>Merge patch of metadata.finalizers carrying the resourceVersion, so a concurrent change answers 409.</summary>
-    private async Task<V1Alpha1SlmDeployment> SetFinalizersAsync(V1Alpha1SlmDeployment resource, List<string> finalizers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Merge patch of metadata.finalizers without <see cref="SlmDeploymentResource.LegacyFinalizer"/>,
+    /// carrying the resourceVersion so a concurrent change (another controller's finalizer) answers 409
+    /// instead of being overwritten. When the object is being deleted and ours was the last, the API
+    /// server deletes it now and the garbage collector its owned objects.
+    /// </summary>
+    private async Task<V1Alpha1SlmDeployment> RemoveLegacyFinalizerAsync(V1Alpha1SlmDeployment resource, List<string> remaining, CancellationToken cancellationToken)
     {
         var patch = new JsonObject
         {
             ["metadata"] = new JsonObject
             {
                 ["resourceVersion"] = resource.Metadata.ResourceVersion,
-                ["finalizers"] = new JsonArray([.. finalizers.Select(f => (JsonNode)JsonValue.Create(f))]),
+                ["finalizers"] = new JsonArray([.. remaining.Select(f => (JsonNode)JsonValue.Create(f))]),
             },
         };
         var updated = await _client.CustomObjects.PatchNamespacedCustomObjectAsync<V1Alpha1SlmDeployment>(
@@ -228,7 +228,21 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
             fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
         _metrics.Writes.WithLabels(V1Alpha1SlmDeployment.KindName, "patch").Inc();
         _reader.Wrote(updated);
+        SlmDeploymentLog.LegacyFinalizerRemoved(_logger, resource.Metadata.NamespaceProperty, resource.Metadata.Name, SlmDeploymentResource.LegacyFinalizer);
         return updated;
+    }
+
+    /// <summary>
+    /// Drops what this process remembers of the owned objects (the reader's record of our own writes),
+    /// so the next plan starts from what the API server holds. Called when the SlmDeployment is gone
+    /// (its objects are the garbage collector's) and when a write found one of them missing.
+    /// </summary>
+    private void ForgetOwned(string ns, string name)
+    {
+        var workload = WorkerLabels.WorkloadName(name);
+        _reader.Deleted(typeof(V1Deployment), ns, workload);
+        _reader.Deleted(typeof(V1Service), ns, workload);
+        _reader.Deleted(typeof(V1PodDisruptionBudget), ns, workload);
     }
 
     private void Count(string kind, WriteKind verb, string ns, string name)
@@ -256,17 +270,5 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         }
 
         return merged;
-    }
-
-    private static async Task IgnoreNotFound(Func<Task> delete)
-    {
-        try
-        {
-            await delete().ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            // Already gone (garbage collected or deleted by hand).
-        }
     }
 }

@@ -136,7 +136,7 @@ public sealed class AutoscalerIntegrationTests
             .And.Contain("slm_operator_slmdeployment_utilization{namespace=\"ml\",deployment=\"qwen\"} 0.7");
 
         await h.Client.CustomObjects.DeleteNamespacedCustomObjectAsync(SlmDeploymentResource.Group, SlmDeploymentResource.Version, AutoscalerHarness.Namespace, SlmDeploymentResource.Plural, "qwen");
-        await Poll.UntilAsync(() => h.Server.Get<V1Alpha1SlmDeployment>(SlmDeploymentResource.Group, SlmDeploymentResource.Plural, AutoscalerHarness.Namespace, "qwen") is null, "the finalizer is released");
+        await Poll.UntilAsync(() => h.Server.Get<V1Alpha1SlmDeployment>(SlmDeploymentResource.Group, SlmDeploymentResource.Plural, AutoscalerHarness.Namespace, "qwen") is null, "the SlmDeployment is gone");
         await Poll.UntilAsync(async () =>
         {
             var before = h.Autoscaler.Passes;

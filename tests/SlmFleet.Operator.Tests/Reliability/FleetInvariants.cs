@@ -12,7 +12,7 @@ namespace SlmFleet.Operator.Tests.Reliability;
 /// <summary>
 /// What "survived the faults" means, checked on the API test server's store directly (not through the
 /// faulty HTTP path): every live SlmDeployment converged (status.observedGeneration = generation,
-/// finalizer set), exactly one Deployment, Service and PodDisruptionBudget owned by each, and no owned
+/// no legacy finalizer), exactly one Deployment, Service and PodDisruptionBudget owned by each, and no owned
 /// object whose owner is gone (orphan) or that has a twin (duplicate).
 /// </summary>
 internal static class FleetInvariants

@@ -89,7 +89,7 @@ public sealed class OperatorFaultTests
         injected.Should().BeGreaterThan(20);
         Violation(_server, names).Should().BeNull();
         Resources(_server).Where(r => r.Metadata.Generation > 1).Should().NotBeEmpty("spec changes bumped generations, and status caught up with each");
-        Resources(_server).Should().HaveCount(names.Count, "three deleted objects are gone (finalizers released) and six created ones exist");
+        Resources(_server).Should().HaveCount(names.Count, "three deleted objects are gone (no finalizer holds them, the garbage collector took their workers) and six created ones exist");
     }
 
     [Test]

@@ -44,9 +44,11 @@ internal sealed class ControllerHarness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>Status reports the current generation, and the finalizer older versions set is gone.</summary>
     public static bool Converged(V1Alpha1SlmDeployment? resource) =>
-        resource?.Status?.ObservedGeneration == resource?.Metadata.Generation
-        && resource?.Metadata.Finalizers?.Contains(SlmDeploymentResource.Finalizer) == true;
+        resource is not null
+        && resource.Status?.ObservedGeneration == resource.Metadata.Generation
+        && resource.Metadata.Finalizers?.Contains(SlmDeploymentResource.LegacyFinalizer) != true;
 
     public async ValueTask DisposeAsync()
     {

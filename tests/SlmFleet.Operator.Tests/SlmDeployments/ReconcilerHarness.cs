@@ -85,11 +85,14 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
         await Server.DisposeAsync();
     }
 
-    private SlmDeploymentReconciler NewReconciler() => new(
+    /// <summary>A reconciler over the same server that reads through <paramref name="reader"/>.</summary>
+    public SlmDeploymentReconciler ReconcilerWith(IOwnedStateReader reader) => new(
         Client,
-        new ApiOwnedStateReader(Client),
+        reader,
         new SlmDeploymentPlanner(AcceleratorCatalog.Default, new SlmDeploymentOptions()),
         TimeProvider.System,
         NullLogger<SlmDeploymentReconciler>.Instance,
         new SlmDeploymentMetrics(Prometheus.Metrics.NewCustomRegistry()));
+
+    private SlmDeploymentReconciler NewReconciler() => ReconcilerWith(new ApiOwnedStateReader(Client));
 }

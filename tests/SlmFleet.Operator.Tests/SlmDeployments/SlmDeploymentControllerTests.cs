@@ -44,6 +44,82 @@ public sealed class SlmDeploymentControllerTests
         _server.List<V1Deployment>("apps", "deployments", ReconcilerHarness.Namespace).Should().HaveCount(5);
         _server.List<V1Service>("", "services", ReconcilerHarness.Namespace).Should().HaveCount(5);
         _server.List<V1PodDisruptionBudget>("policy", "poddisruptionbudgets", ReconcilerHarness.Namespace).Should().HaveCount(5);
+        _server.List<V1Alpha1SlmDeployment>(SlmDeploymentResource.Group, SlmDeploymentResource.Plural, ReconcilerHarness.Namespace)
+            .Should().OnlyContain(r => r.Metadata.Finalizers == null || r.Metadata.Finalizers.Count == 0);
+    }
+
+    [Test]
+    public async Task Run_DeletedWhileOperatorStopped_CompletesAndOwnedObjectsAreCollected()
+    {
+        // Arrange: a converged fleet, then the operator goes away (crashed, scaled to zero or uninstalled).
+        var first = await ControllerHarness.StartAsync(_server);
+        await CreateAsync(first.Client, "gone");
+        await CreateAsync(first.Client, "kept");
+        await Poll.UntilAsync(() => AllConverged(2), "both converge");
+        await first.DisposeAsync();
+
+        // Act
+        await DeleteAsync("gone");
+
+        // Assert: nothing waits for the operator.
+        Get("gone").Should().BeNull("no finalizer leaves it Terminating");
+        OwnedNames<V1Deployment>("apps", "deployments").Should().Equal("kept-worker");
+        OwnedNames<V1Service>("", "services").Should().Equal("kept-worker");
+        OwnedNames<V1PodDisruptionBudget>("policy", "poddisruptionbudgets").Should().Equal("kept-worker");
+
+        // And an operator started afterwards has nothing to do for it.
+        _server.Requests.Reset();
+        await using var second = await ControllerHarness.StartAsync(_server);
+        await Poll.UntilAsync(() => second.Reconciles >= 1, "the new operator reconciles the remaining object");
+        _server.Requests.Writes.Should().Be(0);
+        Get("gone").Should().BeNull();
+        OwnedNames<V1Deployment>("apps", "deployments").Should().Equal("kept-worker");
+    }
+
+    [Test]
+    public async Task Run_DeletedAndCreatedAgainUnderSameName_NewObjectOwnsFreshWorkers()
+    {
+        // Arrange
+        await using var controller = await ControllerHarness.StartAsync(_server);
+        await CreateAsync(controller.Client, "again");
+        await Poll.UntilAsync(() => AllConverged(1), "the first object converges");
+
+        // Act: nothing holds the deletion, so the name is free at once.
+        await DeleteAsync("again");
+        await CreateAsync(controller.Client, "again");
+
+        // Assert
+        var uid = Get("again")!.Metadata.Uid;
+        await Poll.UntilAsync(
+            () => AllConverged(1) && _server.List<V1Deployment>("apps", "deployments", ReconcilerHarness.Namespace) is [var deployment] && deployment.Metadata.OwnerReferences.Single().Uid == uid,
+            "the new object converges with a worker Deployment it owns");
+        _server.List<V1Service>("", "services", ReconcilerHarness.Namespace).Should().ContainSingle().Which.Metadata.OwnerReferences.Should().ContainSingle(r => r.Uid == uid);
+        _server.List<V1PodDisruptionBudget>("policy", "poddisruptionbudgets", ReconcilerHarness.Namespace).Should().ContainSingle().Which.Metadata.OwnerReferences.Should().ContainSingle(r => r.Uid == uid);
+    }
+
+    [Test]
+    public async Task Run_LegacyObjectDeletedWhileOperatorStopped_ReleasedWhenOperatorStarts()
+    {
+        // Arrange: an object an older operator version finalized, deleted while no operator runs.
+        var first = await ControllerHarness.StartAsync(_server);
+        await CreateAsync(first.Client, "old");
+        await Poll.UntilAsync(() => AllConverged(1), "converges");
+        await first.DisposeAsync();
+        using var client = _server.CreateClient();
+        await client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch($$$"""{"metadata":{"finalizers":["{{{SlmDeploymentResource.LegacyFinalizer}}}"]}}""", V1Patch.PatchType.MergePatch),
+            SlmDeploymentResource.Group, SlmDeploymentResource.Version, ReconcilerHarness.Namespace, SlmDeploymentResource.Plural, "old");
+        await DeleteAsync("old");
+        Get("old")!.Metadata.DeletionTimestamp.Should().NotBeNull("the legacy finalizer holds it until an operator removes it");
+
+        // Act
+        await using var second = await ControllerHarness.StartAsync(_server);
+
+        // Assert
+        await Poll.UntilAsync(() => Get("old") is null, "the operator removes the legacy finalizer and the object goes");
+        OwnedNames<V1Deployment>("apps", "deployments").Should().BeEmpty("the garbage collector deletes the workers");
+        OwnedNames<V1Service>("", "services").Should().BeEmpty();
+        OwnedNames<V1PodDisruptionBudget>("policy", "poddisruptionbudgets").Should().BeEmpty();
     }
 
     [Test]
@@ -132,6 +208,17 @@ public sealed class SlmDeploymentControllerTests
         await client.CustomObjects.CreateNamespacedCustomObjectAsync<V1Alpha1SlmDeployment>(
             resource, SlmDeploymentResource.Group, SlmDeploymentResource.Version, ReconcilerHarness.Namespace, SlmDeploymentResource.Plural);
     }
+
+    private async Task DeleteAsync(string name)
+    {
+        using var client = _server.CreateClient();
+        await client.CustomObjects.DeleteNamespacedCustomObjectAsync(
+            SlmDeploymentResource.Group, SlmDeploymentResource.Version, ReconcilerHarness.Namespace, SlmDeploymentResource.Plural, name);
+    }
+
+    private List<string> OwnedNames<T>(string group, string plural)
+        where T : IKubernetesObject<V1ObjectMeta> =>
+        [.. _server.List<T>(group, plural, ReconcilerHarness.Namespace).Select(o => o.Metadata.Name).Order(StringComparer.Ordinal)];
 
     private V1Alpha1SlmDeployment? Get(string name) =>
         _server.Get<V1Alpha1SlmDeployment>(SlmDeploymentResource.Group, SlmDeploymentResource.Plural, ReconcilerHarness.Namespace, name);

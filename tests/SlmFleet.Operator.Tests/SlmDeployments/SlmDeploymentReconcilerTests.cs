@@ -22,7 +22,7 @@ public sealed class SlmDeploymentReconcilerTests
     public async Task TearDown() => await _harness.DisposeAsync();
 
     [Test]
-    public async Task Reconcile_Created_OwnedObjectsAppearWithOwnerAndFinalizer()
+    public async Task Reconcile_Created_OwnedObjectsAppearWithOwnerAndNoFinalizer()
     {
         // Arrange
         var created = await _harness.CreateAsync(Valid());
@@ -39,7 +39,7 @@ public sealed class SlmDeploymentReconcilerTests
         _harness.Service("qwen")!.Spec.Ports.Select(p => p.Port).Should().Equal(WorkerPorts.Grpc, WorkerPorts.Metrics);
         _harness.Budget("qwen")!.Spec.MinAvailable.Value.Should().Be("1");
         var resource = _harness.Get("qwen")!;
-        resource.Metadata.Finalizers.Should().Contain(SlmDeploymentResource.Finalizer);
+        resource.Metadata.Finalizers.Should().BeNullOrEmpty("owner references and the garbage collector clean up; a finalizer would only hang deletion while the operator is down");
         resource.Status.ObservedGeneration.Should().Be(resource.Metadata.Generation);
         resource.Status.Endpoint.Should().Be("qwen-worker.ml.svc:50051");
         _harness.Events("qwen").Should().Contain(e => e.Reason == ConditionReasons.Created && e.Type == "Normal");
@@ -68,23 +68,118 @@ public sealed class SlmDeploymentReconcilerTests
     }
 
     [Test]
-    public async Task Reconcile_Deleted_RemovesWorkersAndFinalizer()
+    public async Task Reconcile_Created_WritesDeploymentServiceBudgetStatusAndOneEvent()
+    {
+        // Arrange
+        await _harness.CreateAsync(Valid());
+        _harness.Server.Requests.Reset();
+
+        // Act
+        await _harness.ReconcileUntilDoneAsync("qwen");
+        var firstPass = _harness.Server.Requests.Snapshot().Where(c => IsWrite(c.Key)).ToDictionary(c => c.Key, c => c.Value);
+        _harness.Server.Requests.Reset();
+        await _harness.ReconcileUntilDoneAsync("qwen");
+
+        // Assert
+        firstPass.Should().BeEquivalentTo(new Dictionary<string, long>
+        {
+            ["create deployments"] = 1,
+            ["create services"] = 1,
+            ["create poddisruptionbudgets"] = 1,
+            ["update slmdeployments/status"] = 1,
+            ["create events"] = 1,
+        });
+        _harness.Server.Requests.Writes.Should().Be(0, "the second reconcile finds everything in place");
+    }
+
+    [Test]
+    public async Task Reconcile_Deleted_GoneAtOnceOwnedObjectsCollectedNothingWritten()
     {
         // Arrange
         await _harness.CreateAsync(Valid());
         await _harness.ReconcileUntilDoneAsync("qwen");
+
+        // Act
         await _harness.Client.CustomObjects.DeleteNamespacedCustomObjectAsync(
             SlmDeploymentResource.Group, SlmDeploymentResource.Version, ReconcilerHarness.Namespace, SlmDeploymentResource.Plural, "qwen");
-        _harness.Get("qwen").Should().NotBeNull("the finalizer holds it");
+        _harness.Server.Requests.Reset();
+        var attempts = await _harness.ReconcileUntilDoneAsync("qwen");
+
+        // Assert
+        _harness.Get("qwen").Should().BeNull("nothing holds the deletion");
+        _harness.Deployment("qwen").Should().BeNull();
+        _harness.Service("qwen").Should().BeNull();
+        _harness.Budget("qwen").Should().BeNull();
+        attempts.Should().Be(1);
+        _harness.Server.Requests.Writes.Should().Be(0, "the garbage collector deletes the owned objects, not the operator");
+    }
+
+    [Test]
+    public async Task Reconcile_LegacyFinalizerBesideForeignOnes_RemovesOnlyOursAndRollsOut()
+    {
+        // Arrange: an object as an older operator version left it, with other controllers' finalizers around ours.
+        var resource = Valid();
+        resource.Metadata.Finalizers = ["example.com/backup", SlmDeploymentResource.LegacyFinalizer, "example.com/audit"];
+        await _harness.CreateAsync(resource);
+        _harness.Server.Requests.Reset();
 
         // Act
         await _harness.ReconcileUntilDoneAsync("qwen");
 
         // Assert
+        _harness.Get("qwen")!.Metadata.Finalizers.Should().Equal("example.com/backup", "example.com/audit");
+        _harness.Server.Requests.Count(ApiVerb.Patch, SlmDeploymentResource.Plural).Should().Be(1);
+        _harness.Deployment("qwen").Should().NotBeNull("the removal does not stop the rollout");
+        _harness.Get("qwen")!.Status.ObservedGeneration.Should().Be(1);
+    }
+
+    [Test]
+    public async Task Reconcile_LegacyFinalizerWhileDeleting_RemovesOnlyOursThenGarbageCollectorCleansUp()
+    {
+        // Arrange: workers running, our legacy finalizer and another controller's, then a delete.
+        var resource = Valid();
+        resource.Metadata.Finalizers = ["example.com/backup"];
+        await _harness.CreateAsync(resource);
+        await _harness.ReconcileUntilDoneAsync("qwen");
+        await SetFinalizersAsync("""["example.com/backup","slmfleet.io/cleanup"]""");
+        await _harness.Client.CustomObjects.DeleteNamespacedCustomObjectAsync(
+            SlmDeploymentResource.Group, SlmDeploymentResource.Version, ReconcilerHarness.Namespace, SlmDeploymentResource.Plural, "qwen");
+        _harness.Server.Requests.Reset();
+
+        // Act
+        await _harness.ReconcileUntilDoneAsync("qwen");
+        var terminating = _harness.Get("qwen");
+        var writes = _harness.Server.Requests.Writes;
+        await SetFinalizersAsync("[]");
+
+        // Assert
+        terminating.Should().NotBeNull("the other controller's finalizer still holds it");
+        terminating!.Metadata.Finalizers.Should().Equal("example.com/backup");
+        writes.Should().Be(1, "one patch removes our finalizer; nothing is created or deleted for a terminating object");
         _harness.Get("qwen").Should().BeNull();
-        _harness.Deployment("qwen").Should().BeNull();
+        _harness.Deployment("qwen").Should().BeNull("the garbage collector deletes the owned objects");
         _harness.Service("qwen").Should().BeNull();
         _harness.Budget("qwen").Should().BeNull();
+    }
+
+    [Test]
+    public async Task Reconcile_LegacyFinalizerAndConcurrentForeignFinalizer_ConflictThenKeepsBoth()
+    {
+        // Arrange: another controller adds its finalizer after the reconciler read the object.
+        var resource = Valid();
+        resource.Metadata.Finalizers = [SlmDeploymentResource.LegacyFinalizer];
+        await _harness.CreateAsync(resource);
+        var reader = new InterleavingReader(_harness.Client, () => SetFinalizersAsync("""["slmfleet.io/cleanup","example.com/late"]"""));
+        var reconciler = _harness.ReconcilerWith(reader);
+
+        // Act
+        var first = await reconciler.ReconcileAsync(ReconcilerHarness.Namespace, "qwen", CancellationToken.None);
+        var second = await reconciler.ReconcileAsync(ReconcilerHarness.Namespace, "qwen", CancellationToken.None);
+
+        // Assert
+        first.Requeue.Should().BeTrue("the patch carried the stale resourceVersion and was answered 409");
+        second.Requeue.Should().BeFalse();
+        _harness.Get("qwen")!.Metadata.Finalizers.Should().Equal("example.com/late");
     }
 
     [Test]
@@ -192,6 +287,14 @@ public sealed class SlmDeploymentReconcilerTests
         status.Conditions.Should().Contain(c => c.Type == ConditionTypes.Degraded && c.Status == "True" && c.Reason == reason);
         _harness.Events("qwen").Should().Contain(e => e.Type == "Warning" && e.Reason == reason && e.Message.Contains(field));
     }
+
+    private static bool IsWrite(string verbAndResource) =>
+        verbAndResource.Split(' ')[0] is "create" or "update" or "patch" or "delete" or "deletecollection";
+
+    private Task SetFinalizersAsync(string finalizersJson) =>
+        _harness.Client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch($$$"""{"metadata":{"finalizers":{{{finalizersJson}}}}}""", V1Patch.PatchType.MergePatch),
+            SlmDeploymentResource.Group, SlmDeploymentResource.Version, ReconcilerHarness.Namespace, SlmDeploymentResource.Plural, "qwen");
 
     private static void Break(V1Alpha1SlmDeployment resource, string scenario)
     {

@@ -253,6 +253,23 @@ public sealed class KubeApiTestServerCrudTests
     }
 
     [Test]
+    public async Task Create_DependentOfDeletedOwner_IsAcceptedThenCollected()
+    {
+        var owner = await _client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("owner"), "default");
+        await _client.CoreV1.DeleteNamespacedConfigMapAsync("owner", "default");
+        var late = ConfigMap("late");
+        late.Metadata.OwnerReferences = [Owner(owner)];
+        var live = ConfigMap("live");
+        live.Metadata.OwnerReferences = [Owner(await _client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("other"), "default"))];
+
+        var created = await _client.CoreV1.CreateNamespacedConfigMapAsync(late, "default");
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(live, "default");
+
+        created.Metadata.Uid.Should().NotBeNullOrEmpty("the create itself succeeds, as on a real API server");
+        (await Names(null, "default")).Should().BeEquivalentTo(new[] { "live", "other" });
+    }
+
+    [Test]
     public async Task Delete_Orphan_KeepsDependents()
     {
         var owner = await _client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("owner"), "default");

@@ -13,7 +13,8 @@
 //   - status subresource: the main resource ignores status (also on create), /status changes only
 //     status; scale subresource (autoscaling/v1 Scale) mapped onto spec/status replicas and selector;
 //   - finalizers: DELETE sets deletionTimestamp and keeps the object until the list is emptied;
-//   - garbage collection (background propagation) of objects whose owners (by uid) are all gone;
+//   - garbage collection (background propagation) of objects whose owners (by uid) are all gone,
+//     including an object created after its owners were deleted (ADDED, then DELETED at once);
 //   - list with labelSelector (equality and set-based) and fieldSelector, returning the list
 //     resourceVersion; watch from a resourceVersion with a bounded history (older → ERROR 410
 //     Expired), bookmarks when asked for, timeoutSeconds;
@@ -28,7 +29,7 @@
 //     Namespace does not delete its contents;
 //   - garbage collection runs synchronously inside the DELETE; foreground deletion and blockOwnerDeletion
 //     are not modelled; propagationPolicy=Orphan skips collection but does not strip ownerReferences;
-//     dependents created with owners that never existed are not collected;
+//     owners are matched by uid only (the real collector also checks kind and name);
 //   - no controllers: Deployments never get pods, nothing fills status unless a test writes it;
 //   - watches filter each event by the object's labels at that moment (no synthetic DELETED when an
 //     object stops matching a selector); list ignores limit/continue and resourceVersionMatch and

@@ -102,7 +102,15 @@ internal sealed class ObjectStore
             bucket[key] = obj;
             _uids.Add(uid);
             Emit(type, ns, "ADDED", obj);
-            return (JsonObject)obj.DeepClone();
+            var created = (JsonObject)obj.DeepClone();
+            if (OwnersAllGoneLocked(obj))
+            {
+                // A controller created a dependent while its owner was being deleted: the real garbage
+                // collector finds it through its graph and deletes it; here at once, after the ADDED event.
+                DeleteLocked(type, ns, name);
+            }
+
+            return created;
         }
     }
 
@@ -375,9 +383,7 @@ internal sealed class ObjectStore
             {
                 foreach (var obj in bucket.Values)
                 {
-                    if (obj["metadata"]?["ownerReferences"] is JsonArray { Count: > 0 } owners
-                        && obj["metadata"]?["deletionTimestamp"] is null
-                        && owners.All(o => o?["uid"]?.GetValue<string>() is not { } uid || !_uids.Contains(uid)))
+                    if (OwnersAllGoneLocked(obj))
                     {
                         var type = _typesByBucket[bucketKey];
                         orphans.Add((type, type.Namespaced ? MetadataFields.Namespace(obj) : null, MetadataFields.Name(obj)));
@@ -393,6 +399,12 @@ internal sealed class ObjectStore
         }
         while (removedAny);
     }
+
+    /// <summary>True when the object names owners and none of them exists (by uid), and it is not already being deleted.</summary>
+    private bool OwnersAllGoneLocked(JsonObject obj) =>
+        obj["metadata"]?["ownerReferences"] is JsonArray { Count: > 0 } owners
+        && obj["metadata"]?["deletionTimestamp"] is null
+        && owners.All(o => o?["uid"]?.GetValue<string>() is not { } uid || !_uids.Contains(uid));
 
     private JsonObject ReplaceScaleLocked(ResourceType type, string? ns, string name, JsonObject scale)
     {

@@ -1,4 +1,5 @@
 using System.Net.Security;
+using SlmFleet.Router.Hosting;
 
 namespace SlmFleet.Router.Tls;
 
@@ -96,8 +97,8 @@ internal sealed class ReloadingCertificate
         }
     }
 
-    // stat follows symlinks, so the kubelet's atomic swap of the ..data link shows as a new write time.
-    private (DateTime, DateTime) Stamps() => (File.GetLastWriteTimeUtc(_certificatePath), File.GetLastWriteTimeUtc(_keyPath));
+    // Through the symlinks: the kubelet renews a Secret volume by swapping its ..data link.
+    private (DateTime, DateTime) Stamps() => (MountedFile.LastWriteTimeUtc(_certificatePath), MountedFile.LastWriteTimeUtc(_keyPath));
 
     private void Announce(ServingCertificate certificate)
     {

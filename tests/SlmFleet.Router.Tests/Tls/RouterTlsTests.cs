@@ -50,6 +50,23 @@ public sealed class RouterTlsTests
     }
 
     [Test]
+    public async Task Http2_HeaderOverTheRoutersLimit_Gets431WithOpenAiBody()
+    {
+        // Arrange: 40 KiB in one field, over the router's 32 KiB and over Kestrel's default HTTP/2 field cap (16 KiB).
+        var (certificate, certificatePem, keyPem) = TestCertificates.Create("router-h2-headers");
+        using var volume = SecretVolume.Create(certificatePem, keyPem);
+        await using var router = await TlsRouter.StartAsync(volume);
+
+        // Act
+        var answer = await router.GetAsync("/v1/models", [certificate], HttpVersion.Version20, ("x-task-type", new string('t', 40 * 1024)));
+
+        // Assert
+        answer.Version.Should().Be(HttpVersion.Version20);
+        answer.Status.Should().Be(HttpStatusCode.RequestHeaderFieldsTooLarge, answer.Body);
+        answer.Body.Should().Contain("request_headers_too_large").And.Contain("at most 32768 bytes");
+    }
+
+    [Test]
     public async Task Https_CertificateFileWithIntermediate_SendsTheIntermediate()
     {
         // Arrange: tls.crt holds the server certificate then its intermediate CA, as cert-manager writes

@@ -58,7 +58,7 @@ internal sealed class TlsRouter : IAsyncDisposable
     /// One request on a fresh connection (so each call is a new TLS handshake). The client accepts the
     /// server only if it presents one of <paramref name="pinned"/>, and reports what it presented.
     /// </summary>
-    public async Task<Presented> GetAsync(string path, IEnumerable<X509Certificate2> pinned, Version? version = null)
+    public async Task<Presented> GetAsync(string path, IEnumerable<X509Certificate2> pinned, Version? version = null, params (string Name, string Value)[] headers)
     {
         var accepted = pinned.Select(c => c.Thumbprint).ToHashSet(StringComparer.OrdinalIgnoreCase);
         string? thumbprint = null;
@@ -72,6 +72,11 @@ internal sealed class TlsRouter : IAsyncDisposable
         };
         using var client = new HttpClient(handler) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
         using var request = new HttpRequestMessage(HttpMethod.Get, path) { Version = version ?? HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         using var response = await client.SendAsync(request);
         return new Presented(response.StatusCode, response.Version, thumbprint!, chainLength, await response.Content.ReadAsStringAsync());
     }

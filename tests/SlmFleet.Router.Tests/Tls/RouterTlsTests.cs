@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using SlmFleet.Router.Tests.Infrastructure;
 
 namespace SlmFleet.Router.Tests.Tls;
 
@@ -18,7 +19,7 @@ public sealed class RouterTlsTests
     {
         // Arrange
         var (certificate, certificatePem, keyPem) = TestCertificates.Create("router-rsa", ecdsa: false);
-        using var volume = SecretVolume.Create(certificatePem, keyPem);
+        using var volume = SecretVolume.Create(("tls.crt", certificatePem), ("tls.key", keyPem));
         await using var router = await TlsRouter.StartAsync(volume);
 
         // Act
@@ -36,7 +37,7 @@ public sealed class RouterTlsTests
     {
         // Arrange
         var (certificate, certificatePem, keyPem) = TestCertificates.Create("router-ecdsa");
-        using var volume = SecretVolume.Create(certificatePem, keyPem);
+        using var volume = SecretVolume.Create(("tls.crt", certificatePem), ("tls.key", keyPem));
         await using var router = await TlsRouter.StartAsync(volume);
 
         // Act
@@ -54,7 +55,7 @@ public sealed class RouterTlsTests
     {
         // Arrange: 40 KiB in one field, over the router's 32 KiB and over Kestrel's default HTTP/2 field cap (16 KiB).
         var (certificate, certificatePem, keyPem) = TestCertificates.Create("router-h2-headers");
-        using var volume = SecretVolume.Create(certificatePem, keyPem);
+        using var volume = SecretVolume.Create(("tls.crt", certificatePem), ("tls.key", keyPem));
         await using var router = await TlsRouter.StartAsync(volume);
 
         // Act
@@ -74,7 +75,7 @@ public sealed class RouterTlsTests
         using var root = TestCertificates.CreateAuthority("test-root");
         using var intermediate = TestCertificates.CreateAuthority("test-intermediate", root);
         var (certificate, certificatePem, keyPem) = TestCertificates.Create("router-chained", issuer: intermediate);
-        using var volume = SecretVolume.Create(certificatePem + "\n" + intermediate.ExportCertificatePem() + "\n", keyPem);
+        using var volume = SecretVolume.Create(("tls.crt", certificatePem + "\n" + intermediate.ExportCertificatePem() + "\n"), ("tls.key", keyPem));
         await using var router = await TlsRouter.StartAsync(volume);
 
         // Act
@@ -91,7 +92,7 @@ public sealed class RouterTlsTests
     {
         // Arrange
         var (certificate, certificatePem, keyPem) = TestCertificates.Create("router-plain");
-        using var volume = SecretVolume.Create(certificatePem, keyPem);
+        using var volume = SecretVolume.Create(("tls.crt", certificatePem), ("tls.key", keyPem));
         await using var router = await TlsRouter.StartAsync(volume);
         using var plain = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
 
@@ -112,13 +113,13 @@ public sealed class RouterTlsTests
         // Arrange
         var (first, firstPem, firstKey) = TestCertificates.Create("router-first", ecdsa: false);
         var (second, secondPem, secondKey) = TestCertificates.Create("router-second");
-        using var volume = SecretVolume.Create(firstPem, firstKey);
+        using var volume = SecretVolume.Create(("tls.crt", firstPem), ("tls.key", firstKey));
         await using var router = await TlsRouter.StartAsync(volume);
         X509Certificate2[] both = [first, second];
         var before = await router.GetAsync("/healthz", both);
 
         // Act: the kubelet swaps the files; the router looks again only once the interval has passed.
-        volume.Rotate(secondPem, secondKey);
+        volume.Rotate(("tls.crt", secondPem), ("tls.key", secondKey));
         var withinInterval = await router.GetAsync("/healthz", both);
         router.Clock.Advance(CheckInterval);
         var afterInterval = await router.GetAsync("/healthz", both);
@@ -137,7 +138,7 @@ public sealed class RouterTlsTests
         // Arrange
         var (first, firstPem, firstKey) = TestCertificates.Create("router-kept");
         var (second, secondPem, secondKey) = TestCertificates.Create("router-next");
-        using var volume = SecretVolume.Create(firstPem, firstKey);
+        using var volume = SecretVolume.Create(("tls.crt", firstPem), ("tls.key", firstKey));
         await using var router = await TlsRouter.StartAsync(volume);
         X509Certificate2[] both = [first, second];
         var seen = new List<string>();
@@ -150,15 +151,15 @@ public sealed class RouterTlsTests
         }
 
         // Act: a new certificate before its key, a truncated key, garbage, an empty file; then the whole pair.
-        volume.OverwriteInPlace(secondPem, null);
+        volume.OverwriteInPlace(("tls.crt", secondPem));
         await Check();
-        volume.OverwriteInPlace(null, secondKey[..(secondKey.Length / 2)]);
+        volume.OverwriteInPlace(("tls.key", secondKey[..(secondKey.Length / 2)]));
         await Check();
-        volume.OverwriteInPlace("\0\0garbage\0", null);
+        volume.OverwriteInPlace(("tls.crt", "\0\0garbage\0"));
         await Check();
-        volume.OverwriteInPlace(string.Empty, string.Empty);
+        volume.OverwriteInPlace(("tls.crt", string.Empty), ("tls.key", string.Empty));
         await Check();
-        volume.OverwriteInPlace(secondPem, secondKey);
+        volume.OverwriteInPlace(("tls.crt", secondPem), ("tls.key", secondKey));
         await Check();
 
         // Assert

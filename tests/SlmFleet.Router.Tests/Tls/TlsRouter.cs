@@ -41,8 +41,8 @@ internal sealed class TlsRouter : IAsyncDisposable
             Listen = "https://127.0.0.1:0",
             Policies = policies,
             SecretsDir = Path.Combine(volume.Directory, "no-secrets"),
-            TlsCertificate = volume.CertificatePath,
-            TlsPrivateKey = volume.KeyPath,
+            TlsCertificate = volume.PathOf("tls.crt"),
+            TlsPrivateKey = volume.PathOf("tls.key"),
             LogLevel = "Information",
         };
         var app = RouterHost.Build(options, services =>

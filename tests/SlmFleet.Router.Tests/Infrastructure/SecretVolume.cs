@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace SlmFleet.Router.Tests.Tls;
+namespace SlmFleet.Router.Tests.Infrastructure;
 
 /// <summary>
 /// A folder laid out like the kubelet's Secret volume: <c>tls.crt -> ..data/tls.crt</c>,
 /// <c>..data -> ..generation-N</c>. <see cref="Rotate"/> swaps <c>..data</c> atomically, as the kubelet
-/// does when cert-manager renews the Secret.
+/// does when a Secret changes (cert-manager renewing a certificate, a rotated key).
 /// </summary>
-internal sealed class SecretVolume : IDisposable
+public sealed class SecretVolume : IDisposable
 {
     private int _generation;
 
@@ -15,25 +15,27 @@ internal sealed class SecretVolume : IDisposable
 
     public string Directory { get; }
 
-    public string CertificatePath => Path.Combine(Directory, "tls.crt");
+    /// <summary>The path a reader is given: the symlink for <paramref name="name"/> at the volume's top.</summary>
+    public string PathOf(string name) => Path.Combine(Directory, name);
 
-    public string KeyPath => Path.Combine(Directory, "tls.key");
-
-    public static SecretVolume Create(string certificatePem, string keyPem)
+    public static SecretVolume Create(params (string Name, string Text)[] files)
     {
-        var volume = new SecretVolume(Path.Combine(Path.GetTempPath(), "slm-tls-" + Guid.NewGuid().ToString("N")[..8]));
+        var volume = new SecretVolume(Path.Combine(Path.GetTempPath(), "slm-secret-" + Guid.NewGuid().ToString("N")[..8]));
         System.IO.Directory.CreateDirectory(volume.Directory);
-        var generation = volume.WriteGeneration(certificatePem, keyPem);
+        var generation = volume.WriteGeneration(files);
         File.CreateSymbolicLink(Path.Combine(volume.Directory, "..data"), generation);
-        File.CreateSymbolicLink(volume.CertificatePath, Path.Combine("..data", "tls.crt"));
-        File.CreateSymbolicLink(volume.KeyPath, Path.Combine("..data", "tls.key"));
+        foreach (var (name, _) in files)
+        {
+            File.CreateSymbolicLink(volume.PathOf(name), Path.Combine("..data", name));
+        }
+
         return volume;
     }
 
-    /// <summary>Writes a new generation and points <c>..data</c> at it with one rename.</summary>
-    public void Rotate(string certificatePem, string keyPem)
+    /// <summary>Writes a new generation (the same file names) and points <c>..data</c> at it with one rename.</summary>
+    public void Rotate(params (string Name, string Text)[] files)
     {
-        var generation = WriteGeneration(certificatePem, keyPem);
+        var generation = WriteGeneration(files);
         var temporary = Path.Combine(Directory, "..data_tmp");
         File.CreateSymbolicLink(temporary, generation);
         // rename(2) replaces the link atomically; File.Move would follow it to the directory.
@@ -43,36 +45,34 @@ internal sealed class SecretVolume : IDisposable
         }
     }
 
-    /// <summary>Overwrites the current generation's files in place (a writer caught half-way); null leaves a file alone.</summary>
-    public void OverwriteInPlace(string? certificateText, string? keyText)
+    /// <summary>Overwrites files of the current generation in place, as a writer caught half-way would leave them.</summary>
+    public void OverwriteInPlace(params (string Name, string Text)[] files)
     {
-        if (certificateText is not null)
+        foreach (var (name, text) in files)
         {
-            Write(Path.Combine(Directory, $"..generation-{_generation}", "tls.crt"), certificateText);
-        }
-
-        if (keyText is not null)
-        {
-            Write(Path.Combine(Directory, $"..generation-{_generation}", "tls.key"), keyText);
+            Write(Path.Combine(Directory, $"..generation-{_generation}", name), text);
         }
     }
+
+    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 
     [DllImport("libc", EntryPoint = "rename", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
     private static extern int Rename(string oldPath, string newPath);
 
-    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
-
-    private string WriteGeneration(string certificatePem, string keyPem)
+    private string WriteGeneration((string Name, string Text)[] files)
     {
         var name = $"..generation-{++_generation}";
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, name));
-        Write(Path.Combine(Directory, name, "tls.crt"), certificatePem);
-        Write(Path.Combine(Directory, name, "tls.key"), keyPem);
+        foreach (var (file, text) in files)
+        {
+            Write(Path.Combine(Directory, name, file), text);
+        }
+
         return name;
     }
 
     // File-system timestamps can be coarser than the test is fast; every write moves the time on
-    // by a second past anything written before, as a real renewal minutes later would.
+    // by a second past anything written before, as a real change minutes later would.
     private void Write(string path, string text)
     {
         var previous = System.IO.Directory.EnumerateFiles(Directory, "*", SearchOption.AllDirectories)

@@ -17,6 +17,11 @@ var configuration = new ConfigurationBuilder()
         ["--rate-limit-burst"] = "RateLimitBurst",
         ["--max-concurrent-requests"] = "MaxConcurrentRequests",
         ["--log-level"] = "LogLevel",
+        ["--tls-certificate"] = "TlsCertificate",
+        ["--tls-private-key"] = "TlsPrivateKey",
+        ["--tls-reload-seconds"] = "TlsReloadSeconds",
+        ["--max-request-header-bytes"] = "MaxRequestHeaderBytes",
+        ["--max-request-headers"] = "MaxRequestHeaders",
     })
     .Build();
 var options = new RouterOptions();

@@ -146,7 +146,9 @@ public sealed class RenderTests
         container.VolumeMounts.Should().Contain(m => m.MountPath == "/var/run/secrets/slmfleet/llm-key", "the router reads <secrets-dir>/<secret>/<key>");
         container.Args.Should().ContainInOrder("--listen", "https://0.0.0.0:8080");
         container.Args.Should().ContainInOrder("--client-keys-file", "/var/run/slmfleet/client-keys/api-keys");
-        container.Env.Select(e => e.Name).Should().Contain(["Kestrel__Certificates__Default__Path", "Kestrel__Certificates__Default__KeyPath"]);
+        container.Args.Should().ContainInOrder("--tls-certificate", "/var/run/slmfleet/tls/tls.crt", "--tls-private-key", "/var/run/slmfleet/tls/tls.key");
+        container.VolumeMounts.Should().Contain(m => m.Name == "tls" && m.MountPath == "/var/run/slmfleet/tls", "the TLS flags point into the mounted Secret");
+        container.Env.Select(e => e.Name).Should().NotContain(n => n.StartsWith("Kestrel__", StringComparison.Ordinal), "the router's slim host does not read Kestrel's certificate configuration");
         chart.Single("Secret", "slm-fleet-router-api-keys");
         chart.OfKind("NetworkPolicy").Should().HaveCount(2);
     }
@@ -161,6 +163,19 @@ public sealed class RenderTests
         pod.Volumes.Should().OnlyContain(v => v.Secret == null);
         chart.OfKind("NetworkPolicy").Should().BeEmpty();
         chart.OfKind("Secret").Should().BeEmpty();
+    }
+
+    [Test]
+    public void Template_DefaultValues_RouterGetsHeaderLimitsAndNoTlsFlags()
+    {
+        var chart = RenderedChart.For(RenderScenario.Default);
+
+        var container = KubernetesModels.ToModel<V1Deployment>(chart.Single("Deployment", Router)).Spec.Template.Spec.Containers.Single();
+
+        container.Args.Should().ContainInOrder("--listen", "http://0.0.0.0:8080");
+        container.Args.Should().ContainInOrder("--max-request-header-bytes", "32768");
+        container.Args.Should().ContainInOrder("--max-request-headers", "100");
+        container.Args.Should().NotContain(["--tls-certificate", "--tls-private-key"]);
     }
 
     [Test]

@@ -15,23 +15,41 @@ using SlmFleet.Router.Schema;
 using SlmFleet.Router.Security;
 using SlmFleet.Router.Shadow;
 using SlmFleet.Router.Slm;
+using SlmFleet.Router.Tls;
 
 namespace SlmFleet.Router.Hosting;
 
 /// <summary>Builds the router's web application: used by <c>Program</c>, the tests and the benchmark.</summary>
 internal static class RouterHost
 {
-    /// <exception cref="InvalidDataException">The policies file is invalid.</exception>
+    /// <exception cref="InvalidDataException">The policies file, or a TLS certificate or key file, is invalid.</exception>
+    /// <exception cref="FileNotFoundException">A configured file does not exist.</exception>
+    /// <exception cref="InvalidOperationException">Options contradict each other or are out of range.</exception>
     public static WebApplication Build(RouterOptions options, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var https = HttpsListener.Validate(options);
+        var headerLimits = RequestHeaderLimits.From(options);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(options.Listen);
+        if (!https)
+        {
+            builder.WebHost.UseUrls(options.Listen);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             // The router enforces the body limit itself so that the 413 carries an OpenAI error body.
             kestrel.Limits.MaxRequestBodySize = null;
+            // Likewise the header limits (431 with a body); Kestrel's stay as a last resort well above them.
+            // HTTP/2 (served over TLS) caps a single header field separately: it must not be the one that answers.
+            kestrel.Limits.MaxRequestHeadersTotalSize = headerLimits.HardMaxBytes;
+            kestrel.Limits.MaxRequestHeaderCount = headerLimits.HardMaxHeaders;
+            kestrel.Limits.Http2.MaxRequestHeaderFieldSize = headerLimits.HardMaxBytes;
+            if (https)
+            {
+                HttpsListener.Listen(kestrel, options.Listen, kestrel.ApplicationServices.GetRequiredService<ReloadingCertificate>());
+            }
         });
         builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(options.LogLevel, true, out var level) ? level : LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -56,6 +74,17 @@ internal static class RouterHost
         services.AddSingleton(sp => new ClientKeyAuthenticator(options.ClientKeysFile, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => new ClientRateLimiter(options.RateLimitPerSecond, options.RateLimitBurst));
         services.AddSingleton<RequestRouter>();
+        services.AddSingleton(headerLimits);
+        if (https)
+        {
+            services.AddSingleton(sp => new ReloadingCertificate(
+                options.TlsCertificate!,
+                options.TlsPrivateKey!,
+                TimeSpan.FromSeconds(options.TlsReloadSeconds),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<ReloadingCertificate>()));
+        }
+
         // No per-request HttpClient logging handlers: the router logs LLM failures itself, and the
         // logging scope they open per request is measurable on the hot path.
         services.AddHttpClient(LlmClient.HttpClientName)
@@ -75,6 +104,12 @@ internal static class RouterHost
 
         configureServices?.Invoke(services);
         var app = builder.Build();
+        if (https)
+        {
+            // Load (and so validate) the certificate now: a bad file fails start-up, not the first handshake.
+            _ = app.Services.GetRequiredService<ReloadingCertificate>();
+        }
+
         if (!string.IsNullOrEmpty(options.Policies))
         {
             LoadLocal(app.Services, options.Policies);
@@ -140,6 +175,12 @@ internal static class RouterHost
         var metrics = app.Services.GetRequiredService<RouterMetrics>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RouterHost));
         var limiter = new ConcurrencyGate(app.Services.GetRequiredService<RouterOptions>().MaxConcurrentRequests);
+        var headerLimits = app.Services.GetRequiredService<RequestHeaderLimits>();
+
+        // First in the pipeline: every endpoint (health and metrics too) answers oversized headers alike.
+        app.Use(next => context => headerLimits.Check(context.Request.Headers) is { } tooLarge
+            ? OpenAiErrors.WriteAsync(context, tooLarge)
+            : next(context));
 
         async Task Guarded(HttpContext context, EndpointKind kind)
         {

@@ -33,6 +33,24 @@ internal sealed class RouterOptions
     /// <summary>Requests the router works on at once; more wait in a bounded queue, and beyond that get 429.</summary>
     public int MaxConcurrentRequests { get; set; } = 4096;
 
+    /// <summary>
+    /// PEM file with the server certificate, optionally followed by its intermediates (a kubernetes.io/tls
+    /// Secret's <c>tls.crt</c>). With <see cref="TlsPrivateKey"/> the router serves HTTPS only.
+    /// </summary>
+    public string? TlsCertificate { get; set; }
+
+    /// <summary>PEM file with the certificate's unencrypted private key, RSA or ECDSA (<c>tls.key</c>).</summary>
+    public string? TlsPrivateKey { get; set; }
+
+    /// <summary>How often (at most) the certificate files are checked for a newer version; rotation needs no restart.</summary>
+    public int TlsReloadSeconds { get; set; } = 30;
+
+    /// <summary>Request headers larger than this (name + value + 4 bytes per header line) get 431 with an OpenAI error body.</summary>
+    public int MaxRequestHeaderBytes { get; set; } = 32 * 1024;
+
+    /// <summary>Requests with more header lines than this get 431 with an OpenAI error body.</summary>
+    public int MaxRequestHeaders { get; set; } = 100;
+
     /// <summary>Logging: the minimum level for the router's own categories.</summary>
     public string LogLevel { get; set; } = "Information";
 }

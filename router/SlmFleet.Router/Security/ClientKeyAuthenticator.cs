@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SlmFleet.Router.Hosting;
 
 namespace SlmFleet.Router.Security;
 
@@ -71,7 +72,7 @@ internal sealed class ClientKeyAuthenticator
         lock (_gate)
         {
             _checkedAt = now;
-            if (File.Exists(_path) && File.GetLastWriteTimeUtc(_path) != _loadedWriteTime)
+            if (File.Exists(_path) && MountedFile.LastWriteTimeUtc(_path) != _loadedWriteTime)
             {
                 Reload();
             }
@@ -80,7 +81,7 @@ internal sealed class ClientKeyAuthenticator
 
     private void Reload()
     {
-        _loadedWriteTime = File.GetLastWriteTimeUtc(_path!);
+        _loadedWriteTime = MountedFile.LastWriteTimeUtc(_path!);
         _checkedAt = _time.GetUtcNow();
         _hashes = [.. File.ReadAllLines(_path!)
             .Select(line => line.Trim())

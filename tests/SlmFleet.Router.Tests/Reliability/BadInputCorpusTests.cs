@@ -26,6 +26,7 @@ public sealed class BadInputCorpusTests
         var corpus = BadRequestCorpus.Build(ReliableRouter.Alias, ReliableRouter.MaxBody);
         var failures = new List<string>();
         var answered4xx = 0;
+        var openAiBody = 0;
 
         // Act
         foreach (var request in corpus)
@@ -34,6 +35,7 @@ public sealed class BadInputCorpusTests
             if (problem is null)
             {
                 answered4xx++;
+                openAiBody += request.RefusedByServer ? 0 : 1;
             }
             else
             {
@@ -45,12 +47,13 @@ public sealed class BadInputCorpusTests
         using var after = await _router.ValidAsync();
         var health = await _router.Http.GetStringAsync("/healthz");
         var crashes = _router.Logs.Entries.Count(e => e.Level >= LogLevel.Error);
-        TestContext.Out.WriteLine($"RELIABILITY router-bad-inputs tried={corpus.Count} answered4xx={answered4xx} failures={failures.Count} errorLogs={crashes}");
+        TestContext.Out.WriteLine($"RELIABILITY router-bad-inputs tried={corpus.Count} answered4xx={answered4xx} openAiBody={openAiBody} bareKestrel431={answered4xx - openAiBody} failures={failures.Count} errorLogs={crashes}");
 
         // Assert
         corpus.Count.Should().BeGreaterThanOrEqualTo(200);
         failures.Should().BeEmpty();
         answered4xx.Should().Be(corpus.Count);
+        openAiBody.Should().Be(corpus.Count(r => !r.RefusedByServer), "only floods past Kestrel's last-resort limits go without an OpenAI body");
         after.StatusCode.Should().Be(HttpStatusCode.OK, "the router still serves valid requests after the corpus");
         health.Should().Be("ok");
         crashes.Should().Be(0, _router.Logs.AllText);

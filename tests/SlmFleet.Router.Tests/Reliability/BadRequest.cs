@@ -15,6 +15,6 @@ public sealed record BadRequest(string Name, string Path, byte[] Body, string? C
     /// <summary>Send without the valid client API key (auth cases).</summary>
     public bool OmitKey { get; init; }
 
-    /// <summary>Kestrel itself refuses these (before the router runs), so there is no OpenAI error body.</summary>
+    /// <summary>Kestrel itself refuses these (past its last-resort header limits, before the router runs), so there is no OpenAI error body.</summary>
     public bool RefusedByServer { get; init; }
 }

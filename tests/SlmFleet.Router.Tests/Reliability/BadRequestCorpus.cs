@@ -218,10 +218,24 @@ public static class BadRequestCorpus
         all.Add(new BadRequest("bad x-slmfleet-labels header (65 labels)", Chat, body, "application/json",
             [("x-slmfleet-labels", string.Join(',', Enumerable.Range(0, 65).Select(i => $"l{i}")))], "x-slmfleet-labels"));
         all.Add(new BadRequest("bad x-slmfleet-labels header (long label)", Chat, body, "application/json", [("x-slmfleet-labels", "a," + new string('b', 300))], "x-slmfleet-labels"));
-        all.Add(new BadRequest("64 KiB x-task-type header", Chat, body, "application/json", [("x-task-type", new string('t', 64 * 1024))], "") { Status = 431, RefusedByServer = true });
-        all.Add(new BadRequest("200 x 1 KiB headers", Chat, body, "application/json",
+
+        // 9. Header floods. Within 4x the router's limits (32 KiB, 100 headers) the router answers 431 with an
+        // OpenAI error body; past that Kestrel's last-resort limit answers a bare 431 before the router runs.
+        const string OverBytes = "32768 bytes";
+        const string OverCount = "at most 100 headers";
+        void Headers(string name, IReadOnlyList<(string, string)> headers, string expect, bool omitKey = false) =>
+            all.Add(new BadRequest(name, Chat, body, "application/json", headers, expect) { Status = 431, OmitKey = omitKey });
+        Headers("64 KiB x-task-type header", [("x-task-type", new string('t', 64 * 1024))], OverBytes);
+        Headers("64 KiB Authorization header", [("Authorization", "Bearer " + new string('k', 64 * 1024))], OverBytes, omitKey: true);
+        Headers("33 KiB x-slmfleet-labels header", [("x-slmfleet-labels", "a," + new string('b', 33 * 1024))], OverBytes);
+        Headers("40 x 1 KiB headers", [.. Enumerable.Range(0, 40).Select(i => ($"x-pad-{i}", new string('p', 1024)))], OverBytes);
+        Headers("100 tiny headers plus the usual ones", [.. Enumerable.Range(0, 100).Select(i => ($"x-h-{i}", "1"))], OverCount);
+        Headers("300 tiny headers", [.. Enumerable.Range(0, 300).Select(i => ($"x-h-{i}", "1"))], OverCount);
+        all.Add(new BadRequest("200 x 1 KiB headers (past Kestrel's 128 KiB)", Chat, body, "application/json",
             [.. Enumerable.Range(0, 200).Select(i => ($"x-pad-{i}", new string('p', 1024)))], "") { Status = 431, RefusedByServer = true });
-        all.Add(new BadRequest("64 KiB Authorization header", Chat, body, "application/json", [("Authorization", "Bearer " + new string('k', 64 * 1024))], "") { Status = 431, RefusedByServer = true, OmitKey = true });
+        all.Add(new BadRequest("256 KiB header (past Kestrel's 128 KiB)", Chat, body, "application/json", [("x-task-type", new string('t', 256 * 1024))], "") { Status = 431, RefusedByServer = true });
+        all.Add(new BadRequest("500 tiny headers (past Kestrel's 400)", Chat, body, "application/json",
+            [.. Enumerable.Range(0, 500).Select(i => ($"x-h-{i}", "1"))], "") { Status = 431, RefusedByServer = true });
         return all;
     }
 

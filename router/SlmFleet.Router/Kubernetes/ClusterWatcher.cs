@@ -60,10 +60,10 @@ internal sealed class ClusterWatcher(
             "endpointslices",
             async ct =>
             {
-                var list = await client.DiscoveryV1.ListNamespacedEndpointSliceAsync(ns, labelSelector: "kubernetes.io/service-name", cancellationToken: ct).ConfigureAwait(false);
+                var list = await client.DiscoveryV1.ListNamespacedEndpointSliceAsync(ns, labelSelector: WorkerSliceSelector, cancellationToken: ct).ConfigureAwait(false);
                 return (list.Items.ToList(), list.Metadata?.ResourceVersion);
             },
-            (rv, ct) => client.DiscoveryV1.WatchListNamespacedEndpointSliceAsync(ns, labelSelector: "kubernetes.io/service-name", resourceVersion: rv, cancellationToken: ct),
+            (rv, ct) => client.DiscoveryV1.WatchListNamespacedEndpointSliceAsync(ns, labelSelector: WorkerSliceSelector, resourceVersion: rv, cancellationToken: ct),
             s => s.Metadata.Name,
             OnSlices,
             time,
@@ -107,26 +107,21 @@ internal sealed class ClusterWatcher(
     }
 
     /// <summary>
-    /// The SlmDeployment a slice serves. The operator names the worker Service "&lt;name&gt;-worker" and labels
-    /// it slmfleet.io/deployment=&lt;name&gt;; the EndpointSlice controller copies Service labels onto the
-    /// slices, and the name suffix is the fallback for clusters that do not.
+    /// Only the slices of the operator's worker Services: the operator labels each worker Service
+    /// slmfleet.io/deployment=&lt;name&gt;, and the EndpointSlice controller mirrors a Service's labels
+    /// onto its slices (Kubernetes 1.20 and later). Selecting on it keeps every other Service in the
+    /// namespace out of the router's cache, its endpoint pools and its metric labels.
     /// </summary>
-    internal static string DeploymentOf(V1EndpointSlice slice)
-    {
-        var labels = slice.Metadata.Labels;
-        if (labels is not null && labels.TryGetValue("slmfleet.io/deployment", out var deployment))
-        {
-            return deployment;
-        }
+    internal const string WorkerSliceSelector = "kubernetes.io/service-name,slmfleet.io/deployment";
 
-        var service = labels is not null && labels.TryGetValue("kubernetes.io/service-name", out var name) ? name : string.Empty;
-        return service.EndsWith("-worker", StringComparison.Ordinal) ? service[..^"-worker".Length] : service;
-    }
+    /// <summary>The SlmDeployment a worker slice serves (its slmfleet.io/deployment label), or null for any other slice.</summary>
+    internal static string? DeploymentOf(V1EndpointSlice slice) =>
+        slice.Metadata.Labels is { } labels && labels.TryGetValue("slmfleet.io/deployment", out var deployment) && deployment.Length > 0 ? deployment : null;
 
     private void OnSlices(IReadOnlyCollection<V1EndpointSlice> slices)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var service in slices.GroupBy(DeploymentOf))
+        foreach (var service in slices.Where(s => DeploymentOf(s) is not null).GroupBy(s => DeploymentOf(s)!))
         {
             seen.Add(service.Key);
             var addresses = new List<Uri>();

@@ -100,6 +100,18 @@ public sealed class ClusterWatcherTests
     }
 
     [Test]
+    public async Task RunAsync_SliceOfAnotherService_NeitherPooledNorLabelled()
+    {
+        // Another Service in the namespace (say a cache), then the worker's: only the worker's is pooled.
+        await CreateSliceAsync("redis-xyz12", ready: true, new Dictionary<string, string> { ["kubernetes.io/service-name"] = "redis", ["app"] = "redis" });
+        await CreateSliceAsync("qwen-worker-abcde", ready: true);
+
+        await Poll.UntilAsync(() => Task.FromResult(Addresses().SequenceEqual([Worker])), "the worker endpoint");
+
+        _registry.Pools.Select(p => p.Key).Should().Equal("qwen");
+    }
+
+    [Test]
     public async Task RunAsync_InvalidPolicy_SkippedAndOthersServed()
     {
         await CreatePolicyAsync("broken", "broken-bot", "not a url");
@@ -138,6 +150,10 @@ public sealed class ClusterWatcherTests
 
     /// <summary>A slice as the EndpointSlice controller writes it for the operator's worker Service "qwen-worker".</summary>
     private Task CreateSliceAsync(string name, bool ready) =>
+        CreateSliceAsync(name, ready, new Dictionary<string, string> { ["kubernetes.io/service-name"] = "qwen-worker", ["slmfleet.io/deployment"] = "qwen" });
+
+    /// <summary>A slice with the given labels (the EndpointSlice controller mirrors the Service's labels and adds service-name).</summary>
+    private Task CreateSliceAsync(string name, bool ready, Dictionary<string, string> labels) =>
         _client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(
             new V1EndpointSlice
             {
@@ -145,7 +161,7 @@ public sealed class ClusterWatcherTests
                 {
                     Name = name,
                     NamespaceProperty = Ns,
-                    Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = "qwen-worker" },
+                    Labels = labels,
                 },
                 AddressType = "IPv4",
                 Endpoints = [new V1Endpoint { Addresses = ["127.0.0.1"], Conditions = new V1EndpointConditions { Ready = ready } }],

@@ -6,12 +6,23 @@ using SlmFleet.Router.Routing;
 namespace SlmFleet.Router.Budget;
 
 /// <summary>
-/// LLM spend per policy for the current UTC calendar month (this router's share; the operator sums
-/// the routers' metrics). Spend resets when the month changes.
+/// LLM spend per policy (model alias) for the current UTC calendar month, and the budget decision.
+/// <para>
+/// This router's own spend is counted here and exported as the <c>slm_router_llm_spend_usd_total</c>
+/// counter, which the operator sums over the replicas into the RoutingPolicy's status. In cluster mode
+/// the watcher hands that status in (<see cref="ObserveStatus"/>) and the budget is held against the
+/// fleet's spend (<see cref="FleetSpendRule"/>); in local mode no status ever arrives and the budget is
+/// held against this router's own spend. The budget gauges show the figure enforced; the counter keeps
+/// counting own spend only (the operator's sum would count the fleet's spend N times otherwise).
+/// </para>
+/// <para>
+/// The hot path (<see cref="State"/>) reads two lock-free dictionaries; no locks.
+/// </para>
 /// </summary>
 internal sealed class BudgetTracker(TimeProvider time, RouterMetrics metrics)
 {
     private readonly ConcurrentDictionary<string, MonthSpend> _spend = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, FleetSpendObservation> _fleet = new(StringComparer.Ordinal);
 
     public BudgetState State(string model, BudgetSpec? budget)
     {
@@ -20,15 +31,20 @@ internal sealed class BudgetTracker(TimeProvider time, RouterMetrics metrics)
             return BudgetState.Unlimited;
         }
 
-        var spent = SpentThisMonth(model);
+        var spent = EnforcedSpend(model);
         return new BudgetState(spent >= budget.MonthlyUsd, string.Equals(budget.WhenExhausted, "reject", StringComparison.Ordinal));
     }
 
-    public double SpentThisMonth(string model)
+    /// <summary>This router's own LLM spend for <paramref name="model"/> this month.</summary>
+    public double OwnSpendThisMonth(string model)
     {
         var month = CurrentMonth();
         return _spend.TryGetValue(model, out var spend) && spend.Month == month ? spend.Usd : 0;
     }
+
+    /// <summary>The spend this month the budget of <paramref name="model"/> is held against: own spend, or the fleet's when a current status was seen.</summary>
+    public double EnforcedSpend(string model) =>
+        FleetSpendRule.Enforced(CurrentMonth(), _spend.GetValueOrDefault(model), _fleet.GetValueOrDefault(model));
 
     public void Record(string model, BudgetSpec? budget, double usd)
     {
@@ -38,25 +54,67 @@ internal sealed class BudgetTracker(TimeProvider time, RouterMetrics metrics)
         }
 
         var month = CurrentMonth();
-        var updated = _spend.AddOrUpdate(
+        _spend.AddOrUpdate(
             model,
             static (_, arg) => new MonthSpend(arg.month, arg.usd),
             static (_, old, arg) => old.Month == arg.month ? old with { Usd = old.Usd + arg.usd } : new MonthSpend(arg.month, arg.usd),
             (month, usd));
         metrics.SpendUsd.WithLabels(model).Inc(usd);
-        if (budget is { MonthlyUsd: > 0 })
+        UpdateGauges(model, budget);
+    }
+
+    /// <summary>
+    /// Cluster mode: what the operator last wrote into the policy's status (<c>status.month</c>,
+    /// <c>status.spendThisMonthUsd</c>). A status without a readable month or spend is no fleet figure.
+    /// Called by the watcher, one call at a time.
+    /// </summary>
+    public void ObserveStatus(string model, BudgetSpec? budget, string? month, double? spendUsd)
+    {
+        if (BudgetMonth.TryParse(month, out var statusMonth) && spendUsd is { } usd && double.IsFinite(usd) && usd >= 0)
         {
-            var fraction = updated.Usd / budget.MonthlyUsd;
-            metrics.BudgetFraction.WithLabels(model).Set(fraction);
-            metrics.BudgetAlert.WithLabels(model).Set(fraction >= budget.AlertFraction ? 1 : 0);
+            var own = _spend.GetValueOrDefault(model);
+            _fleet.AddOrUpdate(
+                model,
+                static (_, arg) => FleetSpendRule.Observe(null, arg.statusMonth, arg.usd, arg.own),
+                static (_, old, arg) => FleetSpendRule.Observe(old, arg.statusMonth, arg.usd, arg.own),
+                (statusMonth, usd, own));
+        }
+        else
+        {
+            _fleet.TryRemove(model, out _);
+        }
+
+        UpdateGauges(model, budget);
+    }
+
+    /// <summary>Drops the status figures of policies no longer served (a policy re-created under the alias starts without one).</summary>
+    public void ForgetStatusesExcept(IReadOnlySet<string> models)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        foreach (var model in _fleet.Keys)
+        {
+            if (!models.Contains(model))
+            {
+                _fleet.TryRemove(model, out _);
+            }
         }
     }
 
-    private int CurrentMonth()
+    /// <summary>
+    /// The gauges follow the enforced figure, so that every replica shows the fraction it decides on
+    /// (dashboards take the max over replicas, not the sum).
+    /// </summary>
+    private void UpdateGauges(string model, BudgetSpec? budget)
     {
-        var now = time.GetUtcNow();
-        return (now.Year * 12) + now.Month;
+        if (budget is not { MonthlyUsd: > 0 })
+        {
+            return;
+        }
+
+        var fraction = EnforcedSpend(model) / budget.MonthlyUsd;
+        metrics.BudgetFraction.WithLabels(model).Set(fraction);
+        metrics.BudgetAlert.WithLabels(model).Set(fraction >= budget.AlertFraction ? 1 : 0);
     }
 
-    private sealed record MonthSpend(int Month, double Usd);
+    private int CurrentMonth() => BudgetMonth.Of(time.GetUtcNow());
 }

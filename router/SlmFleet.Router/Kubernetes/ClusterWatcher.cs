@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using SlmFleet.Api;
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Router.Budget;
 using SlmFleet.Router.Hosting;
 using SlmFleet.Router.Observability;
 using SlmFleet.Router.Policies;
@@ -14,12 +15,14 @@ namespace SlmFleet.Router.Kubernetes;
 /// Cluster mode: watches, in the router's namespace, RoutingPolicies (→ policies), SlmDeployments
 /// (→ served model names) and the EndpointSlices of their Services (→ worker endpoints; the Service is
 /// named after the SlmDeployment, the port named <c>grpc</c> or the first port). Status belongs to the
-/// operator: the router only reads.
+/// operator: the router only reads it, and takes the fleet's LLM spend the operator sums there into its
+/// budget decisions (<see cref="BudgetTracker.ObserveStatus"/>).
 /// </summary>
 internal sealed class ClusterWatcher(
     RouterOptions options,
     PolicyStore store,
     SlmEndpointRegistry registry,
+    BudgetTracker budget,
     RouterMetrics metrics,
     TimeProvider time,
     ILogger<ClusterWatcher> logger) : BackgroundService
@@ -100,8 +103,10 @@ internal sealed class ClusterWatcher(
             }
 
             valid.Add(item.Spec);
+            budget.ObserveStatus(item.Spec.ModelAlias, item.Spec.Budget, item.Status?.Month, item.Status?.SpendThisMonthUsd);
         }
 
+        budget.ForgetStatusesExcept(valid.Select(p => p.ModelAlias).ToHashSet(StringComparer.Ordinal));
         store.SetPolicies(valid);
         RouterLog.PoliciesLoaded(logger, valid.Count, store.Current.Deployments.Count, "cluster");
     }

@@ -32,8 +32,8 @@ internal sealed class RouterMetrics
         SpendUsd = factory.CreateCounter("slm_router_llm_spend_usd_total", "USD spent on the LLM side (answers, shadow copies, judging): usage x the policy's prices.", "model");
         SavingsUsd = factory.CreateCounter("slm_router_savings_usd_total", "USD the SLM-served tokens would have cost at the LLM's prices.", "model");
         Tokens = factory.CreateCounter("slm_router_tokens_total", "Tokens served, by route and kind (prompt|completion).", "model", "route", "kind");
-        BudgetFraction = factory.CreateGauge("slm_router_budget_fraction", "Spend this month / monthly budget.", "model");
-        BudgetAlert = factory.CreateGauge("slm_router_budget_alert", "1 when spend this month has reached the policy's alert fraction.", "model");
+        BudgetFraction = factory.CreateGauge("slm_router_budget_fraction", "LLM spend this month the budget is held against (in cluster mode the fleet's, from the RoutingPolicy status plus this router's spend since) / monthly budget. About the same figure on every replica: aggregate with max, not sum.", "model");
+        BudgetAlert = factory.CreateGauge("slm_router_budget_alert", "1 when the spend the budget is held against (see slm_router_budget_fraction) has reached the policy's alert fraction.", "model");
         ShadowComparisons = factory.CreateCounter("slm_router_shadow_comparisons_total", "Shadow comparisons made, by method (label|json|overlap|judge).", "model", "method");
         ShadowAgreement = factory.CreateHistogram("slm_router_shadow_agreement", "Agreement score 0..1 between the answering side and its shadow.", new HistogramConfiguration
         {

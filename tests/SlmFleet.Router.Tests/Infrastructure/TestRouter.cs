@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text;
+using k8s;
+using Microsoft.Extensions.Hosting;
 using SlmFleet.Router.Hosting;
+using SlmFleet.Router.Kubernetes;
 using SlmFleet.Router.Observability;
 
 namespace SlmFleet.Router.Tests.Infrastructure;
@@ -39,6 +42,26 @@ public sealed class TestRouter : IAsyncDisposable
         var options = new RouterOptions { Listen = "http://127.0.0.1:0", Policies = policies, SecretsDir = Path.Combine(directory, "secrets"), LogLevel = "Warning" };
         configure?.Invoke(options, directory);
         var app = RouterHost.Build(options, logs is null ? null : services => services.AddSingleton(logs));
+        await app.StartAsync();
+        return new TestRouter(app, directory);
+    }
+
+    /// <summary>
+    /// Starts a router in cluster mode (no policies file) whose watcher reads namespace <paramref name="ns"/>
+    /// of a test API server through <paramref name="kube"/>, on <paramref name="time"/>'s wall clock.
+    /// </summary>
+    internal static async Task<TestRouter> StartInClusterAsync(IKubernetes kube, string ns, TimeProvider time)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "slm-router-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(directory);
+        var options = new RouterOptions { Listen = "http://127.0.0.1:0", Namespace = ns, SecretsDir = Path.Combine(directory, "secrets"), LogLevel = "Warning" };
+        var app = RouterHost.Build(options, services =>
+        {
+            services.AddSingleton(time);
+            services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ClusterWatcher)));
+            services.AddSingleton<ClusterWatcher>();
+            services.AddHostedService(sp => new TestApiServerWatch(sp.GetRequiredService<ClusterWatcher>(), kube, ns));
+        });
         await app.StartAsync();
         return new TestRouter(app, directory);
     }

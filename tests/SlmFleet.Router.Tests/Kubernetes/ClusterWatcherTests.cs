@@ -3,6 +3,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using SlmFleet.Api;
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Router.Budget;
 using SlmFleet.Router.Hosting;
 using SlmFleet.Router.Kubernetes;
 using SlmFleet.Router.Observability;
@@ -36,7 +37,8 @@ public sealed class ClusterWatcherTests
         _client = _server.CreateClient();
         _store = new PolicyStore();
         _registry = new SlmEndpointRegistry();
-        var watcher = new ClusterWatcher(new RouterOptions(), _store, _registry, new RouterMetrics(), TimeProvider.System, NullLogger<ClusterWatcher>.Instance);
+        var metrics = new RouterMetrics();
+        var watcher = new ClusterWatcher(new RouterOptions(), _store, _registry, new BudgetTracker(TimeProvider.System, metrics), metrics, TimeProvider.System, NullLogger<ClusterWatcher>.Instance);
         _stop = new CancellationTokenSource();
         _watching = watcher.RunAsync(_client, Ns, _stop.Token);
     }

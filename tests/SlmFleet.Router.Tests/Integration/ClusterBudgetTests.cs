@@ -35,8 +35,7 @@ public sealed class ClusterBudgetTests
     public async Task SetUp()
     {
         _server = await KubeApiTestServer.StartAsync();
-        _server.RegisterResource(new ResourceType(ApiGroup.Group, ApiGroup.Version, V1Alpha1RoutingPolicy.Plural, V1Alpha1RoutingPolicy.KindName, HasStatus: true));
-        _server.RegisterResource(new ResourceType(ApiGroup.Group, ApiGroup.Version, V1Alpha1SlmDeployment.Plural, V1Alpha1SlmDeployment.KindName, HasStatus: true, Scale: new()));
+        FleetResourceTypes.RegisterOn(_server);
         _client = _server.CreateClient();
         _llm = await OpenAiTestServer.StartAsync();
         _router = await TestRouter.StartInClusterAsync(_client, Ns, new ShiftedClock(new DateTimeOffset(2026, 6, 15, 12, 0, 0, TimeSpan.Zero)));

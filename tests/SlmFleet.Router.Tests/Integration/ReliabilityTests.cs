@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using SlmFleet.Router.Tests.Infrastructure;
+using SlmFleet.Testing.Logging;
 using SlmFleet.Testing.OpenAi;
 
 namespace SlmFleet.Router.Tests.Integration;
@@ -47,7 +48,7 @@ public sealed class ReliabilityTests
     {
         const string LlmKey = "sk-llm-SECRET-7f3a9c";
         const string ClientKey = "client-SECRET-91b2d4";
-        var logs = new CapturingLoggerProvider();
+        var logs = new RecordingLoggerProvider();
         await using var llm = await OpenAiTestServer.StartAsync();
         var worker = await TinyWorker.AddressAsync();
         var yaml = PolicyYaml.Build(worker, null,
@@ -77,8 +78,8 @@ public sealed class ReliabilityTests
         var metrics = await router.Http.GetStringAsync("/metrics");
 
         llm.Requests.Should().Contain(r => r.Authorization == "Bearer " + LlmKey);
-        logs.Lines.Should().NotBeEmpty();
-        foreach (var output in logs.Lines.Append(metrics).Append(bodies))
+        logs.Entries.Should().NotBeEmpty();
+        foreach (var output in logs.Entries.Select(e => $"{e.Category} {e.Level}: {e.Text}").Concat(logs.Scopes).Append(metrics).Append(bodies))
         {
             output.Should().NotContain("SECRET");
         }

@@ -9,6 +9,7 @@ using SlmFleet.Router.Kubernetes;
 using SlmFleet.Router.Observability;
 using SlmFleet.Router.Policies;
 using SlmFleet.Router.Slm;
+using SlmFleet.Router.Tests.Infrastructure;
 using SlmFleet.Testing;
 using SlmFleet.Testing.Kubernetes;
 
@@ -32,8 +33,7 @@ public sealed class ClusterWatcherTests
     public async Task SetUp()
     {
         _server = await KubeApiTestServer.StartAsync();
-        _server.RegisterResource(new ResourceType(ApiGroup.Group, ApiGroup.Version, V1Alpha1RoutingPolicy.Plural, V1Alpha1RoutingPolicy.KindName, HasStatus: true));
-        _server.RegisterResource(new ResourceType(ApiGroup.Group, ApiGroup.Version, V1Alpha1SlmDeployment.Plural, V1Alpha1SlmDeployment.KindName, HasStatus: true, Scale: new()));
+        FleetResourceTypes.RegisterOn(_server);
         _client = _server.CreateClient();
         _store = new PolicyStore();
         _registry = new SlmEndpointRegistry();

@@ -27,7 +27,7 @@ namespace SlmFleet.Operator.RoutingPolicies;
 /// <para>
 /// Without a seed for this month (no status yet, or one from an earlier month) every router counts from
 /// zero, as before seeds: right for routers and policies started this month, an over-count by whatever
-/// older routers counted in earlier months (see docs, "Counters and months — limitations").
+/// older routers counted in earlier months (see README.md, "Counters and months — limitations").
 /// </para>
 /// Deterministic and clock-free: the month is passed in. Not thread-safe: one collector owns it.
 /// </summary>

@@ -4,8 +4,9 @@ namespace SlmFleet.Operator.RoutingPolicies;
 internal interface IRouterUsageSource
 {
     /// <summary>
-    /// Reads every router's metrics now. A router that cannot be reached is left out (its last
-    /// numbers are kept by the ledger); the call itself fails only when the routers cannot be found.
+    /// Reads every router's metrics now. A router that cannot be reached has no page (its last numbers
+    /// are kept by the ledger) and is named in <see cref="RouterScrape.Unreached"/>; the call itself fails
+    /// only when the routers cannot be found.
     /// </summary>
-    Task<IReadOnlyList<RouterMetricsText>> ReadAsync(CancellationToken cancellationToken);
+    Task<RouterScrape> ReadAsync(CancellationToken cancellationToken);
 }

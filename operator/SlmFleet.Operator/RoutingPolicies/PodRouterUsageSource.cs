@@ -27,7 +27,7 @@ internal sealed class PodRouterUsageSource : IRouterUsageSource
         _pages = new RouterPageReader(http, options.ScrapeTimeout, metrics, logger);
     }
 
-    public async Task<IReadOnlyList<RouterMetricsText>> ReadAsync(CancellationToken cancellationToken)
+    public async Task<RouterScrape> ReadAsync(CancellationToken cancellationToken)
     {
         V1PodList pods;
         try
@@ -42,15 +42,17 @@ internal sealed class PodRouterUsageSource : IRouterUsageSource
 
         var running = pods.Items.Where(p => p.Status?.Phase == "Running" && !string.IsNullOrEmpty(p.Status.PodIP) && p.Metadata.DeletionTimestamp is null);
         var reads = await Task.WhenAll(running.Select(p => ReadPodAsync(p, cancellationToken))).ConfigureAwait(false);
-        return [.. reads.OfType<RouterMetricsText>()];
+        return new RouterScrape(
+            [.. reads.Where(r => r.Text is not null).Select(r => new RouterMetricsText(r.Namespace, r.Router, r.Text!))],
+            [.. reads.Where(r => r.Text is null).Select(r => (r.Namespace, r.Router))]);
     }
 
-    private async Task<RouterMetricsText?> ReadPodAsync(V1Pod pod, CancellationToken cancellationToken)
+    private async Task<(string Namespace, string Router, string? Text)> ReadPodAsync(V1Pod pod, CancellationToken cancellationToken)
     {
         var port = pod.Spec?.Containers?.SelectMany(c => c.Ports ?? []).FirstOrDefault(p => p.Name == "metrics")?.ContainerPort ?? _options.RouterMetricsPort;
         var host = pod.Status.PodIP.Contains(':', StringComparison.Ordinal) ? $"[{pod.Status.PodIP}]" : pod.Status.PodIP;
         var url = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}/metrics"));
         var text = await _pages.ReadAsync(pod.Metadata.Name, url, cancellationToken).ConfigureAwait(false);
-        return text is null ? null : new RouterMetricsText(pod.Metadata.NamespaceProperty ?? _namespace, pod.Metadata.Uid ?? pod.Metadata.Name, text);
+        return (pod.Metadata.NamespaceProperty ?? _namespace, pod.Metadata.Uid ?? pod.Metadata.Name, text);
     }
 }

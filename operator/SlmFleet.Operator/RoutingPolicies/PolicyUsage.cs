@@ -22,4 +22,11 @@ internal sealed record PolicyUsage
     public long PromptTokens { get; init; }
 
     public long CompletionTokens { get; init; }
+
+    /// <summary>
+    /// The LLM-only baseline (USD) of the tokens a seeded status already covered (its savings + spend):
+    /// the status keeps no token counts, so those tokens are carried as their baseline and
+    /// <see cref="PromptTokens"/>/<see cref="CompletionTokens"/> hold only what was counted since. 0 without a seed.
+    /// </summary>
+    public double SeededBaselineUsd { get; init; }
 }

@@ -41,7 +41,10 @@ internal static class RoutingPolicyController
         usageSource ??= options.RouterMetricsUrls.Count > 0
             ? new StaticRouterUsageSource(options.RouterMetricsUrls, routerNamespace, ScrapeClient.Value, options, metrics, loggers.CreateLogger<StaticRouterUsageSource>())
             : new PodRouterUsageSource(client, ScrapeClient.Value, routerNamespace, options, metrics, loggers.CreateLogger<PodRouterUsageSource>());
-        var collector = new RouterUsageCollector(usageSource, manager.Time, options.UsageInterval, () => manager.IsLeader, loggers.CreateLogger<RouterUsageCollector>());
+        // The statuses seed each new ledger (operator start, new leadership term), once the cache has them.
+        var collector = new RouterUsageCollector(usageSource, manager.Time, options.UsageInterval, () => manager.IsLeader,
+            () => reader.PoliciesSynced ? UsageSeeds.FromStatuses(reader.AllPolicies(), routerNamespace) : null,
+            loggers.CreateLogger<RouterUsageCollector>());
         var reconciler = new RoutingPolicyReconciler(client, reader, collector, manager.Time, loggers.CreateLogger<RoutingPolicyReconciler>(), metrics);
         var controller = manager.AddController("routingpolicy", reconciler, new ControllerOptions<V1Alpha1RoutingPolicy> { Workers = workers }, policies.Resource);
 

@@ -20,4 +20,10 @@ internal static partial class RoutingPolicyLog
 
     [LoggerMessage(EventId = 3406, Level = LogLevel.Information, Message = "Updated RoutingPolicy {Namespace}/{Name} status")]
     public static partial void StatusWritten(ILogger logger, string @namespace, string name);
+
+    [LoggerMessage(EventId = 3407, Level = LogLevel.Information, Message = "Usage ledger started for {Month} from {Seeds} RoutingPolicy status total(s) of that month; {Routers} router(s) read now count from here, {Unreached} unreachable one(s) from their first read")]
+    public static partial void LedgerStarted(ILogger logger, string month, int seeds, int routers, int unreached);
+
+    [LoggerMessage(EventId = 3408, Level = LogLevel.Debug, Message = "Usage collection waits for the RoutingPolicy cache to sync: the statuses seed this month's totals")]
+    public static partial void WaitingForStatuses(ILogger logger);
 }

@@ -76,8 +76,9 @@ internal static class RoutingPolicyPlanner
 
         var llm = observed.Policy.Spec.Llm;
         var escalated = usage.EscalationsByReason.Where(e => e.Key != EscalationReasons.BudgetExhausted).Sum(e => e.Value);
-        // The LLM-only baseline: every token served (by either side) at the LLM's prices.
-        var baseline = ((usage.PromptTokens * llm.InputPricePerMillionTokens) + (usage.CompletionTokens * llm.OutputPricePerMillionTokens)) / 1e6;
+        // The LLM-only baseline: every token served (by either side) at the LLM's prices, plus the
+        // baseline a seeded status already held for tokens counted before (priced when they were counted).
+        var baseline = usage.SeededBaselineUsd + (((usage.PromptTokens * llm.InputPricePerMillionTokens) + (usage.CompletionTokens * llm.OutputPricePerMillionTokens)) / 1e6);
         var budget = observed.Policy.Spec.Budget;
         return new RoutingPolicyStatus
         {

@@ -55,6 +55,13 @@ internal sealed class RoutingPolicyStateReader
     public IReadOnlyCollection<string>? SecretKeys(string ns, string name) =>
         _secrets.Get(new ObjectKey(ns, name)) is { } secret ? secret.Keys ?? [] : null;
 
+    /// <summary>Whether the policy cache holds every policy (and its status) yet.</summary>
+    public bool PoliciesSynced => _policies.HasSynced;
+
+    /// <summary>Every cached policy, our own newer status writes included.</summary>
+    public IReadOnlyList<V1Alpha1RoutingPolicy> AllPolicies() =>
+        [.. _policies.List().Select(p => GetPolicy(ObjectKey.Of(p)) ?? p)];
+
     public IReadOnlyList<V1Alpha1RoutingPolicy> PoliciesIn(string ns) =>
         [.. _policies.List().Where(p => p.Metadata.NamespaceProperty == ns)];
 

@@ -18,13 +18,12 @@ internal sealed class StaticRouterUsageSource : IRouterUsageSource
         _pages = new RouterPageReader(http, options.ScrapeTimeout, metrics, logger);
     }
 
-    public async Task<IReadOnlyList<RouterMetricsText>> ReadAsync(CancellationToken cancellationToken)
+    public async Task<RouterScrape> ReadAsync(CancellationToken cancellationToken)
     {
-        var pages = await Task.WhenAll(_urls.Select(async url =>
-        {
-            var text = await _pages.ReadAsync(url.Authority, url, cancellationToken).ConfigureAwait(false);
-            return text is null ? null : new RouterMetricsText(_namespace, url.ToString(), text);
-        })).ConfigureAwait(false);
-        return [.. pages.OfType<RouterMetricsText>()];
+        var reads = await Task.WhenAll(_urls.Select(async url =>
+            (Router: url.ToString(), Text: await _pages.ReadAsync(url.Authority, url, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+        return new RouterScrape(
+            [.. reads.Where(r => r.Text is not null).Select(r => new RouterMetricsText(_namespace, r.Router, r.Text!))],
+            [.. reads.Where(r => r.Text is null).Select(r => (_namespace, r.Router))]);
     }
 }

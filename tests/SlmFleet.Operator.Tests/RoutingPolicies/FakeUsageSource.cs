@@ -5,9 +5,9 @@ namespace SlmFleet.Operator.Tests.RoutingPolicies;
 /// <summary>Router pages a test sets by hand; each read returns the current set.</summary>
 internal sealed class FakeUsageSource : IRouterUsageSource
 {
-    private volatile IReadOnlyList<RouterMetricsText> _pages = [];
+    private volatile RouterScrape _scrape = new([], []);
 
-    public void Set(params RouterMetricsText[] pages) => _pages = pages;
+    public void Set(params RouterMetricsText[] pages) => _scrape = new RouterScrape(pages, []);
 
-    public Task<IReadOnlyList<RouterMetricsText>> ReadAsync(CancellationToken cancellationToken) => Task.FromResult(_pages);
+    public Task<RouterScrape> ReadAsync(CancellationToken cancellationToken) => Task.FromResult(_scrape);
 }

@@ -30,12 +30,15 @@ public sealed class PodRouterUsageSourceTests
         var source = new PodRouterUsageSource(client, http, RouterNamespace, new RoutingPolicyOptions(), metrics, NullLogger<PodRouterUsageSource>.Instance);
 
         // Act
-        var pages = await source.ReadAsync(CancellationToken.None);
+        var scrape = await source.ReadAsync(CancellationToken.None);
 
         // Assert
+        var pages = scrape.Pages;
         pages.Should().ContainSingle();
         pages[0].Namespace.Should().Be(RouterNamespace);
         pages[0].Text.Should().Contain("slm_router_llm_spend_usd_total{model=\"support-bot\"} 0.25");
+        var dead = await client.CoreV1.ReadNamespacedPodAsync("router-dead-port", RouterNamespace);
+        scrape.Unreached.Should().Equal([(RouterNamespace, dead.Metadata.Uid)], "the running router that did not answer is named, the pending one is not");
         router.Requests.Should().Be(1, "only the running router pod is read");
         metrics.Scrapes.WithLabels("failed").Value.Should().Be(1, "the router whose port does not answer is counted and skipped");
     }
@@ -51,11 +54,12 @@ public sealed class PodRouterUsageSourceTests
         var source = new StaticRouterUsageSource([router.MetricsUrl, dead], "ml", http, new RoutingPolicyOptions(), metrics, NullLogger<StaticRouterUsageSource>.Instance);
 
         // Act
-        var pages = await source.ReadAsync(CancellationToken.None);
+        var scrape = await source.ReadAsync(CancellationToken.None);
 
         // Assert
-        pages.Should().ContainSingle().Which.Namespace.Should().Be("ml");
-        new UsageLedger().Record("2026-03", pages)[("ml", "bot")].SlmRequests.Should().Be(1);
+        scrape.Pages.Should().ContainSingle().Which.Namespace.Should().Be("ml");
+        scrape.Unreached.Should().Equal([("ml", dead.ToString())]);
+        new UsageLedger().Record("2026-03", scrape.Pages)[("ml", "bot")].SlmRequests.Should().Be(1);
         metrics.Scrapes.WithLabels("failed").Value.Should().Be(1);
     }
 

@@ -21,7 +21,7 @@ internal sealed class PolicyControllerHarness : IAsyncDisposable
     public static readonly ResourceType SlmDeploymentType = new(SlmDeploymentResource.Group, SlmDeploymentResource.Version, SlmDeploymentResource.Plural, V1Alpha1SlmDeployment.KindName, HasStatus: true);
 
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _running;
+    private Task _running = Task.CompletedTask;
     private long _reconciles;
 
     private PolicyControllerHarness(KubeApiTestServer server, TimeSpan usageInterval)
@@ -31,11 +31,10 @@ internal sealed class PolicyControllerHarness : IAsyncDisposable
         var manager = new ControllerManager(Client, new ManagerOptions { Informers = new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(500) } },
             TimeProvider.System, NullLoggerFactory.Instance, new RuntimeMetrics(Registry));
         var (_, reconciler, collector) = RoutingPolicyController.Add(
-            manager, Client, null, "slm-system", new RoutingPolicyOptions { UsageInterval = usageInterval }, 2, Registry, NullLoggerFactory.Instance, Usage);
+            manager, Client, null, RoutingPolicyFixtures.Namespace, new RoutingPolicyOptions { UsageInterval = usageInterval }, 2, Registry, NullLoggerFactory.Instance, Usage);
         reconciler.PlanApplied = _ => Interlocked.Increment(ref _reconciles);
         Collector = collector;
         Manager = manager;
-        _running = Task.WhenAll(Task.Run(() => manager.RunAsync(_stop.Token)), Task.Run(() => collector.RunAsync(_stop.Token)));
     }
 
     public KubeApiTestServer Server { get; }
@@ -53,12 +52,20 @@ internal sealed class PolicyControllerHarness : IAsyncDisposable
     /// <summary>Reconciles that reached the apply step.</summary>
     public long Reconciles => Interlocked.Read(ref _reconciles);
 
-    public static async Task<PolicyControllerHarness> StartAsync(TimeSpan? usageInterval = null)
+    /// <param name="usageInterval">How often usage is read (default 10 minutes: effectively once).</param>
+    /// <param name="beforeStart">Runs against the API server (and may set router pages) before the operator starts, as the world a restarted operator finds.</param>
+    public static async Task<PolicyControllerHarness> StartAsync(TimeSpan? usageInterval = null, Func<PolicyControllerHarness, Task>? beforeStart = null)
     {
         var server = await KubeApiTestServer.StartAsync();
         server.RegisterResource(RoutingPolicyType);
         server.RegisterResource(SlmDeploymentType);
         var harness = new PolicyControllerHarness(server, usageInterval ?? TimeSpan.FromMinutes(10));
+        if (beforeStart is not null)
+        {
+            await beforeStart(harness);
+        }
+
+        harness._running = Task.WhenAll(Task.Run(() => harness.Manager.RunAsync(harness._stop.Token)), Task.Run(() => harness.Collector.RunAsync(harness._stop.Token)));
         await harness.Manager.WaitForSyncAsync(CancellationToken.None);
         return harness;
     }
@@ -82,6 +89,16 @@ internal sealed class PolicyControllerHarness : IAsyncDisposable
         Client.CoreV1.CreateNamespacedSecretAsync(
             new V1Secret { Metadata = new V1ObjectMeta { Name = name }, Data = data.ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetBytes(kv.Value)) },
             RoutingPolicyFixtures.Namespace);
+
+    /// <summary>Writes a status as an earlier operator would have (through the status subresource).</summary>
+    public async Task WriteStatusAsync(string name, RoutingPolicyStatus status)
+    {
+        var policy = await Client.CustomObjects.GetNamespacedCustomObjectAsync<V1Alpha1RoutingPolicy>(
+            RoutingPolicyResource.Group, RoutingPolicyResource.Version, RoutingPolicyFixtures.Namespace, RoutingPolicyResource.Plural, name);
+        policy.Status = status;
+        await Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<V1Alpha1RoutingPolicy>(
+            policy, RoutingPolicyResource.Group, RoutingPolicyResource.Version, RoutingPolicyFixtures.Namespace, RoutingPolicyResource.Plural, name);
+    }
 
     public V1Alpha1RoutingPolicy? Get(string name) =>
         Server.Get<V1Alpha1RoutingPolicy>(RoutingPolicyResource.Group, RoutingPolicyResource.Plural, RoutingPolicyFixtures.Namespace, name);

@@ -286,4 +286,19 @@ public sealed class RoutingPolicyPlannerTests
         Condition(fixedPlan, RoutingPolicyConditionTypes.Ready).Status.Should().Be("True");
         fixedPlan.Events.Should().ContainSingle(e => e.Type == PlannedEvent.Normal && e.Reason == RoutingPolicyReasons.Resolved);
     }
+
+    [Test]
+    public void Compute_UsageSeededFromAStatus_SavingsAddTheSeededBaseline()
+    {
+        // Arrange: the tokens counted since the seed cost 1M × $2.5/M + 0.2M × $10/M = $4.5 at LLM prices;
+        // the seeded status held a $10 baseline for the tokens before it.
+        var observed = Observed(Policy(), Usage100 with { SeededBaselineUsd = 10 });
+
+        // Act
+        var plan = RoutingPolicyPlanner.Compute(observed);
+
+        // Assert
+        plan.Status.SavingsThisMonthUsd.Should().BeApproximately(10 + 4.5 - 1.5, 1e-9);
+        plan.Status.SpendThisMonthUsd.Should().Be(1.5);
+    }
 }

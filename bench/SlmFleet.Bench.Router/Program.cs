@@ -95,11 +95,19 @@ using (var load = new LoadGenerator())
         LatencyStats? max = null;
         for (var run = 0; run < Runs; run++)
         {
-            var f = await load.FixedRateAsync(target, FixedRate, phase);
+            // Portkey's fixed-rate phase runs once: it cannot keep up with the rate, and draining its
+            // backlog takes ~15 s. Its max-throughput phase runs Runs times like everyone else's, so the
+            // throughput ratio compares best with best.
+            if (target.Name != "portkey" || run == 0)
+            {
+                var f = await load.FixedRateAsync(target, FixedRate, phase);
+                Console.WriteLine($"  {target.Name} run {run + 1}: @{FixedRate}/s p50 {f.P50Ms:F3} p99 {f.P99Ms:F3} ms");
+                fixedRate = fixedRate is null || f.P99Ms < fixedRate.P99Ms ? f : fixedRate;
+            }
+
             var cpuBefore = target.Process?.CpuTime() ?? TimeSpan.Zero;
             var m = await load.ClosedLoopAsync(target, Concurrency, phase);
-            Console.WriteLine($"  {target.Name} run {run + 1}: @{FixedRate}/s p50 {f.P50Ms:F3} p99 {f.P99Ms:F3} ms; max {m.Rps:F0} req/s");
-            fixedRate = fixedRate is null || f.P99Ms < fixedRate.P99Ms ? f : fixedRate;
+            Console.WriteLine($"  {target.Name} run {run + 1}: max {m.Rps:F0} req/s");
             if (max is null || m.Rps > max.Rps)
             {
                 max = m;
@@ -109,12 +117,6 @@ using (var load = new LoadGenerator())
                     // how much of the shared machine the load generator and other processes took.
                     cpuPerRequestUs[target.Name] = (target.Process.CpuTime() - cpuBefore).TotalMicroseconds / m.Ok;
                 }
-            }
-
-            if (target.Name == "portkey")
-            {
-                // One run: Portkey's open-loop phase alone takes ~15 s to drain its backlog.
-                break;
             }
         }
 
@@ -170,7 +172,7 @@ var md = new StringBuilder()
     .AppendLine()
     .AppendLine(CultureInfo.InvariantCulture, $"Date: {date}. Machine: {machine}.")
     .AppendLine()
-    .AppendLine(CultureInfo.InvariantCulture, $"Static OpenAI-compatible upstream (Kestrel, fixed bytes) on loopback; load generator, upstream and the proxy under test share the machine. Latency at {FixedRate} req/s open-loop for {phase.TotalSeconds:F0} s; max req/s with {Concurrency} requests in flight for {phase.TotalSeconds:F0} s; best of {Runs} runs each (Portkey: 1 run). \"Added\" = proxy minus direct at the same percentile.")
+    .AppendLine(CultureInfo.InvariantCulture, $"Static OpenAI-compatible upstream (Kestrel, fixed bytes) on loopback; load generator, upstream and the proxy under test share the machine. Latency at {FixedRate} req/s open-loop for {phase.TotalSeconds:F0} s; max req/s with {Concurrency} requests in flight for {phase.TotalSeconds:F0} s; best of {Runs} runs each (Portkey: best of {Runs} for max req/s, one fixed-rate run, which alone takes ~15 s to drain its backlog). \"Added\" = proxy minus direct at the same percentile.")
     .AppendLine()
     .AppendLine(CultureInfo.InvariantCulture, $"Load average when the run started (other work on the machine): {loadAverage}. CPU µs/request is the proxy process's own CPU time during the max-throughput phase divided by the requests it served: it does not depend on how the shared cores were split.")
     .AppendLine()

@@ -59,7 +59,7 @@ internal sealed class BudgetTracker(TimeProvider time, RouterMetrics metrics)
             static (_, arg) => new MonthSpend(arg.month, arg.usd),
             static (_, old, arg) => old.Month == arg.month ? old with { Usd = old.Usd + arg.usd } : new MonthSpend(arg.month, arg.usd),
             (month, usd));
-        metrics.SpendUsd.WithLabels(model).Inc(usd);
+        metrics.AddSpend(model, usd);
         UpdateGauges(model, budget);
     }
 
@@ -112,8 +112,7 @@ internal sealed class BudgetTracker(TimeProvider time, RouterMetrics metrics)
         }
 
         var fraction = EnforcedSpend(model) / budget.MonthlyUsd;
-        metrics.BudgetFraction.WithLabels(model).Set(fraction);
-        metrics.BudgetAlert.WithLabels(model).Set(fraction >= budget.AlertFraction ? 1 : 0);
+        metrics.SetBudget(model, fraction, fraction >= budget.AlertFraction);
     }
 
     private int CurrentMonth() => BudgetMonth.Of(time.GetUtcNow());

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using SlmFleet.Api.V1Alpha1;
 
@@ -12,12 +13,19 @@ internal sealed class LlmClient(IHttpClientFactory clients, LlmKeyProvider keys)
 {
     public const string HttpClientName = "llm";
 
+    // Policies can be replaced at run time (cluster mode); past this many distinct endpoints the cache starts over.
+    private const int MaxCachedUris = 256;
+
+    // Building and parsing the endpoint's Uri per request shows in the router's CPU profile; a Uri is
+    // immutable, so one instance per (base URL, path) serves every request.
+    private readonly ConcurrentDictionary<(string BaseUrl, string Path), Uri> _uris = new();
+
     /// <summary>Posts <paramref name="body"/> to <c>{baseUrl}/{path}</c>; the response's headers are read, its body is not.</summary>
     public async Task<HttpResponseMessage> SendAsync(LlmTargetSpec llm, string path, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(llm);
         var client = clients.CreateClient(HttpClientName);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(llm.BaseUrl.TrimEnd('/') + "/" + path))
+        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint(llm.BaseUrl, path))
         {
             Content = new ReadOnlyMemoryContent(body),
         };
@@ -28,6 +36,25 @@ internal sealed class LlmClient(IHttpClientFactory clients, LlmKeyProvider keys)
         }
 
         return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>{baseUrl}/{path}</c> as a Uri, built once per distinct pair.</summary>
+    /// <exception cref="UriFormatException">The base URL is not a valid absolute URI.</exception>
+    internal Uri Endpoint(string baseUrl, string path)
+    {
+        if (_uris.TryGetValue((baseUrl, path), out var uri))
+        {
+            return uri;
+        }
+
+        uri = new Uri(baseUrl.TrimEnd('/') + "/" + path);
+        if (_uris.Count >= MaxCachedUris)
+        {
+            _uris.Clear();
+        }
+
+        _uris[(baseUrl, path)] = uri;
+        return uri;
     }
 
     /// <summary>USD for the given usage at the endpoint's prices.</summary>

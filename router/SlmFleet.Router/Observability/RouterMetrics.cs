@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Prometheus;
 
 namespace SlmFleet.Router.Observability;
@@ -8,10 +9,23 @@ namespace SlmFleet.Router.Observability;
 /// several routers in one test process do not share counters. The <c>model</c> label is the name the
 /// client sent (a policy's alias or a served SLM name); it never carries a secret.
 /// </summary>
+/// <remarks>
+/// Metrics updated per request go through the <c>Record…</c>/<c>Add…</c> methods, which cache the
+/// labelled children: <c>WithLabels</c> allocates a label array and looks the child up on every call.
+/// Every key is a resolved model, a fixed route/reason/code string or an HTTP status, so the caches stay
+/// as small as the label sets the metrics export anyway. Children are never removed, so a cached one
+/// is always the one <c>WithLabels</c> would return.
+/// </remarks>
 internal sealed class RouterMetrics
 {
     private readonly ConcurrentDictionary<(string Model, string Route, string Reason), (Counter.Child Count, Histogram.Child Duration)> _requestChildren = new();
     private readonly ConcurrentDictionary<(string Model, string Route), (Counter.Child Prompt, Counter.Child Completion)> _tokenChildren = new();
+    private readonly ConcurrentDictionary<(string Model, string Reason), Counter.Child> _escalationChildren = new();
+    private readonly ConcurrentDictionary<string, Counter.Child> _spendChildren = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Counter.Child> _savingsChildren = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Histogram.Child> _confidenceChildren = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(int Status, string Code), Counter.Child> _clientErrorChildren = new();
+    private readonly ConcurrentDictionary<string, (Gauge.Child Fraction, Gauge.Child Alert)> _budgetChildren = new(StringComparer.Ordinal);
 
     public RouterMetrics()
     {
@@ -60,6 +74,34 @@ internal sealed class RouterMetrics
         var children = _tokenChildren.GetOrAdd((model, route), key => (Tokens.WithLabels(key.Model, key.Route, "prompt"), Tokens.WithLabels(key.Model, key.Route, "completion")));
         children.Prompt.Inc(prompt);
         children.Completion.Inc(completion);
+    }
+
+    /// <summary>Counts a request the SLM did not answer that went (or would have gone) to the LLM.</summary>
+    public void RecordEscalation(string model, string reason) =>
+        _escalationChildren.GetOrAdd((model, reason), static (key, counter) => counter.WithLabels(key.Model, key.Reason), Escalations).Inc();
+
+    /// <summary>Adds USD spent on the LLM side for a model.</summary>
+    public void AddSpend(string model, double usd) =>
+        _spendChildren.GetOrAdd(model, static (key, counter) => counter.WithLabels(key), SpendUsd).Inc(usd);
+
+    /// <summary>Adds USD the SLM-served tokens of a model would have cost at the LLM's prices.</summary>
+    public void AddSavings(string model, double usd) =>
+        _savingsChildren.GetOrAdd(model, static (key, counter) => counter.WithLabels(key), SavingsUsd).Inc(usd);
+
+    /// <summary>Observes a measured SLM confidence for a model.</summary>
+    public void ObserveConfidence(string model, double confidence) =>
+        _confidenceChildren.GetOrAdd(model, static (key, histogram) => histogram.WithLabels(key), Confidence).Observe(confidence);
+
+    /// <summary>Counts a request refused before routing, by HTTP status and error code.</summary>
+    public void RecordClientError(int status, string code) =>
+        _clientErrorChildren.GetOrAdd((status, code), static (key, counter) => counter.WithLabels(key.Status.ToString(CultureInfo.InvariantCulture), key.Code), ClientErrors).Inc();
+
+    /// <summary>Sets the budget gauges of a model: the fraction of the monthly budget spent and whether the alert fraction is reached.</summary>
+    public void SetBudget(string model, double fraction, bool alert)
+    {
+        var children = _budgetChildren.GetOrAdd(model, static (key, metrics) => (metrics.BudgetFraction.WithLabels(key), metrics.BudgetAlert.WithLabels(key)), this);
+        children.Fraction.Set(fraction);
+        children.Alert.Set(alert ? 1 : 0);
     }
 
     public Counter Requests { get; }

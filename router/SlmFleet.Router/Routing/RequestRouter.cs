@@ -137,7 +137,7 @@ internal sealed class RequestRouter(
         {
             if (decision.Reason == RouteReasons.Rule)
             {
-                metrics.Escalations.WithLabels(resolved.Model, RouteReasons.Rule).Inc();
+                metrics.RecordEscalation(resolved.Model, RouteReasons.Rule);
             }
 
             return await ToLlmAsync(context, request, policy, resolved.Model, decision.Reason, decision.RuleName, null, body).ConfigureAwait(false);
@@ -156,7 +156,7 @@ internal sealed class RequestRouter(
             var verdict = RoutingDecider.Judge(policy, outcome, attempt, decision.Reason, budget.State(resolved.Model, policy.Budget));
             if (verdict.Confidence is { } confidence)
             {
-                metrics.Confidence.WithLabels(resolved.Model).Observe(confidence);
+                metrics.ObserveConfidence(resolved.Model, confidence);
             }
 
             switch (verdict.Action)
@@ -164,12 +164,12 @@ internal sealed class RequestRouter(
                 case VerdictAction.RetrySlm:
                     continue;
                 case VerdictAction.Escalate:
-                    metrics.Escalations.WithLabels(resolved.Model, verdict.Reason).Inc();
+                    metrics.RecordEscalation(resolved.Model, verdict.Reason);
                     return await ToLlmAsync(context, request, policy, resolved.Model, verdict.Reason, decision.RuleName, verdict.Confidence, body).ConfigureAwait(false);
                 default:
                     if (verdict.Reason == RouteReasons.BudgetExhausted)
                     {
-                        metrics.Escalations.WithLabels(resolved.Model, RouteReasons.BudgetExhausted).Inc();
+                        metrics.RecordEscalation(resolved.Model, RouteReasons.BudgetExhausted);
                     }
 
                     return await FinishSlmAsync(context, request, resolved, policy, verdict, answer, decision.RuleName, body).ConfigureAwait(false);
@@ -209,7 +209,7 @@ internal sealed class RequestRouter(
         metrics.RecordTokens(resolved.Model, "slm", answer.PromptTokens, answer.CompletionTokens);
         if (policy is not null)
         {
-            metrics.SavingsUsd.WithLabels(resolved.Model).Inc(LlmClient.Cost(policy.Llm, answer.PromptTokens, answer.CompletionTokens));
+            metrics.AddSavings(resolved.Model, LlmClient.Cost(policy.Llm, answer.PromptTokens, answer.CompletionTokens));
             shadow.MaybeShadow(policy, request, body.Span, RouteTarget.Slm, content);
         }
 
@@ -327,7 +327,7 @@ internal sealed class RequestRouter(
 
     private Task FailAsync(HttpContext context, RequestError error)
     {
-        metrics.ClientErrors.WithLabels(error.Status.ToString(CultureInfo.InvariantCulture), error.Code ?? "none").Inc();
+        metrics.RecordClientError(error.Status, error.Code ?? "none");
         return OpenAiErrors.WriteAsync(context, error);
     }
 }

@@ -34,6 +34,9 @@ internal sealed class ChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Operating-system process id (memory is read from /proc/ID).</summary>
+    public int Id => _process.Id;
+
     /// <summary>
     /// CPU time (user + system) of the process and its direct children (nginx workers), from
     /// /proc/&lt;pid&gt;/stat; zero where /proc is not available.

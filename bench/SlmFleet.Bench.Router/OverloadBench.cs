@@ -63,16 +63,9 @@ internal static class OverloadBench
         await using var upstream = await OpenAiTestServer.StartAsync(record: false);
         upstream.Latency = TimeSpan.FromMilliseconds(50);
         var policies = Path.Combine(workDir, "router-limit.yaml");
-        await File.WriteAllTextAsync(policies, $$"""
-            deployments: [ { name: none, endpoints: [] } ]
-            policies:
-              - modelAlias: bench
-                slm: { deploymentRef: { name: none } }
-                llm: { baseUrl: "{{upstream.BaseUrl}}", model: static, inputPricePerMillionTokens: 2.5, outputPricePerMillionTokens: 10 }
-                rules: [ { name: all-to-llm, match: {}, target: llm } ]
-            """);
+        await File.WriteAllTextAsync(policies, RouterUnderTest.LlmOnlyPolicies(upstream.BaseUrl));
         var body = Encoding.UTF8.GetBytes("""{"model":"bench","messages":[{"role":"user","content":"Classify: the delivery was quick."}],"max_tokens":16}""");
-        return await RunPhasesAsync(root, policies, RouterCapacity, body, RouterCapacity / 2, RouterCapacity * 2, []);
+        return await RunPhasesAsync(root, workDir, policies, RouterCapacity, body, RouterCapacity / 2, RouterCapacity * 2, []);
     }
 
     private static async Task<List<JsonObject>?> FullFleetAsync(string root, string workDir)
@@ -98,94 +91,49 @@ internal static class OverloadBench
             """);
         var body = Encoding.UTF8.GetBytes("""{"model":"fleet","messages":[{"role":"user","content":"Classify: the delivery was quick."}],"max_tokens":24}""");
         // The router's own limit is far above the fleet's, so every refusal measured here is the fleet's.
-        return await RunPhasesAsync(root, policies, 1024, body, FleetCapacity, FleetCapacity * 2, [workerA.ProcessId, workerB.ProcessId]);
+        return await RunPhasesAsync(root, workDir, policies, 1024, body, FleetCapacity, FleetCapacity * 2, [workerA.ProcessId, workerB.ProcessId]);
     }
 
     /// <summary>Starts the router on <paramref name="policies"/>, then runs warm-up, capacity, 2× and recovery phases.</summary>
-    private static async Task<List<JsonObject>?> RunPhasesAsync(string root, string policies, int routerLimit, byte[] body, int baseClients, int overloadClients, int[] workerProcessIds)
+    private static async Task<List<JsonObject>?> RunPhasesAsync(string root, string workDir, string policies, int routerLimit, byte[] body, int baseClients, int overloadClients, int[] workerProcessIds)
     {
-        var routerDll = Path.Combine(root, "router", "SlmFleet.Router", "bin", "Release", "net10.0", "slm-router.dll");
-        if (!File.Exists(routerDll))
+        var port = Peers.FreePort();
+        var log = Path.Combine(workDir, Path.GetFileNameWithoutExtension(policies) + "-router.log");
+        using var router = ChildProcess.Start("dotnet", [RouterUnderTest.Dll(root), "--policies", policies, "--listen", $"http://127.0.0.1:{port}", "--log-level", "Warning", "--max-concurrent-requests", routerLimit.ToString(CultureInfo.InvariantCulture)], log);
+        if (!await router.WaitForHttpAsync(new Uri($"http://127.0.0.1:{port}/healthz"), TimeSpan.FromSeconds(30)))
         {
-            routerDll = Path.Combine(AppContext.BaseDirectory, "slm-router.dll");
+            Console.Error.WriteLine($"router did not start; see {log}");
+            return null;
         }
 
-        var port = Peers.FreePort();
-        using var router = Process.Start(new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { routerDll, "--policies", policies, "--listen", $"http://127.0.0.1:{port}", "--log-level", "Warning", "--max-concurrent-requests", routerLimit.ToString(CultureInfo.InvariantCulture) },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        router.OutputDataReceived += (_, _) => { };
-        router.ErrorDataReceived += (_, _) => { };
-        router.BeginOutputReadLine();
-        router.BeginErrorReadLine();
+        var url = new Uri($"http://127.0.0.1:{port}/v1/chat/completions");
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) };
+        await using var routerMemory = new ResidentMemorySampler(router.Id, TimeSpan.FromMilliseconds(50));
+        var workerMemory = workerProcessIds.Select(id => new ResidentMemorySampler(id, TimeSpan.FromMilliseconds(50))).ToList();
         try
         {
-            var url = new Uri($"http://127.0.0.1:{port}/v1/chat/completions");
-            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) };
-            if (!await WaitUpAsync(client, new Uri($"http://127.0.0.1:{port}/healthz")))
+            var memory = new PhaseMemory(routerMemory, workerMemory);
+            await PhaseAsync(client, url, body, baseClients, Warmup, memory);
+            var phases = new List<JsonObject>
             {
-                Console.Error.WriteLine("router did not start");
-                return null;
+                await PhaseAsync(client, url, body, baseClients, Phase, memory, workerProcessIds.Length == 0 ? "unloaded" : "at capacity"),
+                await PhaseAsync(client, url, body, overloadClients, Phase, memory, "overload (2x)"),
+                await PhaseAsync(client, url, body, baseClients, Phase, memory, "recovery"),
+            };
+            foreach (var phase in phases)
+            {
+                Console.WriteLine(phase.ToJsonString());
             }
 
-            await using var routerMemory = new ResidentMemorySampler(router.Id, TimeSpan.FromMilliseconds(50));
-            var workerMemory = workerProcessIds.Select(id => new ResidentMemorySampler(id, TimeSpan.FromMilliseconds(50))).ToList();
-            try
-            {
-                var memory = new PhaseMemory(routerMemory, workerMemory);
-                await PhaseAsync(client, url, body, baseClients, Warmup, memory);
-                var phases = new List<JsonObject>
-                {
-                    await PhaseAsync(client, url, body, baseClients, Phase, memory, workerProcessIds.Length == 0 ? "unloaded" : "at capacity"),
-                    await PhaseAsync(client, url, body, overloadClients, Phase, memory, "overload (2x)"),
-                    await PhaseAsync(client, url, body, baseClients, Phase, memory, "recovery"),
-                };
-                foreach (var phase in phases)
-                {
-                    Console.WriteLine(phase.ToJsonString());
-                }
-
-                return phases;
-            }
-            finally
-            {
-                foreach (var sampler in workerMemory)
-                {
-                    await sampler.DisposeAsync();
-                }
-            }
+            return phases;
         }
         finally
         {
-            router.Kill(entireProcessTree: true);
-            await router.WaitForExitAsync();
-        }
-    }
-
-    private static async Task<bool> WaitUpAsync(HttpClient client, Uri health)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            try
+            foreach (var sampler in workerMemory)
             {
-                using var response = await client.GetAsync(health);
-                if (response.IsSuccessStatusCode)
-                {
-                    return true;
-                }
+                await sampler.DisposeAsync();
             }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
         }
-
-        return false;
     }
 
     private static async Task<JsonObject> PhaseAsync(HttpClient client, Uri url, byte[] body, int clients, TimeSpan duration, PhaseMemory memory, string? name = null)

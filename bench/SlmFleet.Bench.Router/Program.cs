@@ -37,19 +37,8 @@ byte[] Body(string model) => Encoding.UTF8.GetBytes($$"""{"model":"{{model}}","m
 
 // The router as its own process, every request routed to the LLM side (the static upstream) by a rule.
 var policies = Path.Combine(workDir, "policies.yaml");
-await File.WriteAllTextAsync(policies, $$"""
-    deployments: [ { name: none, endpoints: [] } ]
-    policies:
-      - modelAlias: bench
-        slm: { deploymentRef: { name: none } }
-        llm: { baseUrl: "{{upstream.BaseUrl}}", model: static, inputPricePerMillionTokens: 2.5, outputPricePerMillionTokens: 10 }
-        rules: [ { name: all-to-llm, match: {}, target: llm } ]
-    """);
-var routerDll = new[]
-{
-    Path.Combine(root, "router", "SlmFleet.Router", "bin", "Release", "net10.0", "slm-router.dll"),
-    Path.Combine(AppContext.BaseDirectory, "slm-router.dll"),
-}.First(File.Exists);
+await File.WriteAllTextAsync(policies, RouterUnderTest.LlmOnlyPolicies(upstream.BaseUrl));
+var routerDll = RouterUnderTest.Dll(root);
 var routerPort = Peers.FreePort();
 using var router = ChildProcess.Start("dotnet", [routerDll, "--policies", policies, "--listen", $"http://127.0.0.1:{routerPort}", "--log-level", "Warning"], Path.Combine(workDir, "router.log"));
 if (!await router.WaitForHttpAsync(new Uri($"http://127.0.0.1:{routerPort}/healthz"), TimeSpan.FromSeconds(30)))

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace SlmFleet.Bench;
 
@@ -59,16 +58,11 @@ internal sealed class ResidentMemorySampler : IAsyncDisposable
 
     public static double ReadMiB(int processId)
     {
-        var status = $"/proc/{processId}/status";
         try
         {
-            if (File.Exists(status))
+            if (ProcStatus.MiB(processId, "VmRSS") is { } resident)
             {
-                var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-                if (line is not null)
-                {
-                    return long.Parse(line["VmRSS:".Length..].Replace("kB", string.Empty, StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture) / 1024.0;
-                }
+                return resident;
             }
 
             using var process = Process.GetProcessById(processId);

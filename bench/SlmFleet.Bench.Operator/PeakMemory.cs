@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace SlmFleet.Bench.Operator;
 
@@ -8,15 +7,9 @@ internal static class PeakMemory
 {
     public static double Megabytes()
     {
-        const string Status = "/proc/self/status";
-        if (File.Exists(Status))
+        if (ProcStatus.MiB(null, "VmHWM") is { } peak)
         {
-            var line = File.ReadLines(Status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            if (line is not null)
-            {
-                var kb = long.Parse(line["VmHWM:".Length..].Replace("kB", string.Empty, StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture);
-                return kb / 1024.0;
-            }
+            return peak;
         }
 
         using var process = Process.GetCurrentProcess();

@@ -326,6 +326,7 @@ internal sealed class BatchScheduler : IDisposable
         var text = _tokenizer.Decode(sequence.Generated);
         var delta = sequence.Streamer.Push(text, out var stopped);
         var response = new GenerateResponse { Delta = delta };
+        response.TokenIds.Add(token);
         if (sequence.WantsLogprobs)
         {
             response.Logprobs.Add(new TokenLogprob { Token = _tokenizer.Decode([token]), Logprob = logprob });
@@ -341,7 +342,7 @@ internal sealed class BatchScheduler : IDisposable
             sequence.Emit(response);
             FinishSequence(sequence, "length", sequence.Streamer.Flush(text), countToken: false);
         }
-        else if (response.Delta.Length > 0 || response.Logprobs.Count > 0)
+        else
         {
             sequence.Emit(response);
         }

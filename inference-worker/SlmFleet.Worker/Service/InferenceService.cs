@@ -85,10 +85,11 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
     private GenerationSequence CreateSequence(GenerateRequest request, CancellationToken cancellation)
     {
         var config = state.Model.Engine.Config;
-        var prompt = RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.DefaultChatTemplate);
         var sampling = RequestValidator.Sampling(request.Sampling);
         var stops = RequestValidator.Stops(request.Stop);
-        var ids = state.Model.Tokenizer.Encode(prompt);
+        var ids = request.PromptTokenIds.Count > 0
+            ? RequestValidator.PromptTokenIds(request, config.VocabSize)
+            : state.Model.Tokenizer.Encode(RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.DefaultChatTemplate));
         if (ids.Count == 0)
         {
             throw RequestValidator.Invalid("prompt: encodes to zero tokens; send a non-empty prompt");

@@ -48,6 +48,26 @@ internal static class RequestValidator
         return template.Render(messages.Select(m => (m.Role, m.Content)));
     }
 
+    /// <summary>Pre-tokenized prompts bypass the template, so they must come alone and name only ids the model has.</summary>
+    public static IReadOnlyList<int> PromptTokenIds(GenerateRequest request, int vocabSize)
+    {
+        if (request.Prompt.Length > 0 || request.Messages.Count > 0)
+        {
+            throw Invalid("prompt_token_ids and prompt/messages are both set; send exactly one of them");
+        }
+
+        for (var i = 0; i < request.PromptTokenIds.Count; i++)
+        {
+            var id = request.PromptTokenIds[i];
+            if (id < 0 || id >= vocabSize)
+            {
+                throw Invalid($"prompt_token_ids[{i}]: {id} is out of range; accepted: 0 to {vocabSize - 1} (the model's vocabulary)");
+            }
+        }
+
+        return [.. request.PromptTokenIds];
+    }
+
     public static SamplingOptions Sampling(SamplingParameters? sampling)
     {
         if (sampling is null)

@@ -34,9 +34,12 @@ internal static class CliCommands
         var served = new Option<string?>("--served-name") { Description = "Model name reported in Stats (default: the folder name)." };
         var threads = new Option<int>("--intra-op-threads") { Description = "ONNX Runtime threads per operator (0 = the CPUs this container may use).", DefaultValueFactory = _ => 0 };
         var provider = new Option<ExecutionProviderChoice>("--execution-provider") { Description = "cuda, cpu or auto (try CUDA, fall back to CPU).", DefaultValueFactory = _ => ExecutionProviderChoice.Auto };
+        var prefillChunk = new Option<int>("--prefill-chunk") { Description = "Most prompt tokens prefilled in one step between decode steps.", DefaultValueFactory = _ => 256 };
+        var maxSequence = new Option<int>("--max-sequence-length") { Description = "Prompt + output limit per sequence; sizes each KV slot (0 = genai_config search.max_length).", DefaultValueFactory = _ => 0 };
+        var deviceId = new Option<int>("--device-id") { Description = "CUDA device ordinal.", DefaultValueFactory = _ => 0 };
         var command = new Command("serve", "Load a model, warm it up and serve gRPC + /metrics.")
         {
-            model, port, metricsPort, listen, warmup, maxQueue, maxBatch, maxNew, template, served, provider, threads,
+            model, port, metricsPort, listen, warmup, maxQueue, maxBatch, maxNew, template, served, provider, threads, prefillChunk, maxSequence, deviceId,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -47,6 +50,9 @@ internal static class CliCommands
             CheckRange(problems, "--port", result.GetValue(port), 0, 65535);
             CheckRange(problems, "--intra-op-threads", result.GetValue(threads), 0, 1024);
             CheckRange(problems, "--metrics-port", result.GetValue(metricsPort), 0, 65535);
+            CheckRange(problems, "--prefill-chunk", result.GetValue(prefillChunk), 1, 1_000_000);
+            CheckRange(problems, "--max-sequence-length", result.GetValue(maxSequence), 0, 10_000_000);
+            CheckRange(problems, "--device-id", result.GetValue(deviceId), 0, 1024);
             if (!IPAddress.TryParse(result.GetValue(listen), out var address))
             {
                 problems.Add($"--listen: \"{result.GetValue(listen)}\" is not an IP address");
@@ -73,6 +79,9 @@ internal static class CliCommands
                 ServedName = result.GetValue(served),
                 ExecutionProvider = result.GetValue(provider),
                 IntraOpThreads = result.GetValue(threads),
+                PrefillChunk = result.GetValue(prefillChunk),
+                MaxSequenceLength = result.GetValue(maxSequence),
+                DeviceId = result.GetValue(deviceId),
             };
             try
             {

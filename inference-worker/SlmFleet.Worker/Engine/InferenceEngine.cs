@@ -1,86 +1,334 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using SlmFleet.Worker.Model;
 
 namespace SlmFleet.Worker.Engine;
 
 /// <summary>
-/// One ONNX Runtime session over a GenAI-layout decoder. Runs forward passes over a left-padded
-/// batch with a KV cache; the present tensors ORT returns are fed back as the next past unchanged.
-/// Not thread-safe: the scheduler thread is its only caller.
+/// One ONNX Runtime session over a GenAI-layout decoder and its slot KV cache. A call runs
+/// <c>sequence</c> new tokens for each of the consecutive slots [first, first + count), each row
+/// after its own number of cached tokens. Logits land in one reused host buffer sized for the
+/// largest call (max of the batch and the prefill chunk), so a 152k vocabulary costs a fixed
+/// amount of memory. Not thread-safe: the scheduler thread is its only caller.
 /// </summary>
-internal sealed class InferenceEngine : IDisposable
+internal sealed unsafe class InferenceEngine : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly GenAiConfig _config;
-    private readonly string[] _outputNames;
-    private readonly bool _usesPositionIds;
     private readonly RunOptions _runOptions = new();
+    private readonly string _positionIdsName;
+    private long[] _ids = [];
+    private long[] _mask = [];
+    private long[] _positions = [];
+    private nint _logits;
+    private long _logitsCapacity;
+    private int _logitsRows;
+    private int _logitsSequence;
+    private float[] _logitsScratch = [];
+    private nint[] _staging = [];
+    private long[] _stagingBytes = [];
 
-    public InferenceEngine(InferenceSession session, GenAiConfig config)
+    public InferenceEngine(InferenceSession session, GenAiConfig config, ModelConventions conventions, int slots, int prefillChunk, OrtAllocator? deviceAllocator)
     {
         _session = session;
-        _config = config;
-        _usesPositionIds = config.PositionIdsName is not null && session.InputMetadata.ContainsKey(config.PositionIdsName);
-        var outputs = new List<string> { config.LogitsName };
-        for (var i = 0; i < config.Layers; i++)
+        Config = config;
+        Conventions = conventions;
+        Cache = new KvSlotCache(slots, config.KeyValueHeads, config.HeadSize, conventions.LayerCapacity, conventions.KvType, deviceAllocator);
+        PrefillChunk = conventions.ChunkedPrefill ? Math.Max(1, Math.Min(prefillChunk, conventions.MaxSequenceLength)) : conventions.MaxSequenceLength;
+        MaxTokensPerCall = Math.Max(slots, conventions.ChunkedPrefill ? PrefillChunk : slots);
+        _positionIdsName = config.PositionIdsName ?? "position_ids";
+        if (conventions.Layout == AttentionLayout.Concat && !Cache.OnHost)
         {
-            outputs.Add(config.PresentKey(i));
-            outputs.Add(config.PresentValue(i));
+            throw new ModelLoadException("graphs without GroupQueryAttention (Concat KV convention) are served on CPU only; use --execution-provider cpu");
         }
-
-        _outputNames = [.. outputs];
     }
 
-    public GenAiConfig Config => _config;
+    public GenAiConfig Config { get; }
 
-    public KvCache EmptyCache(int batch) => KvCache.Empty(_config.Layers, batch, _config.KeyValueHeads, _config.HeadSize);
+    public ModelConventions Conventions { get; }
+
+    public KvSlotCache Cache { get; }
+
+    /// <summary>Longest piece of a prompt run in one call (the whole prompt for sliding-window models).</summary>
+    public int PrefillChunk { get; }
+
+    /// <summary>Rows × tokens the logits buffer is sized for; callers keep each call within it (a longer unchunked prefill grows it).</summary>
+    public int MaxTokensPerCall { get; }
+
+    public int VocabSize => Conventions.VocabSize;
 
     /// <summary>
-    /// Runs the model on <paramref name="inputIds"/> [batch, sequence] after <paramref name="past"/>.
-    /// <paramref name="attentionMask"/> is [batch, past + sequence]; positions are [batch, sequence].
+    /// Runs <paramref name="sequence"/> tokens for each slot in [<paramref name="first"/>, first + count).
+    /// Row r's tokens are <c>tokens[r * sequence ..]</c> and follow the <c>pastLengths[r]</c> tokens
+    /// already in its slot; they are written to the slot at those columns.
     /// </summary>
-    public ModelOutput Forward(long[] inputIds, long[] attentionMask, long[] positionIds, int batch, int sequence, KvCache past)
+    public void Run(int first, int count, int sequence, ReadOnlySpan<int> tokens, ReadOnlySpan<int> pastLengths)
     {
-        var total = past.Length + sequence;
-        var names = new List<string>(3 + (2 * _config.Layers));
-        var values = new List<OrtValue>(names.Capacity);
-        using var ids = OrtValue.CreateTensorValueFromMemory(inputIds, [batch, sequence]);
-        using var mask = OrtValue.CreateTensorValueFromMemory(attentionMask, [batch, total]);
-        using var positions = OrtValue.CreateTensorValueFromMemory(positionIds, [batch, sequence]);
-        names.Add(_config.InputIdsName);
-        values.Add(ids);
-        names.Add(_config.AttentionMaskName);
-        values.Add(mask);
-        if (_usesPositionIds)
+        var longest = 0;
+        for (var r = 0; r < count; r++)
         {
-            names.Add(_config.PositionIdsName!);
-            values.Add(positions);
+            longest = Math.Max(longest, pastLengths[r]);
+            if (pastLengths[r] + sequence > Conventions.MaxSequenceLength)
+            {
+                throw new InvalidOperationException($"slot {first + r}: {pastLengths[r]} + {sequence} tokens exceed the maximum sequence length {Conventions.MaxSequenceLength}");
+            }
         }
 
-        for (var i = 0; i < _config.Layers; i++)
+        var tokenCount = count * sequence;
+        EnsureInputs(tokenCount, count * (longest + sequence));
+        for (var i = 0; i < tokenCount; i++)
         {
-            names.Add(_config.PastKey(i));
-            values.Add(past.Keys[i]);
-            names.Add(_config.PastValue(i));
-            values.Add(past.Values[i]);
+            _ids[i] = tokens[i];
         }
 
-        var outputs = _session.Run(_runOptions, names, values, _outputNames);
-        var keys = new OrtValue[_config.Layers];
-        var vals = new OrtValue[_config.Layers];
-        for (var i = 0; i < _config.Layers; i++)
+        using var binding = _session.CreateIoBinding();
+        var owned = new List<OrtValue>();
+        try
         {
-            keys[i] = outputs[1 + (2 * i)];
-            vals[i] = outputs[2 + (2 * i)];
+            var total = Conventions.Layout == AttentionLayout.SharedBuffer
+                ? BindSharedBuffer(binding, owned, first, count, sequence, pastLengths, longest)
+                : BindConcat(binding, owned, first, count, sequence, pastLengths, longest);
+            Bind(binding, owned, Config.InputIdsName, OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _ids.AsMemory(0, tokenCount), [count, sequence]));
+            Bind(binding, owned, Config.AttentionMaskName, OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _mask.AsMemory(0, count * total), [count, total]));
+            if (Conventions.HasPositionIds)
+            {
+                for (var r = 0; r < count; r++)
+                {
+                    for (var s = 0; s < sequence; s++)
+                    {
+                        _positions[(r * sequence) + s] = pastLengths[r] + s;
+                    }
+                }
+
+                Bind(binding, owned, _positionIdsName, OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _positions.AsMemory(0, tokenCount), [count, sequence]));
+            }
+
+            EnsureLogits((long)tokenCount * VocabSize * Conventions.LogitsElementBytes);
+            var logits = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, Conventions.LogitsType, [count, sequence, VocabSize], _logits, (long)tokenCount * VocabSize * Conventions.LogitsElementBytes);
+            owned.Add(logits);
+            binding.BindOutput(Config.LogitsName, logits);
+            _session.RunWithBinding(_runOptions, binding);
+            if (Conventions.Layout == AttentionLayout.Concat)
+            {
+                StoreConcatPresent(binding, first, count, sequence, pastLengths, longest);
+            }
+
+            _logitsRows = count;
+            _logitsSequence = sequence;
+        }
+        finally
+        {
+            foreach (var value in owned)
+            {
+                value.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Logits of one position of one row of the last <see cref="Run"/>, as float32 (converted from fp16/bf16 models).</summary>
+    public ReadOnlySpan<float> Logits(int row, int position)
+    {
+        if (row >= _logitsRows || position >= _logitsSequence)
+        {
+            throw new ArgumentOutOfRangeException(nameof(row), $"row {row} position {position} is outside the last run ({_logitsRows} x {_logitsSequence})");
         }
 
-        var vocab = (int)outputs[0].GetTensorTypeAndShape().Shape[^1];
-        return new ModelOutput(outputs, outputs[0], new KvCache(keys, vals, batch, total), sequence, vocab);
+        var index = ((long)row * _logitsSequence) + position;
+        switch (Conventions.LogitsType)
+        {
+            case TensorElementType.Float:
+                return new ReadOnlySpan<float>((void*)(_logits + (nint)(index * VocabSize * 4)), VocabSize);
+            case TensorElementType.Float16:
+                EnsureScratch();
+                System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>((void*)(_logits + (nint)(index * VocabSize * 2)), VocabSize), _logitsScratch);
+                return _logitsScratch;
+            default:
+                EnsureScratch();
+                var source = new ReadOnlySpan<ushort>((void*)(_logits + (nint)(index * VocabSize * 2)), VocabSize);
+                for (var i = 0; i < source.Length; i++)
+                {
+                    _logitsScratch[i] = BitConverter.Int32BitsToSingle(source[i] << 16);
+                }
+
+                return _logitsScratch;
+        }
+    }
+
+    // GroupQueryAttention derives seqlens_k (ones − 1) and total_sequence_length (the width) from
+    // the mask, and reads and writes each row's tokens from column 0 of its slot: past and present
+    // are the same views, so the kernel appends in place.
+    private int BindSharedBuffer(OrtIoBinding binding, List<OrtValue> owned, int first, int count, int sequence, ReadOnlySpan<int> pastLengths, int longest)
+    {
+        var total = longest + sequence;
+        Array.Clear(_mask, 0, count * total);
+        for (var r = 0; r < count; r++)
+        {
+            _mask.AsSpan(r * total, pastLengths[r] + sequence).Fill(1);
+        }
+
+        for (var layer = 0; layer < Config.Layers; layer++)
+        {
+            var key = Cache.View(layer, false, first, count);
+            var value = Cache.View(layer, true, first, count);
+            owned.Add(key);
+            owned.Add(value);
+            binding.BindInput(Config.PastKey(layer), key);
+            binding.BindInput(Config.PastValue(layer), value);
+            binding.BindOutput(Config.PresentKey(layer), key);
+            binding.BindOutput(Config.PresentValue(layer), value);
+        }
+
+        return total;
+    }
+
+    // Concat graphs return past + new as a fresh tensor: rows are staged right-padded to the
+    // longest past (padding masked out), the new tokens sit after it, and only the new columns go
+    // back into each slot.
+    private int BindConcat(OrtIoBinding binding, List<OrtValue> owned, int first, int count, int sequence, ReadOnlySpan<int> pastLengths, int longest)
+    {
+        var total = longest + sequence;
+        Array.Clear(_mask, 0, count * total);
+        for (var r = 0; r < count; r++)
+        {
+            _mask.AsSpan(r * total, pastLengths[r]).Fill(1);
+            _mask.AsSpan((r * total) + longest, sequence).Fill(1);
+        }
+
+        var elementBytes = Conventions.KvElementBytes;
+        var denseBytes = (long)count * Config.KeyValueHeads * longest * Config.HeadSize * elementBytes;
+        EnsureStaging(Config.Layers * 2, denseBytes);
+        for (var layer = 0; layer < Config.Layers; layer++)
+        {
+            for (var kind = 0; kind < 2; kind++)
+            {
+                var dense = _staging[(2 * layer) + kind];
+                for (var r = 0; r < count; r++)
+                {
+                    Cache.CopyColumns(layer, kind == 1, first + r, 0, dense, r, longest, 0, pastLengths[r], toSlot: false);
+                }
+
+                var past = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, Conventions.KvType, [count, Config.KeyValueHeads, longest, Config.HeadSize], dense, Math.Max(denseBytes, 0));
+                owned.Add(past);
+                binding.BindInput(kind == 0 ? Config.PastKey(layer) : Config.PastValue(layer), past);
+                binding.BindOutputToDevice(kind == 0 ? Config.PresentKey(layer) : Config.PresentValue(layer), OrtMemoryInfo.DefaultInstance);
+            }
+        }
+
+        return total;
+    }
+
+    private void StoreConcatPresent(OrtIoBinding binding, int first, int count, int sequence, ReadOnlySpan<int> pastLengths, int longest)
+    {
+        using var outputs = binding.GetOutputValues();
+        var names = binding.GetOutputNames();
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (names[i] == Config.LogitsName)
+            {
+                continue;
+            }
+
+            var layer = LayerOf(names[i], out var isValue);
+            fixed (byte* data = outputs.ElementAt(i).GetTensorMutableRawData())
+            {
+                for (var r = 0; r < count; r++)
+                {
+                    Cache.CopyColumns(layer, isValue, first + r, pastLengths[r], (nint)data, r, longest + sequence, longest, sequence, toSlot: true);
+                }
+            }
+        }
+    }
+
+    private int LayerOf(string presentName, out bool isValue)
+    {
+        for (var layer = 0; layer < Config.Layers; layer++)
+        {
+            if (presentName == Config.PresentKey(layer))
+            {
+                isValue = false;
+                return layer;
+            }
+
+            if (presentName == Config.PresentValue(layer))
+            {
+                isValue = true;
+                return layer;
+            }
+        }
+
+        throw new InvalidOperationException($"unexpected output {presentName}");
+    }
+
+    private static void Bind(OrtIoBinding binding, List<OrtValue> owned, string name, OrtValue value)
+    {
+        owned.Add(value);
+        binding.BindInput(name, value);
+    }
+
+    private void EnsureInputs(int tokens, int maskLength)
+    {
+        if (_ids.Length < tokens)
+        {
+            _ids = new long[tokens];
+            _positions = new long[tokens];
+        }
+
+        if (_mask.Length < maskLength)
+        {
+            _mask = new long[Math.Max(maskLength, _mask.Length * 2)];
+        }
+    }
+
+    private void EnsureLogits(long bytes)
+    {
+        if (bytes > _logitsCapacity)
+        {
+            NativeMemory.Free((void*)_logits);
+            _logits = (nint)NativeMemory.Alloc((nuint)bytes);
+            _logitsCapacity = bytes;
+        }
+    }
+
+    private void EnsureScratch()
+    {
+        if (_logitsScratch.Length != VocabSize)
+        {
+            _logitsScratch = new float[VocabSize];
+        }
+    }
+
+    private void EnsureStaging(int buffers, long bytes)
+    {
+        if (_staging.Length != buffers)
+        {
+            _staging = new nint[buffers];
+            _stagingBytes = new long[buffers];
+        }
+
+        for (var i = 0; i < buffers; i++)
+        {
+            if (_stagingBytes[i] < bytes)
+            {
+                NativeMemory.Free((void*)_staging[i]);
+                var size = Math.Max(bytes, _stagingBytes[i] * 2);
+                _staging[i] = (nint)NativeMemory.AllocZeroed((nuint)Math.Max(size, 1));
+                _stagingBytes[i] = size;
+            }
+        }
     }
 
     public void Dispose()
     {
         _runOptions.Dispose();
         _session.Dispose();
+        Cache.Dispose();
+        NativeMemory.Free((void*)_logits);
+        _logits = 0;
+        foreach (var buffer in _staging)
+        {
+            NativeMemory.Free((void*)buffer);
+        }
+
+        _staging = [];
     }
 }

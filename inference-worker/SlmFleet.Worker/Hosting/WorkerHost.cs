@@ -66,7 +66,14 @@ internal sealed class WorkerHost : IAsyncDisposable
 
         var loadStarted = Stopwatch.GetTimestamp();
         using var loggerFactory = LoggerFactory.Create(l => l.AddConsole().SetMinimumLevel(options.LogLevel));
-        var model = ModelLoader.Load(options.ModelDirectory, options.ExecutionProvider, loggerFactory.CreateLogger("SlmFleet.Worker.Model"), options.IntraOpThreads);
+        var model = ModelLoader.Load(options.ModelDirectory, options.ExecutionProvider, loggerFactory.CreateLogger("SlmFleet.Worker.Model"), new EngineOptions
+        {
+            MaxBatch = options.MaxBatch,
+            PrefillChunk = options.PrefillChunk,
+            MaxSequenceLength = options.MaxSequenceLength,
+            IntraOpThreads = options.IntraOpThreads,
+            DeviceId = options.DeviceId,
+        });
         var loadTime = Stopwatch.GetElapsedTime(loadStarted);
 
         var registry = Prometheus.Metrics.NewCustomRegistry();

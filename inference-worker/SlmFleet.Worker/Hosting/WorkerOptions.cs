@@ -32,6 +32,15 @@ internal sealed class WorkerOptions
     /// <summary>ONNX Runtime intra-op threads; 0 = the CPUs this process may use (cgroup-aware).</summary>
     public int IntraOpThreads { get; init; }
 
+    /// <summary>Most prompt tokens prefilled in one call between decode steps.</summary>
+    public int PrefillChunk { get; init; } = 256;
+
+    /// <summary>Prompt plus output limit per sequence; 0 = genai_config's search.max_length.</summary>
+    public int MaxSequenceLength { get; init; }
+
+    /// <summary>CUDA device ordinal.</summary>
+    public int DeviceId { get; init; }
+
     public TimeSpan StatsWindow { get; init; } = TimeSpan.FromSeconds(30);
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

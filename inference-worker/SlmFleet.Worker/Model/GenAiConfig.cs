@@ -26,6 +26,15 @@ internal sealed record GenAiConfig(
     string PresentKeyPattern,
     string PresentValuePattern)
 {
+    /// <summary><c>search</c>: the model's own generation defaults (max_length, sampling, share buffer).</summary>
+    public SearchDefaults Search { get; init; } = SearchDefaults.Default;
+
+    /// <summary><c>model.decoder.sliding_window</c>, or null when every layer attends to the whole context.</summary>
+    public SlidingWindow? SlidingWindow { get; init; }
+
+    /// <summary><c>model.decoder.session_options</c> as raw JSON ("{}" when absent): threads and execution providers.</summary>
+    public string SessionOptionsJson { get; init; } = "{}";
+
     public string PastKey(int layer) => Format(PastKeyPattern, layer);
 
     public string PastValue(int layer) => Format(PastValuePattern, layer);
@@ -73,7 +82,12 @@ internal sealed record GenAiConfig(
                 Str(inputs, "past_value_names", "past_key_values.%d.value"),
                 Str(outputs, "logits", "logits"),
                 Str(outputs, "present_key_names", "present.%d.key"),
-                Str(outputs, "present_value_names", "present.%d.value"));
+                Str(outputs, "present_value_names", "present.%d.value"))
+            {
+                Search = document.RootElement.TryGetProperty("search", out var search) ? SearchDefaults.Parse(search) : SearchDefaults.Default,
+                SlidingWindow = decoder.TryGetProperty("sliding_window", out var window) && window.ValueKind == JsonValueKind.Object ? SlidingWindow.Parse(window) : null,
+                SessionOptionsJson = decoder.TryGetProperty("session_options", out var session) ? session.GetRawText() : "{}",
+            };
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
         {

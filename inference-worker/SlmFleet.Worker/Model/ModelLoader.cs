@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 using SlmFleet.Worker.Engine;
+using SlmFleet.Worker.Scheduling;
 using SlmFleet.Worker.Tokenization;
 
 namespace SlmFleet.Worker.Model;
@@ -8,8 +9,9 @@ namespace SlmFleet.Worker.Model;
 /// <summary>Loads a GenAI-layout folder; every failure names the file and what is wrong with it.</summary>
 internal static class ModelLoader
 {
-    public static LoadedModel Load(string directory, ExecutionProviderChoice provider, ILogger logger, int intraOpThreads = 0)
+    public static LoadedModel Load(string directory, ExecutionProviderChoice provider, ILogger logger, EngineOptions? engineOptions = null)
     {
+        var sizing = engineOptions ?? EngineOptions.Default;
         if (!Directory.Exists(directory))
         {
             throw new ModelLoadException($"model folder not found: {directory}");
@@ -23,7 +25,7 @@ internal static class ModelLoader
         }
 
         var tokenizer = TokenizerLoader.Load(directory);
-        var (options, used) = SessionOptionsFor(provider, logger, intraOpThreads);
+        var (options, used) = SessionOptionsFor(provider, logger, sizing);
         InferenceSession session;
         try
         {
@@ -38,14 +40,28 @@ internal static class ModelLoader
             options.Dispose();
         }
 
-        CheckSignature(session, config, modelPath);
-        var weightBytes = Directory.EnumerateFiles(directory, config.Filename + "*").Sum(f => new FileInfo(f).Length);
-        return new LoadedModel(new InferenceEngine(session, config), tokenizer, used, weightBytes);
+        try
+        {
+            var onCuda = used == "cuda";
+            var conventions = ModelConventions.Read(session, config, modelPath, sizing.MaxSequenceLength, onCuda);
+            var allocator = onCuda
+                ? new OrtAllocator(session, new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, sizing.DeviceId, OrtMemType.Default))
+                : null;
+            var engine = new InferenceEngine(session, config, conventions, sizing.MaxBatch + ClassifyScorer.ScratchSlots, sizing.PrefillChunk, allocator);
+            ModelLog.Conventions(logger, config.Filename, conventions.Summary, engine.Cache.TotalBytes / (1024.0 * 1024.0));
+            var weightBytes = Directory.EnumerateFiles(directory, config.Filename + "*").Sum(f => new FileInfo(f).Length);
+            return new LoadedModel(engine, tokenizer, used, weightBytes);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
     }
 
-    private static (SessionOptions Options, string Provider) SessionOptionsFor(ExecutionProviderChoice choice, ILogger logger, int intraOpThreads)
+    private static (SessionOptions Options, string Provider) SessionOptionsFor(ExecutionProviderChoice choice, ILogger logger, EngineOptions sizing)
     {
-        var options = CpuOptions(intraOpThreads);
+        var options = CpuOptions(sizing.IntraOpThreads);
         if (choice == ExecutionProviderChoice.Cpu)
         {
             return (options, "cpu");
@@ -53,7 +69,7 @@ internal static class ModelLoader
 
         try
         {
-            options.AppendExecutionProvider_CUDA(0);
+            options.AppendExecutionProvider_CUDA(sizing.DeviceId);
             return (options, "cuda");
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
@@ -66,7 +82,7 @@ internal static class ModelLoader
 
             ModelLog.CudaFallback(logger, ex.Message);
             options.Dispose();
-            return (CpuOptions(intraOpThreads), "cpu");
+            return (CpuOptions(sizing.IntraOpThreads), "cpu");
         }
     }
 
@@ -85,26 +101,5 @@ internal static class ModelLoader
         };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         return options;
-    }
-
-    private static void CheckSignature(InferenceSession session, GenAiConfig config, string modelPath)
-    {
-        foreach (var name in new[] { config.InputIdsName, config.AttentionMaskName, config.PastKey(0), config.PastValue(0) })
-        {
-            if (!session.InputMetadata.ContainsKey(name))
-            {
-                throw new ModelLoadException($"{modelPath} has no input \"{name}\" that genai_config.json names; inputs are: {string.Join(", ", session.InputMetadata.Keys)}");
-            }
-        }
-
-        if (!session.OutputMetadata.ContainsKey(config.LogitsName))
-        {
-            throw new ModelLoadException($"{modelPath} has no output \"{config.LogitsName}\" that genai_config.json names");
-        }
-
-        if (session.InputMetadata[config.PastKey(0)].ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float)
-        {
-            throw new ModelLoadException($"{modelPath}: past key/value tensors are {session.InputMetadata[config.PastKey(0)].ElementDataType}; this engine serves float32 KV caches (CPU-style exports)");
-        }
     }
 }

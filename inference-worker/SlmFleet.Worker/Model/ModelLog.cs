@@ -4,4 +4,7 @@ internal static partial class ModelLog
 {
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "CUDA execution provider unavailable ({Reason}); falling back to CPU")]
     public static partial void CudaFallback(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Serving {File}: {Conventions}; KV slots reserve {KvMiB:F0} MiB")]
+    public static partial void Conventions(ILogger logger, string file, string conventions, double kvMiB);
 }

@@ -7,20 +7,21 @@ using SlmFleet.Worker.Tokenization;
 namespace SlmFleet.Worker.Scheduling;
 
 /// <summary>
-/// Continuous batching on one thread that owns the engine:
+/// Continuous batching on one thread that owns the engine. Each admitted request owns a KV slot
+/// (see <see cref="KvSlotCache"/>) until it ends:
 /// <code>
-///   loop: drop finished/cancelled rows ─► admit queued work (prefill each, or run a classify)
-///         ─► rebuild the batch cache if its rows changed ─► one decode step for every row
+///   loop: free the slots of finished/cancelled rows ─► admit queued work into free slots
+///         ─► one decode step over the slots in use ─► prefill chunks up to the token budget
 /// </code>
-/// Rows are left-padded so every row's newest token sits in the last column; the attention mask
-/// hides the padding. Between changes in membership, ORT's present tensors are fed back as the
-/// next past without a copy.
+/// A decode step covers slots [0, highest decoding slot]; slots in that range that are free or
+/// still prefilling ride along as one harmless token each (written at their next free column,
+/// which their own prefill overwrites), because a run of consecutive slots is a dense tensor and
+/// an extra row costs far less than a second pass over the weights. Prompts are prefilled in
+/// chunks of at most <see cref="InferenceEngine.PrefillChunk"/> tokens between decode steps, so a
+/// long prompt delays running streams by one chunk, not by the whole prompt.
 /// </summary>
 internal sealed class BatchScheduler : IDisposable
 {
-    /// <summary>Most prompt positions (arrivals × longest prompt) prefilled in one pass.</summary>
-    private const int PrefillTokenBudget = 8192;
-
     private readonly InferenceEngine _engine;
     private readonly TextTokenizer _tokenizer;
     private readonly SchedulerOptions _options;
@@ -31,11 +32,15 @@ internal sealed class BatchScheduler : IDisposable
     private readonly ConcurrentQueue<QueueEntry> _queue = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly HashSet<int> _eos;
-    private readonly List<GenerationSequence> _rows = [];
+    private readonly SlotRow?[] _slots;
+    private readonly List<SlotRow> _prefilling = [];
     private readonly CancellationTokenSource _stopping = new();
-    private KvCache? _cache;
+    private readonly int _padToken;
+    private int[] _stepTokens = [];
+    private int[] _stepPast = [];
     private Thread? _thread;
     private int _pending;
+    private int _active;
     private volatile bool _admissionPaused;
 
     public BatchScheduler(InferenceEngine engine, TextTokenizer tokenizer, SchedulerOptions options, WorkerMetrics metrics, UtilizationTracker utilization, TimeProvider time, ILogger logger)
@@ -48,11 +53,13 @@ internal sealed class BatchScheduler : IDisposable
         _time = time;
         _logger = logger;
         _eos = [.. engine.Config.EosTokenIds];
+        _slots = new SlotRow?[options.MaxBatch];
+        _padToken = engine.Config.PadTokenId is var pad && pad >= 0 && pad < engine.VocabSize ? pad : 0;
     }
 
     public int QueueDepth => Volatile.Read(ref _pending);
 
-    public int ActiveSequences { get; private set; }
+    public int ActiveSequences => Volatile.Read(ref _active);
 
     public void Start()
     {
@@ -108,21 +115,25 @@ internal sealed class BatchScheduler : IDisposable
         {
             try
             {
-                DropFinished();
-                var admitted = Admit();
-                if (_rows.Count == 0)
+                ReleaseFinished();
+                Admit();
+                if (_active == 0)
                 {
-                    ActiveSequences = 0;
                     _metrics.ActiveSequences.Set(0);
-                    if (!admitted)
-                    {
-                        _wake.Wait(TimeSpan.FromMilliseconds(200));
-                    }
-
+                    _wake.Wait(TimeSpan.FromMilliseconds(200));
                     continue;
                 }
 
-                DecodeStep();
+                _utilization.BeginBusy();
+                try
+                {
+                    DecodeStep();
+                    PrefillStep();
+                }
+                finally
+                {
+                    _utilization.EndBusy();
+                }
             }
             catch (Exception ex) when (!_stopping.IsCancellationRequested)
             {
@@ -132,39 +143,48 @@ internal sealed class BatchScheduler : IDisposable
         }
     }
 
-    private void DropFinished()
+    /// <summary>Frees the slots of rows that ended or whose caller went away; no other row is touched.</summary>
+    private void ReleaseFinished()
     {
-        if (_rows.TrueForAll(r => !r.IsFinished && !r.Cancellation.IsCancellationRequested))
+        for (var slot = 0; slot < _slots.Length; slot++)
         {
-            return;
-        }
-
-        foreach (var row in _rows.Where(r => !r.IsFinished && r.Cancellation.IsCancellationRequested))
-        {
-            _metrics.Requests.WithLabels("generate", "cancelled").Inc();
-            row.Finish(new GenerateResponse { FinishReason = "cancelled" });
-        }
-
-        Rebuild([.. _rows.Where(r => !r.IsFinished)], []);
-    }
-
-    private bool Admit()
-    {
-        var arrivals = new List<GenerationSequence>();
-        var longest = 0;
-        var any = false;
-        while (!_admissionPaused && _rows.Count + arrivals.Count < _options.MaxBatch && _queue.TryPeek(out var next))
-        {
-            // A padded prefill costs arrivals × longest prompt (and as many logits rows); past the
-            // budget the rest wait for the next loop, after one decode step for the running rows.
-            if (next.Work is GenerationSequence candidate && arrivals.Count > 0
-                && (arrivals.Count + 1) * Math.Max(longest, candidate.PromptIds.Count) > PrefillTokenBudget)
+            if (_slots[slot] is not { } row)
             {
-                break;
+                continue;
             }
 
-            _queue.TryDequeue(out var entry);
-            entry!.Registration.Dispose();
+            if (row.Generation is { IsFinished: false } sequence && sequence.Cancellation.IsCancellationRequested)
+            {
+                _metrics.Requests.WithLabels("generate", "cancelled").Inc();
+                sequence.Finish(new GenerateResponse { FinishReason = "cancelled" });
+            }
+            else if (row.Work is ClassifyJob job && job.Cancellation.IsCancellationRequested)
+            {
+                _metrics.Requests.WithLabels("classify", "cancelled").Inc();
+                job.Abandon("cancelled");
+            }
+            else if (row.Generation is not { IsFinished: true } && !(row.Work is ClassifyJob { IsDone: true }))
+            {
+                continue;
+            }
+
+            Free(row);
+        }
+    }
+
+    private void Free(SlotRow row)
+    {
+        _slots[row.Slot] = null;
+        _prefilling.Remove(row);
+        _active--;
+        _metrics.ActiveSequences.Set(_active);
+    }
+
+    private void Admit()
+    {
+        while (!_admissionPaused && _active < _slots.Length && _queue.TryDequeue(out var entry))
+        {
+            entry.Registration.Dispose();
             if (!entry.TryTake())
             {
                 continue;
@@ -172,136 +192,130 @@ internal sealed class BatchScheduler : IDisposable
 
             Interlocked.Decrement(ref _pending);
             _metrics.QueueDepth.Set(QueueDepth);
-            any = true;
-            if (entry.Work is ClassifyJob job)
+            var prompt = entry.Work switch
             {
-                _utilization.BeginBusy();
-                try
-                {
-                    RunClassify(job);
-                }
-                finally
-                {
-                    _utilization.EndBusy();
-                }
-            }
-            else if (entry.Work is GenerationSequence sequence)
-            {
-                arrivals.Add(sequence);
-                longest = Math.Max(longest, sequence.PromptIds.Count);
-            }
+                GenerationSequence sequence => sequence.PromptIds,
+                ClassifyJob job => job.PromptIds,
+                _ => throw new InvalidOperationException($"unknown work {entry.Work.GetType().Name}"),
+            };
+
+            // The lowest free slot keeps the decode range [0, highest decoding slot] short.
+            var slot = Array.IndexOf(_slots, null);
+            var row = new SlotRow(entry.Work, prompt, slot);
+            _slots[slot] = row;
+            _prefilling.Add(row);
+            _active++;
+            _metrics.ActiveSequences.Set(_active);
         }
-
-        if (arrivals.Count > 0)
-        {
-            _utilization.BeginBusy();
-            try
-            {
-                var prefill = Prefill(arrivals);
-                var survivors = arrivals.Select((sequence, row) => (sequence, row)).Where(a => !a.sequence.IsFinished).ToList();
-                if (survivors.Count > 0)
-                {
-                    Rebuild([.. _rows], survivors.Select(a => (a.sequence, prefill, a.row)).ToList());
-                }
-
-                prefill.Dispose();
-            }
-            finally
-            {
-                _utilization.EndBusy();
-            }
-        }
-
-        return any;
-    }
-
-    /// <summary>
-    /// Runs every arrival's prompt in one left-padded forward pass and samples each first token.
-    /// Returns the prompts' cache; row i holds arrival i's last <c>PromptIds.Count</c> columns.
-    /// </summary>
-    private KvCache Prefill(List<GenerationSequence> arrivals)
-    {
-        var batch = arrivals.Count;
-        var length = arrivals.Max(a => a.PromptIds.Count);
-        var ids = new long[batch * length];
-        var mask = new long[batch * length];
-        var positions = new long[batch * length];
-        for (var r = 0; r < batch; r++)
-        {
-            var prompt = arrivals[r].PromptIds;
-            var pad = length - prompt.Count;
-            for (var i = 0; i < prompt.Count; i++)
-            {
-                ids[(r * length) + pad + i] = prompt[i];
-                mask[(r * length) + pad + i] = 1;
-                positions[(r * length) + pad + i] = i;
-            }
-        }
-
-        using var empty = _engine.EmptyCache(batch);
-        using var output = _engine.Forward(ids, mask, positions, batch, length, empty);
-        for (var r = 0; r < batch; r++)
-        {
-            var sequence = arrivals[r];
-            sequence.KvLength = sequence.PromptIds.Count;
-            _metrics.PromptTokens.Inc(sequence.PromptIds.Count);
-            if (sequence.Cancellation.IsCancellationRequested)
-            {
-                continue;
-            }
-
-            var (token, logprob) = sequence.Sampler.Next(output.Logits(r, length - 1));
-            _metrics.TimeToFirstToken.Observe(_time.GetElapsedTime(sequence.EnqueuedTimestamp).TotalSeconds);
-            Accept(sequence, token, logprob);
-        }
-
-        return output.TakePresent();
     }
 
     private void DecodeStep()
     {
-        var cache = _cache!;
-        var batch = _rows.Count;
-        var total = cache.Length + 1;
-        var ids = new long[batch];
-        var positions = new long[batch];
-        var mask = new long[batch * total];
-        for (var r = 0; r < batch; r++)
+        var count = 0;
+        for (var slot = 0; slot < _slots.Length; slot++)
         {
-            var row = _rows[r];
-            ids[r] = row.LastToken;
-            positions[r] = row.KvLength;
-            mask.AsSpan((r * total) + (cache.Length - row.KvLength), row.KvLength + 1).Fill(1);
+            if (_slots[slot] is { Decoding: true })
+            {
+                count = slot + 1;
+            }
         }
 
-        _utilization.BeginBusy();
-        try
+        if (count == 0)
         {
-            using var output = _engine.Forward(ids, mask, positions, batch, 1, cache);
-            cache.Dispose();
-            _cache = output.TakePresent();
-            _metrics.BatchSize.Observe(batch);
-            for (var r = 0; r < batch; r++)
-            {
-                var row = _rows[r];
-                row.KvLength++;
-                if (row.Cancellation.IsCancellationRequested)
-                {
-                    continue;
-                }
+            return;
+        }
 
-                var (token, logprob) = row.Sampler.Next(output.Logits(r, 0));
+        EnsureStepBuffers(count);
+        for (var slot = 0; slot < count; slot++)
+        {
+            var row = _slots[slot];
+            _stepTokens[slot] = row is { Decoding: true } ? row.Generation!.LastToken : _padToken;
+            _stepPast[slot] = row?.KvLength ?? 0;
+        }
+
+        _engine.Run(0, count, 1, _stepTokens, _stepPast);
+        var decoding = 0;
+        for (var slot = 0; slot < count; slot++)
+        {
+            if (_slots[slot] is not { Decoding: true } row)
+            {
+                continue;
+            }
+
+            decoding++;
+            row.KvLength++;
+            var sequence = row.Generation!;
+            if (!sequence.Cancellation.IsCancellationRequested)
+            {
+                var (token, logprob) = sequence.Sampler.Next(_engine.Logits(slot, 0));
                 Accept(row, token, logprob);
             }
         }
-        finally
+
+        _metrics.BatchSize.Observe(decoding);
+    }
+
+    /// <summary>Runs prompt chunks, oldest admission first, until one chunk's worth of tokens has run.</summary>
+    private void PrefillStep()
+    {
+        var budget = _engine.PrefillChunk;
+        while (budget > 0 && _prefilling.Count > 0)
         {
-            _utilization.EndBusy();
+            var row = _prefilling[0];
+            if (row.Work.Cancellation.IsCancellationRequested)
+            {
+                _prefilling.RemoveAt(0);
+                continue;
+            }
+
+            var take = Math.Min(row.PromptRemaining, _engine.Conventions.ChunkedPrefill ? budget : row.PromptRemaining);
+            EnsureStepBuffers(take);
+            for (var i = 0; i < take; i++)
+            {
+                _stepTokens[i] = row.PromptIds[row.KvLength + i];
+            }
+
+            _stepPast[0] = row.KvLength;
+            _engine.Run(row.Slot, 1, take, _stepTokens, _stepPast);
+            row.KvLength += take;
+            budget -= take;
+            if (row.PromptRemaining > 0)
+            {
+                continue;
+            }
+
+            _prefilling.RemoveAt(0);
+            _metrics.PromptTokens.Inc(row.PromptIds.Count);
+            var last = _engine.Logits(0, take - 1);
+            if (row.Work is ClassifyJob job)
+            {
+                ScoreLabels(row, job, last);
+                continue;
+            }
+
+            var sequence = row.Generation!;
+            row.Decoding = true;
+            var (token, logprob) = sequence.Sampler.Next(last);
+            _metrics.TimeToFirstToken.Observe(_time.GetElapsedTime(sequence.EnqueuedTimestamp).TotalSeconds);
+            Accept(row, token, logprob);
         }
     }
 
-    private void Accept(GenerationSequence sequence, int token, float logprob)
+    private void ScoreLabels(SlotRow row, ClassifyJob job, ReadOnlySpan<float> promptLogits)
     {
+        try
+        {
+            job.Complete(ClassifyScorer.Score(_engine, row.Slot, row.KvLength, promptLogits, job.LabelIds, _padToken));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            job.Fail(ex);
+        }
+    }
+
+    private void Accept(SlotRow row, int token, float logprob)
+    {
+        var sequence = row.Generation!;
         var now = _time.GetTimestamp();
         if (sequence.Generated.Count > 0)
         {
@@ -332,19 +346,14 @@ internal sealed class BatchScheduler : IDisposable
             response.Logprobs.Add(new TokenLogprob { Token = _tokenizer.Decode([token]), Logprob = logprob });
         }
 
+        sequence.Emit(response);
         if (stopped)
         {
-            sequence.Emit(response);
             FinishSequence(sequence, "stop", string.Empty, countToken: false);
         }
-        else if (sequence.Generated.Count >= sequence.MaxNewTokens || sequence.KvLength >= _engine.Config.ContextLength)
+        else if (sequence.Generated.Count >= sequence.MaxNewTokens || row.KvLength + 1 > _engine.Conventions.MaxSequenceLength)
         {
-            sequence.Emit(response);
             FinishSequence(sequence, "length", sequence.Streamer.Flush(text), countToken: false);
-        }
-        else
-        {
-            sequence.Emit(response);
         }
     }
 
@@ -366,61 +375,31 @@ internal sealed class BatchScheduler : IDisposable
         SchedulerLog.Finished(_logger, sequence.RequestId, reason, sequence.PromptIds.Count, completion);
     }
 
-    /// <summary>Replaces the batch cache with the given rows plus newly prefilled ones: the only KV copy.</summary>
-    private void Rebuild(List<GenerationSequence> keep, List<(GenerationSequence Sequence, KvCache Cache, int Row)> added)
+    private void EnsureStepBuffers(int length)
     {
-        var sources = new List<KvCache>();
-        var sourceRows = new List<int>();
-        var lengths = new List<int>();
-        foreach (var row in keep)
+        if (_stepTokens.Length < length)
         {
-            sources.Add(_cache!);
-            sourceRows.Add(_rows.IndexOf(row));
-            lengths.Add(row.KvLength);
-        }
-
-        foreach (var (sequence, cache, row) in added)
-        {
-            sources.Add(cache);
-            sourceRows.Add(row);
-            lengths.Add(sequence.KvLength);
-        }
-
-        var rebuilt = sources.Count == 0 ? null : KvCache.Gather(sources, sourceRows, lengths, _engine.Config.KeyValueHeads, _engine.Config.HeadSize);
-        _cache?.Dispose();
-        _cache = rebuilt;
-        _rows.Clear();
-        _rows.AddRange(keep);
-        _rows.AddRange(added.Select(a => a.Sequence));
-        ActiveSequences = _rows.Count;
-        _metrics.ActiveSequences.Set(_rows.Count);
-    }
-
-    private void RunClassify(ClassifyJob job)
-    {
-        try
-        {
-            job.Complete(ClassifyScorer.Score(_engine, job.PromptIds, job.LabelIds));
-            _metrics.PromptTokens.Inc(job.PromptIds.Count);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            job.Fail(ex);
+            _stepTokens = new int[Math.Max(length, _slots.Length)];
+            _stepPast = new int[Math.Max(length, _slots.Length)];
         }
     }
 
     private void FailAll()
     {
-        foreach (var row in _rows)
+        foreach (var row in _slots.OfType<SlotRow>().ToList())
         {
-            _metrics.Requests.WithLabels("generate", "error").Inc();
-            row.Finish(new GenerateResponse { FinishReason = "error" });
-        }
+            if (row.Generation is { } sequence)
+            {
+                _metrics.Requests.WithLabels("generate", "error").Inc();
+                sequence.Finish(new GenerateResponse { FinishReason = "error" });
+            }
+            else if (row.Work is ClassifyJob job)
+            {
+                job.Fail(new InvalidOperationException("the engine step failed"));
+            }
 
-        _rows.Clear();
-        _cache?.Dispose();
-        _cache = null;
-        ActiveSequences = 0;
+            Free(row);
+        }
     }
 
     public void Dispose()
@@ -434,12 +413,11 @@ internal sealed class BatchScheduler : IDisposable
             entry.Work.Abandon("shutdown");
         }
 
-        foreach (var row in _rows)
+        foreach (var row in _slots.OfType<SlotRow>())
         {
-            row.Abandon("shutdown");
+            row.Work.Abandon("shutdown");
         }
 
-        _cache?.Dispose();
         _stopping.Dispose();
         _wake.Dispose();
     }

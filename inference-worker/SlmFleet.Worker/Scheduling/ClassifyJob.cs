@@ -1,6 +1,9 @@
 namespace SlmFleet.Worker.Scheduling;
 
-/// <summary>A classification waiting for the engine: the prompt and each label's tokens.</summary>
+/// <summary>
+/// A classification waiting for the engine: the prompt tokens all labels share and each label's
+/// own tokens after them (as the tokenizer splits prompt + label, see the service).
+/// </summary>
 internal sealed class ClassifyJob(IReadOnlyList<int> promptIds, IReadOnlyList<IReadOnlyList<int>> labelIds, CancellationToken cancellation) : ISchedulerWork
 {
     private readonly TaskCompletionSource<double[]> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -13,6 +16,9 @@ internal sealed class ClassifyJob(IReadOnlyList<int> promptIds, IReadOnlyList<IR
 
     /// <summary>Each label's summed token log-probability, in label order.</summary>
     public Task<double[]> Result => _result.Task;
+
+    /// <summary>Scored, failed or abandoned: its KV slot can be freed.</summary>
+    public bool IsDone => _result.Task.IsCompleted;
 
     public void Complete(double[] logLikelihoods) => _result.TrySetResult(logLikelihoods);
 

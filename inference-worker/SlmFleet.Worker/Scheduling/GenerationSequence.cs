@@ -42,9 +42,6 @@ internal sealed class GenerationSequence : ISchedulerWork
 
     public List<int> Generated { get; } = [];
 
-    /// <summary>Tokens already in this row's KV cache (the last sampled token is not yet).</summary>
-    public int KvLength { get; set; }
-
     public int LastToken { get; set; }
 
     public bool IsFinished { get; private set; }

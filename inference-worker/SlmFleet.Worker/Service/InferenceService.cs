@@ -95,27 +95,32 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
             throw RequestValidator.Invalid("prompt: encodes to zero tokens; send a non-empty prompt");
         }
 
-        var maxNew = RequestValidator.MaxNewTokens(request.MaxNewTokens, ids.Count, config.ContextLength, state.Options.DefaultMaxNewTokens);
+        var maxNew = RequestValidator.MaxNewTokens(request.MaxNewTokens, ids.Count, state.Model.Engine.Conventions.MaxSequenceLength, state.Options.DefaultMaxNewTokens);
         var seed = request.Sampling?.HasSeed == true ? unchecked((int)(request.Sampling.Seed ^ (request.Sampling.Seed >> 32))) : state.NextSeed();
         return new GenerationSequence(ids, maxNew, new TokenSampler(sampling, new Random(seed)), stops, request.Logprobs, request.IgnoreEos, cancellation, request.RequestId);
     }
 
     private ClassifyJob CreateClassifyJob(ClassifyRequest request, CancellationToken cancellation)
     {
-        var config = state.Model.Engine.Config;
+        var maxSequence = state.Model.Engine.Conventions.MaxSequenceLength;
         var prompt = RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.DefaultChatTemplate);
         var labels = RequestValidator.Labels(request.Labels);
-        var ids = state.Model.Tokenizer.Encode(prompt);
+        var (ids, labelIds) = LabelTokenization.Split(state.Model.Tokenizer, prompt, labels);
         if (ids.Count == 0)
         {
             throw RequestValidator.Invalid("prompt: encodes to zero tokens; send a non-empty prompt");
         }
 
-        var labelIds = labels.Select(l => state.Model.Tokenizer.Encode(l)).ToList();
-        var longest = labelIds.Max(l => l.Count);
-        if (ids.Count + longest > config.ContextLength)
+        var emptyLabel = labelIds.ToList().FindIndex(l => l.Count == 0);
+        if (emptyLabel >= 0)
         {
-            throw RequestValidator.Invalid($"prompt: {ids.Count} tokens plus the longest label ({longest} tokens) exceed the context length {config.ContextLength}");
+            throw RequestValidator.Invalid($"labels[{emptyLabel}]: \"{labels[emptyLabel]}\" encodes to zero tokens; send a non-empty label");
+        }
+
+        var longest = labelIds.Max(l => l.Count);
+        if (ids.Count + longest > maxSequence)
+        {
+            throw RequestValidator.Invalid($"prompt: {ids.Count} tokens plus the longest label ({longest} tokens) exceed the maximum sequence length {maxSequence}");
         }
 
         return new ClassifyJob(ids, labelIds, cancellation);

@@ -6,7 +6,7 @@ namespace SlmFleet.Worker.Scheduling;
 /// Scores labels as continuations of a prompt that is already in a KV slot, so the prompt runs
 /// once whatever the number of labels. A label's log-likelihood is the sum over its tokens of
 /// log p(token | prompt and the label's earlier tokens): the first token's comes from the
-/// prompt's last logits; the rest from one batched run in which each label is a row whose slot
+/// prompt's last logits; the rest from batched steps in which each label is a row whose slot
 /// starts as a copy of the prompt's columns (the scratch slots after the batch's own).
 /// </summary>
 internal static class ClassifyScorer
@@ -35,8 +35,7 @@ internal static class ClassifyScorer
         foreach (var label in longer)
         {
             group.Add(label);
-            var width = group.Max(l => labels[l].Count - 1);
-            if (!batched || group.Count == ScratchSlots || group.Count * width >= engine.MaxTokensPerCall)
+            if (!batched || group.Count == ScratchSlots)
             {
                 RunGroup(engine, batched ? scratch : promptSlot, batched, promptSlot, promptLength, labels, group, padToken, scores);
                 group.Clear();
@@ -51,38 +50,39 @@ internal static class ClassifyScorer
         return scores;
     }
 
-    // Row r feeds label tokens 0..n-2 after the prompt (right-padded: later padding never changes
-    // earlier positions under a causal mask); logits at position j score token j + 1.
+    // GroupQueryAttention runs several new tokens only for a batch of one, so the label rows step
+    // one token at a time, together: step j feeds every row's token j and scores its token j + 1.
+    // Rows whose label is shorter ride along on padding, never read.
     private static void RunGroup(
         InferenceEngine engine, int first, bool batched, int promptSlot, int promptLength,
         IReadOnlyList<IReadOnlyList<int>> labels, List<int> group, int padToken, double[] scores)
     {
         var width = group.Max(l => labels[l].Count - 1);
-        var tokens = new int[group.Count * width];
+        var tokens = new int[group.Count];
         var past = new int[group.Count];
-        for (var r = 0; r < group.Count; r++)
+        for (var r = 0; r < group.Count && batched; r++)
         {
-            var label = labels[group[r]];
-            if (batched)
-            {
-                engine.Cache.CopyPrefix(promptSlot, first + r, promptLength);
-            }
-
-            past[r] = promptLength;
-            for (var j = 0; j < width; j++)
-            {
-                tokens[(r * width) + j] = j < label.Count - 1 ? label[j] : padToken;
-            }
+            engine.Cache.CopyPrefix(promptSlot, first + r, promptLength);
         }
 
-        engine.Run(first, group.Count, width, tokens, past);
-        for (var r = 0; r < group.Count; r++)
+        for (var j = 0; j < width; j++)
         {
-            var label = labels[group[r]];
-            for (var j = 1; j < label.Count; j++)
+            for (var r = 0; r < group.Count; r++)
             {
-                var logits = engine.Logits(r, j - 1);
-                scores[group[r]] += logits[label[j]] - TokenSampler.LogSumExp(logits);
+                var label = labels[group[r]];
+                tokens[r] = j < label.Count - 1 ? label[j] : padToken;
+                past[r] = promptLength + j;
+            }
+
+            engine.Run(first, group.Count, 1, tokens, past);
+            for (var r = 0; r < group.Count; r++)
+            {
+                var label = labels[group[r]];
+                if (j + 1 < label.Count)
+                {
+                    var logits = engine.Logits(r, 0);
+                    scores[group[r]] += logits[label[j + 1]] - TokenSampler.LogSumExp(logits);
+                }
             }
         }
     }

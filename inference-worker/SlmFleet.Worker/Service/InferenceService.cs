@@ -33,7 +33,18 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
             throw QueueFull();
         }
 
-        var logLikelihoods = await job.Result.WaitAsync(context.CancellationToken);
+        double[] logLikelihoods;
+        try
+        {
+            logLikelihoods = await job.Result.WaitAsync(context.CancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not RpcException)
+        {
+            // The engine refused the run (an ONNX Runtime error): the caller gets the reason, the worker keeps serving.
+            state.Metrics.Requests.WithLabels("classify", "error").Inc();
+            throw new RpcException(new Status(StatusCode.Internal, $"classify failed in the engine: {ex.Message}"));
+        }
+
         var max = logLikelihoods.Max();
         var weights = logLikelihoods.Select(l => Math.Exp(l - max)).ToArray();
         var total = weights.Sum();

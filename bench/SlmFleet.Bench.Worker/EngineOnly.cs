@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
-using SlmFleet.Worker.Engine;
 using SlmFleet.Worker.Model;
 
 namespace SlmFleet.Bench.Worker;
@@ -13,34 +12,26 @@ internal static class EngineOnly
 {
     public static double DecodeTokensPerSecond(string modelDirectory, int steps, int threads = 0, int batch = 1)
     {
-        var model = ModelLoader.Load(modelDirectory, ExecutionProviderChoice.Cpu, NullLogger.Instance, threads);
+        var model = ModelLoader.Load(modelDirectory, ExecutionProviderChoice.Cpu, NullLogger.Instance, new EngineOptions { MaxBatch = batch, IntraOpThreads = threads });
         using var engine = model.Engine;
-        var prompt = model.Tokenizer.Encode("The quick brown fox jumps over the lazy dog.").Select(i => (long)i).ToArray();
-        var cache = engine.EmptyCache(1);
-        using (var prefill = engine.Forward(prompt, [.. prompt.Select(_ => 1L)], [.. Enumerable.Range(0, prompt.Length).Select(i => (long)i)], 1, prompt.Length, cache))
+        var prompt = model.Tokenizer.Encode("The quick brown fox jumps over the lazy dog.").ToArray();
+        for (var slot = 0; slot < batch; slot++)
         {
-            cache.Dispose();
-            cache = prefill.TakePresent();
+            engine.Run(slot, 1, prompt.Length, prompt, [0]);
         }
 
-        if (batch > 1)
-        {
-            var single = cache;
-            cache = KvCache.Gather([.. Enumerable.Repeat(single, batch)], [.. Enumerable.Repeat(0, batch)], [.. Enumerable.Repeat(single.Length, batch)], engine.Config.KeyValueHeads, engine.Config.HeadSize);
-            single.Dispose();
-        }
-
+        var tokens = Enumerable.Repeat(42, batch).ToArray();
+        var past = Enumerable.Repeat(prompt.Length, batch).ToArray();
         var started = Stopwatch.GetTimestamp();
         for (var step = 0; step < steps; step++)
         {
-            var length = cache.Length;
-            using var output = engine.Forward([.. Enumerable.Repeat(42L, batch)], [.. Enumerable.Repeat(1L, batch * (length + 1))], [.. Enumerable.Repeat((long)length, batch)], batch, 1, cache);
-            cache.Dispose();
-            cache = output.TakePresent();
+            engine.Run(0, batch, 1, tokens, past);
+            for (var row = 0; row < batch; row++)
+            {
+                past[row]++;
+            }
         }
 
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        cache.Dispose();
-        return steps * batch / seconds;
+        return steps * batch / Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 }

@@ -27,7 +27,8 @@ internal static class ModelFolderWriter
             specialIds[special] = vocabulary.Count + specialIds.Count;
         }
 
-        var vocabSize = VocabSize(preset, vocabulary.Count + specialIds.Count);
+        var tokenizerSize = vocabulary.Count + specialIds.Count;
+        var vocabSize = VocabSize(preset, tokenizerSize);
         WriteJson(Path.Combine(directory, "tokenizer.json"), TokenizerFiles.TokenizerJson(vocabulary, merges, specialIds));
         WriteJson(Path.Combine(directory, "tokenizer_config.json"), TokenizerFiles.TokenizerConfig(preset));
         WriteJson(Path.Combine(directory, "genai_config.json"), GenAiConfig.Build(preset, vocabSize, specialIds));
@@ -36,7 +37,7 @@ internal static class ModelFolderWriter
         Onnx.Proto.ModelProto model;
         using (var data = new ExternalDataWriter(Path.Combine(directory, "model.onnx.data")))
         {
-            model = TransformerGraphWriter.Build(preset, precision, vocabSize, seed, data);
+            model = TransformerGraphWriter.Build(preset, precision, vocabSize, seed, data, tokenizerSize: tokenizerSize);
             weightBytes = data.BytesWritten;
         }
 
@@ -47,7 +48,7 @@ internal static class ModelFolderWriter
 
     /// <summary>
     /// The embedding may have more rows than the tokenizer has tokens (Qwen2.5 has 151,936 rows for 151,665
-    /// tokens); the extra rows are never produced by encoding, only by sampling, and decode as nothing.
+    /// tokens); the extra rows are never produced by encoding, and their embeddings are written as zeros.
     /// </summary>
     private static int VocabSize(ModelPreset preset, int tokenizerSize)
     {

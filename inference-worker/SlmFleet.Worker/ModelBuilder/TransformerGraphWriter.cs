@@ -34,7 +34,7 @@ internal static class TransformerGraphWriter
     /// is a float Gather of the unquantized values, as the builder's <c>shared_embeddings=false</c> (fixture qwen2-gqa-int4).
     /// </remarks>
     public static ModelProto Build(
-        ModelPreset preset, ModelPrecision precision, int vocabSize, int seed, ExternalDataWriter? data, bool shareInt4Embedding = true)
+        ModelPreset preset, ModelPrecision precision, int vocabSize, int seed, ExternalDataWriter? data, bool shareInt4Embedding = true, int? tokenizerSize = null)
     {
         var g = new OnnxGraphBuilder();
         var store = new WeightStore(g, precision, data);
@@ -42,7 +42,7 @@ internal static class TransformerGraphWriter
         DeclareInputsAndOutputs(g, preset, store.FloatType, vocabSize);
         AttentionMaskSubgraph(g);
 
-        var (hidden, lmHead) = Embedding(g, store, weights, preset, vocabSize, shareInt4Embedding);
+        var (hidden, lmHead) = Embedding(g, store, weights, preset, vocabSize, shareInt4Embedding, tokenizerSize ?? vocabSize);
         var (cos, sin) = RotaryCache.Build(data is null ? 0 : preset.ContextLength, preset.HeadSize, preset.RopeTheta);
         store.Float("cos_cache", [preset.ContextLength, preset.HeadSize / 2], () => cos);
         store.Float("sin_cache", [preset.ContextLength, preset.HeadSize / 2], () => sin);
@@ -111,11 +111,21 @@ internal static class TransformerGraphWriter
     /// lm_head's [N, K]). Generated first, as it is the first module of the model.
     /// </summary>
     private static (string Hidden, Func<string, string>? LmHead) Embedding(
-        OnnxGraphBuilder g, WeightStore store, WeightGenerator weights, ModelPreset preset, int vocabSize, bool shareInt4Embedding)
+        OnnxGraphBuilder g, WeightStore store, WeightGenerator weights, ModelPreset preset, int vocabSize, bool shareInt4Embedding, int tokenRows)
     {
         int h = preset.Hidden;
         float[]? cached = null;
-        float[] Values() => cached ??= weights.Normal(vocabSize * h, InitStd);
+        float[] Values()
+        {
+            if (cached is null)
+            {
+                cached = new float[vocabSize * h];
+                weights.Normal(Math.Min(tokenRows, vocabSize) * h, InitStd).CopyTo(cached, 0);
+            }
+
+            return cached;
+        }
+
         const string gather = "/model/embed_tokens/Gather";
 
         if (!preset.TiedEmbeddings)

@@ -101,23 +101,52 @@ internal static class CliCommands
     private static Command MakeModel()
     {
         var output = new Option<string>("--out") { Description = "Folder to write.", Required = true };
-        var preset = new Option<string>("--preset") { Description = "tiny (≤ 5 MB, tests) or small (≈ 100 MB, benchmarks).", DefaultValueFactory = _ => "tiny" };
+        var preset = new Option<string>("--preset")
+        {
+            Description = "tiny (≤ 5 MB, tests), small (≈ 110 MB fp32, benchmarks) or qwen2.5-0.5b (Qwen2.5-0.5B's shape, ≈ 400 MB int4).",
+            DefaultValueFactory = _ => "tiny",
+        };
+        var precision = new Option<string?>("--precision") { Description = "fp32, fp16 or int4 (default: the preset's; fp32 for tiny and small, int4 for qwen2.5-0.5b)." };
         var seed = new Option<int>("--seed") { Description = "Weight seed; same seed, same bytes.", DefaultValueFactory = _ => 42 };
-        var command = new Command("make-model", "Write a seeded decoder-only transformer in the ONNX Runtime GenAI layout.") { output, preset, seed };
+        var command = new Command("make-model", "Write a seeded Qwen2-style decoder as the onnxruntime-genai model builder exports it.") { output, preset, precision, seed };
         command.SetAction(result =>
         {
             var chosen = ModelPreset.Find(result.GetValue(preset)!);
             if (chosen is null)
             {
-                Console.Error.WriteLine($"slm-worker make-model: --preset \"{result.GetValue(preset)}\" is unknown; accepted: tiny, small");
+                var accepted = string.Join(", ", ModelPreset.All.Select(p => p.Name));
+                Console.Error.WriteLine($"slm-worker make-model: --preset \"{result.GetValue(preset)}\" is unknown; accepted: {accepted}");
                 return 2;
             }
 
-            var bytes = ModelFolderWriter.Write(result.GetValue(output)!, chosen, result.GetValue(seed));
-            Console.WriteLine($"wrote {chosen.Name} model to {result.GetValue(output)} ({bytes / 1e6:F1} MB of weights)");
+            var precisionText = result.GetValue(precision);
+            var chosenPrecision = chosen.DefaultPrecision;
+            if (precisionText is not null && !TryParsePrecision(precisionText, out chosenPrecision))
+            {
+                Console.Error.WriteLine($"slm-worker make-model: --precision \"{precisionText}\" is unknown; accepted: fp32, fp16, int4");
+                return 2;
+            }
+
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var bytes = ModelFolderWriter.Write(result.GetValue(output)!, chosen, result.GetValue(seed), chosenPrecision);
+            var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            Console.WriteLine($"wrote {chosen.Name} {chosenPrecision.ToString().ToLowerInvariant()} model to {result.GetValue(output)} ({bytes / 1e6:F1} MB of weights, {seconds:F1} s)");
             return 0;
         });
         return command;
+    }
+
+    private static bool TryParsePrecision(string text, out ModelPrecision precision)
+    {
+        // Enum.TryParse would also take "1" or "Fp32, Int4"; accept only the three names.
+        precision = text.ToUpperInvariant() switch
+        {
+            "FP32" => ModelPrecision.Fp32,
+            "FP16" => ModelPrecision.Fp16,
+            "INT4" => ModelPrecision.Int4,
+            _ => (ModelPrecision)(-1),
+        };
+        return Enum.IsDefined(precision);
     }
 
     private static Command FetchModel()

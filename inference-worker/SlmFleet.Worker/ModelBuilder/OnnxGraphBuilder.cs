@@ -3,76 +3,60 @@ using SlmFleet.Worker.Onnx.Proto;
 
 namespace SlmFleet.Worker.ModelBuilder;
 
-/// <summary>Appends ONNX nodes and initializers to a graph with generated unique names.</summary>
+/// <summary>
+/// Appends nodes, Constant nodes and initializers to a graph under the builder's naming scheme: a node is
+/// named by its module path (<c>/model/layers.0/attn/qkv_proj/MatMul</c>) and its outputs are that name plus
+/// <c>/output_N</c>, so graphs we write read like the official exports.
+/// </summary>
 internal sealed class OnnxGraphBuilder
 {
-    private readonly GraphProto _graph = new() { Name = "slm_fleet_decoder" };
-    private int _counter;
+    public const string MicrosoftDomain = "com.microsoft";
+
+    private readonly GraphProto _graph = new() { Name = "main_graph" };
 
     public GraphProto Graph => _graph;
 
-    public string Op(string opType, IReadOnlyList<string> inputs, params AttributeProto[] attributes)
-        => OpMulti(opType, inputs, 1, attributes)[0];
+    /// <summary>Adds a node with a single output named <c>{name}/output_0</c> and returns that output.</summary>
+    public string Node(string opType, string name, IReadOnlyList<string> inputs, params AttributeProto[] attributes)
+        => NodeWithOutputs(string.Empty, opType, name, inputs, [$"{name}/output_0"], attributes)[0];
 
-    public string[] OpMulti(string opType, IReadOnlyList<string> inputs, int outputs, params AttributeProto[] attributes)
+    /// <summary>Adds a node whose outputs are named by the caller ("" for an unused optional output).</summary>
+    public IReadOnlyList<string> NodeWithOutputs(
+        string domain, string opType, string name, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs, params AttributeProto[] attributes)
     {
-        var id = _counter++;
-        var node = new NodeProto { OpType = opType, Name = $"{opType}_{id}" };
-        node.Input.AddRange(inputs);
-        var names = new string[outputs];
-        for (var i = 0; i < outputs; i++)
+        var node = new NodeProto { OpType = opType, Name = name };
+        if (domain.Length > 0)
         {
-            names[i] = $"{opType.ToLowerInvariant()}_{id}_out{i}";
+            node.Domain = domain;
         }
 
-        node.Output.AddRange(names);
-        node.Attribute.AddRange(attributes);
-        _graph.Node.Add(node);
-        return names;
-    }
-
-    /// <summary>Adds a node whose single output has a fixed name (graph outputs such as <c>logits</c>).</summary>
-    public void OpNamed(string opType, IReadOnlyList<string> inputs, string output, params AttributeProto[] attributes)
-    {
-        var node = new NodeProto { OpType = opType, Name = $"{opType}_{_counter++}" };
         node.Input.AddRange(inputs);
-        node.Output.Add(output);
+        node.Output.AddRange(outputs);
         node.Attribute.AddRange(attributes);
         _graph.Node.Add(node);
+        return outputs;
     }
 
-    public string Int64Constant(string name, params long[] values)
+    /// <summary>An int64 Constant node named as the builder names its shared constants (<c>/model/constants/INT64/1</c>).</summary>
+    public string Int64Constant(string label, long[]? dims, params long[] values)
     {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
-        tensor.Dims.Add(values.Length);
-        tensor.Int64Data.AddRange(values);
-        _graph.Initializer.Add(tensor);
-        return name;
+        var output = $"/model/constants/INT64/{label}";
+        var tensor = new TensorProto { Name = output, DataType = (int)TensorProto.Types.DataType.Int64, RawData = ByteString.CopyFrom(TensorBytes.Int64(values)) };
+        if (dims is not null)
+        {
+            tensor.Dims.AddRange(dims);
+        }
+
+        var attribute = new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = tensor };
+        NodeWithOutputs(string.Empty, "Constant", $"/model/constant_nodes/INT64/{label}", [], [output], attribute);
+        return output;
     }
 
-    public string Int64Scalar(string name, long value)
+    /// <summary>Declares an initializer; its bytes are written (or shared) by the caller.</summary>
+    public TensorProto Initializer(string name, TensorProto.Types.DataType type, params long[] dims)
     {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
-        tensor.Int64Data.Add(value);
-        _graph.Initializer.Add(tensor);
-        return name;
-    }
-
-    public string FloatScalar(string name, float value)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-        tensor.FloatData.Add(value);
-        _graph.Initializer.Add(tensor);
-        return name;
-    }
-
-    public TensorProto FloatTensor(string name, long[] dims, float[] data)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        var tensor = new TensorProto { Name = name, DataType = (int)type };
         tensor.Dims.AddRange(dims);
-        var bytes = new byte[data.Length * sizeof(float)];
-        Buffer.BlockCopy(data, 0, bytes, 0, bytes.Length);
-        tensor.RawData = ByteString.CopyFrom(bytes);
         _graph.Initializer.Add(tensor);
         return tensor;
     }

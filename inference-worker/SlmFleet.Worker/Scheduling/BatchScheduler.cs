@@ -337,8 +337,8 @@ internal sealed class BatchScheduler : IDisposable
         }
 
         sequence.Generated.Add(token);
-        var text = _tokenizer.Decode(sequence.Generated);
-        var delta = sequence.Streamer.Push(text, out var stopped);
+        sequence.Detokenizer ??= new IncrementalDetokenizer(_tokenizer);
+        var delta = sequence.Streamer.Append(sequence.Detokenizer.Push(token), out var stopped);
         var response = new GenerateResponse { Delta = delta };
         response.TokenIds.Add(token);
         if (sequence.WantsLogprobs)
@@ -353,7 +353,8 @@ internal sealed class BatchScheduler : IDisposable
         }
         else if (sequence.Generated.Count >= sequence.MaxNewTokens || row.KvLength + 1 > _engine.Conventions.MaxSequenceLength)
         {
-            FinishSequence(sequence, "length", sequence.Streamer.Flush(text), countToken: false);
+            var tail = sequence.Streamer.Finish(sequence.Detokenizer.Flush(), out var stoppedAtEnd);
+            FinishSequence(sequence, stoppedAtEnd ? "stop" : "length", tail, countToken: false);
         }
     }
 

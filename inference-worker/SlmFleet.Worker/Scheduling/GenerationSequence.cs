@@ -16,7 +16,7 @@ internal sealed class GenerationSequence : ISchedulerWork
         PromptIds = promptIds;
         MaxNewTokens = maxNewTokens;
         Sampler = sampler;
-        Streamer = new TextStreamer(stops);
+        Streamer = new StopSequenceStreamer(stops);
         WantsLogprobs = logprobs;
         IgnoreEos = ignoreEos;
         Cancellation = cancellation;
@@ -32,7 +32,10 @@ internal sealed class GenerationSequence : ISchedulerWork
 
     public TokenSampler Sampler { get; }
 
-    public TextStreamer Streamer { get; }
+    public StopSequenceStreamer Streamer { get; }
+
+    /// <summary>Turns each new token into text in constant time; created by the scheduler at the first token.</summary>
+    public IncrementalDetokenizer? Detokenizer { get; set; }
 
     public bool WantsLogprobs { get; }
 

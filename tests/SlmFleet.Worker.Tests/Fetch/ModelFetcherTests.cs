@@ -69,18 +69,19 @@ public sealed class ModelFetcherTests
     public async Task Fetch_ConnectionDropped_ResumesWithRangeRequest()
     {
         PublishTinyModel();
-        _hub.CutPath = "cpu-int4/model.onnx";
+        // The weights are the big file (model.onnx holds only the graph since make-model v2).
+        _hub.CutPath = "cpu-int4/model.onnx.data";
         _hub.CutAfterBytes = 100_000;
 
         var first = () => Fetcher().FetchAsync("hf://acme/tiny-onnx/cpu-int4", _destination, CancellationToken.None);
         await first.Should().ThrowAsync<FetchException>().WithMessage("*interrupted*resume*");
-        var partialLength = new FileInfo(Path.Combine(_destination, "model.onnx.part")).Length;
+        var partialLength = new FileInfo(Path.Combine(_destination, "model.onnx.data.part")).Length;
         await Fetcher().FetchAsync("hf://acme/tiny-onnx/cpu-int4", _destination, CancellationToken.None);
 
         partialLength.Should().BeGreaterThan(0);
         _hub.RangeHeaders.Should().Contain($"bytes={partialLength}-");
-        File.ReadAllBytes(Path.Combine(_destination, "model.onnx")).Should().Equal(File.ReadAllBytes(Path.Combine(TinyModel.Directory, "model.onnx")));
-        File.Exists(Path.Combine(_destination, "model.onnx.part")).Should().BeFalse();
+        File.ReadAllBytes(Path.Combine(_destination, "model.onnx.data")).Should().Equal(File.ReadAllBytes(Path.Combine(TinyModel.Directory, "model.onnx.data")));
+        File.Exists(Path.Combine(_destination, "model.onnx.data.part")).Should().BeFalse();
     }
 
     [Test]

@@ -38,8 +38,8 @@ internal sealed class WorkerOptions
     /// <summary>Prompt plus output limit per sequence; 0 = genai_config's search.max_length.</summary>
     public int MaxSequenceLength { get; init; }
 
-    /// <summary>CUDA device ordinal.</summary>
-    public int DeviceId { get; init; }
+    /// <summary>CUDA device ordinal; -1 = genai_config's provider_options cuda device_id, else 0.</summary>
+    public int DeviceId { get; init; } = -1;
 
     public TimeSpan StatsWindow { get; init; } = TimeSpan.FromSeconds(30);
 

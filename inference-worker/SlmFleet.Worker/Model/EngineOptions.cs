@@ -17,6 +17,6 @@ internal sealed record EngineOptions
     /// <summary>ONNX Runtime intra-op threads; 0 = the CPUs this process may use (cgroup-aware).</summary>
     public int IntraOpThreads { get; init; }
 
-    /// <summary>CUDA device ordinal.</summary>
-    public int DeviceId { get; init; }
+    /// <summary>CUDA device ordinal; -1 = genai_config's provider_options cuda device_id, else 0.</summary>
+    public int DeviceId { get; init; } = -1;
 }

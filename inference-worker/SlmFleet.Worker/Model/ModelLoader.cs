@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 using SlmFleet.Worker.Engine;
 using SlmFleet.Worker.Scheduling;
 using SlmFleet.Worker.Tokenization;
@@ -25,7 +24,10 @@ internal static class ModelLoader
         }
 
         var tokenizer = TokenizerLoader.Load(directory);
-        var (options, used) = SessionOptionsFor(provider, logger, sizing);
+        var sessionConfig = DecoderSessionConfig.Load(Path.Combine(directory, "genai_config.json"));
+        var deviceId = sizing.DeviceId >= 0 ? sizing.DeviceId : (int?)null;
+        var choice = SessionOptionsFactory.Create(provider, sizing.IntraOpThreads, deviceId, sessionConfig, logger);
+        var (options, used) = (choice.Options, choice.Provider);
         InferenceSession session;
         try
         {
@@ -44,8 +46,9 @@ internal static class ModelLoader
         {
             var onCuda = used == "cuda";
             var conventions = ModelConventions.Read(session, config, modelPath, sizing.MaxSequenceLength, onCuda);
+            var cudaDevice = int.Parse(SessionOptionsFactory.CudaOptions(sessionConfig, deviceId)["device_id"], System.Globalization.CultureInfo.InvariantCulture);
             var allocator = onCuda
-                ? new OrtAllocator(session, new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, sizing.DeviceId, OrtMemType.Default))
+                ? new OrtAllocator(session, new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, cudaDevice, OrtMemType.Default))
                 : null;
             var engine = new InferenceEngine(session, config, conventions, sizing.MaxBatch + ClassifyScorer.ScratchSlots, sizing.PrefillChunk, allocator);
             ModelLog.Conventions(logger, config.Filename, conventions.Summary, engine.Cache.TotalBytes / (1024.0 * 1024.0));
@@ -57,49 +60,5 @@ internal static class ModelLoader
             session.Dispose();
             throw;
         }
-    }
-
-    private static (SessionOptions Options, string Provider) SessionOptionsFor(ExecutionProviderChoice choice, ILogger logger, EngineOptions sizing)
-    {
-        var options = CpuOptions(sizing.IntraOpThreads);
-        if (choice == ExecutionProviderChoice.Cpu)
-        {
-            return (options, "cpu");
-        }
-
-        try
-        {
-            options.AppendExecutionProvider_CUDA(sizing.DeviceId);
-            return (options, "cuda");
-        }
-        catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
-        {
-            if (choice == ExecutionProviderChoice.Cuda)
-            {
-                options.Dispose();
-                throw new ModelLoadException($"--execution-provider cuda: the CUDA execution provider is not available ({ex.Message}); use the GPU image or --execution-provider cpu|auto", ex);
-            }
-
-            ModelLog.CudaFallback(logger, ex.Message);
-            options.Dispose();
-            return (CpuOptions(sizing.IntraOpThreads), "cpu");
-        }
-    }
-
-    // ORT sizes its thread pool from the node's physical cores and ignores the container's CPU
-    // limit; Environment.ProcessorCount honours the cgroup quota, so a pod limited to 2 CPUs on a
-    // 64-core node does not run 64 threads into CPU throttling. Spinning is off because the
-    // worker's own threads (Kestrel, gRPC streaming, the scheduler) share those CPUs: on a busy
-    // 2-core machine, batch-1 decode ran about 1.7x faster without it (measured with the bench's
-    // engine-only loop, interleaved runs).
-    private static SessionOptions CpuOptions(int intraOpThreads)
-    {
-        var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = intraOpThreads > 0 ? intraOpThreads : Environment.ProcessorCount,
-        };
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        return options;
     }
 }

@@ -56,7 +56,9 @@ public sealed class ModelConventionsTests
     [Test]
     public void Load_WindowLongerThanMaxSequence_RefusedNamingTheWindow()
     {
-        var act = () => ModelLoader.Load(FixtureModels.Folder("gemma3-sliding-fp32"), ExecutionProviderChoice.Cpu, NullLogger.Instance, new EngineOptions { MaxSequenceLength = 16 });
+        var folder = FixtureModels.Folder("gemma3-sliding-fp32");
+
+        var act = () => ModelLoader.Load(folder, ExecutionProviderChoice.Cpu, NullLogger.Instance, new EngineOptions { MaxSequenceLength = 16 });
 
         act.Should().Throw<ModelLoadException>().WithMessage("*sliding_window.window_size 32*");
     }

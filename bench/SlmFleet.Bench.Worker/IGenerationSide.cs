@@ -5,6 +5,9 @@ internal interface IGenerationSide
 {
     string Name { get; }
 
+    /// <summary>Why this side cannot decode <paramref name="rows"/> prompts of <paramref name="promptTokens"/> at once on this machine, or null when it can.</summary>
+    string? CannotDecode(int rows, int promptTokens);
+
     /// <summary>All prompts have the same length; every sequence generates exactly <paramref name="newTokens"/> tokens.</summary>
     Task<DecodeResult> DecodeAsync(int[][] prompts, int newTokens);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntimeGenAI;
@@ -12,7 +13,10 @@ namespace SlmFleet.Bench.Worker;
 /// continuous batching, so concurrency c is one generator with batch_size c, and the trace is served
 /// by a loop that takes up to 16 queued requests as one batch (right-padded by GenAI) and runs it to
 /// completion. Greedy search; min_length = max_length so no sequence stops early at EOS, as the
-/// worker's ignore_eos.
+/// worker's ignore_eos. GenAI's first step returns logits for every prompt position of every row
+/// (rows × prompt × vocabulary floats, 19.8 GB for 16 × 2,032 tokens of a 152k vocabulary), so a
+/// static batch is bounded by <see cref="LogitsBudgetBytes"/>: a decode cell over it is not run,
+/// and the trace loop takes fewer requests per batch, rather than the machine running out of memory.
 /// </summary>
 internal sealed class PeerSide : IGenerationSide, IDisposable
 {
@@ -22,6 +26,7 @@ internal sealed class PeerSide : IGenerationSide, IDisposable
     private readonly Config _config;
     private readonly Model _model;
     private readonly Tokenizer _tokenizer;
+    private readonly int _vocabSize;
 
     public PeerSide(string modelDirectory, int threads)
     {
@@ -36,10 +41,24 @@ internal sealed class PeerSide : IGenerationSide, IDisposable
         _config.Overlay(overlay.ToJsonString());
         _model = new Model(_config);
         _tokenizer = new Tokenizer(_model);
+        _vocabSize = (int)JsonNode.Parse(File.ReadAllText(Path.Combine(modelDirectory, "genai_config.json")))!["model"]!["vocab_size"]!;
+        LogitsBudgetBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
         LoadedMiB = (ProcStatus.MiB(null, "VmRSS") ?? 0) - before;
     }
 
     public string Name => "ORT GenAI";
+
+    /// <summary>A quarter of the machine's memory (or the container's limit): the largest all-position logits buffer a static batch may need.</summary>
+    public long LogitsBudgetBytes { get; }
+
+    public string? CannotDecode(int rows, int promptTokens)
+    {
+        var bytes = LogitsBytes(rows, promptTokens);
+        return bytes <= LogitsBudgetBytes ? null : string.Create(CultureInfo.InvariantCulture,
+            $"its first step would return {rows} × {promptTokens} × {_vocabSize} float logits ({bytes / 1e9:F1} GB), over the {LogitsBudgetBytes / 1e9:F1} GB budget (a quarter of this machine's memory)");
+    }
+
+    private long LogitsBytes(int rows, int promptTokens) => (long)rows * promptTokens * _vocabSize * sizeof(float);
 
     /// <summary>How much this process's resident set grew when GenAI loaded the model.</summary>
     public double LoadedMiB { get; }
@@ -87,7 +106,18 @@ internal sealed class PeerSide : IGenerationSide, IDisposable
 
             // Everything that has arrived by now, oldest first, up to the batch limit.
             var now = Stopwatch.GetTimestamp();
-            var batch = trace.Requests.Skip(next).TakeWhile(r => Arrival(r) <= now).Take(MaxBatch).ToList();
+            var batch = new List<TraceRequest>();
+            foreach (var request in trace.Requests.Skip(next).TakeWhile(r => Arrival(r) <= now).Take(MaxBatch))
+            {
+                // The batch is right-padded to its longest prompt: stop before its logits pass the budget.
+                if (batch.Count > 0 && LogitsBytes(batch.Count + 1, Math.Max(request.PromptIds.Length, batch.Max(r => r.PromptIds.Length))) > LogitsBudgetBytes)
+                {
+                    break;
+                }
+
+                batch.Add(request);
+            }
+
             next += batch.Count;
             var steps = batch.Max(r => r.OutputTokens);
             using var generator = CreateGenerator([.. batch.Select(r => r.PromptIds)], batch.Max(r => r.PromptIds.Length) + steps);

@@ -59,12 +59,13 @@ internal static class ResultWriter
                 ["prompt_tokens"] = c.Worker.PromptTokens,
                 ["new_tokens"] = c.Worker.NewTokens,
                 ["worker_tps"] = Round(c.Worker.TokensPerSecond, 2),
-                ["peer_tps"] = Round(c.Peer.TokensPerSecond, 2),
+                ["peer_tps"] = c.Peer is null ? null : Round(c.Peer.TokensPerSecond, 2),
+                ["peer_not_run"] = c.PeerNotRun,
                 ["ratio"] = Round(c.Ratio, 3),
                 ["worker_steady_window"] = c.Worker.Steady,
                 ["bytes_per_token"] = Math.Round(r.Model.BytesPerToken(c.Concurrency, c.Worker.MeanContext)),
                 ["worker_fraction_of_read_bandwidth"] = Round(Fraction(r, c, c.Worker), 3),
-                ["peer_fraction_of_read_bandwidth"] = Round(Fraction(r, c, c.Peer), 3),
+                ["peer_fraction_of_read_bandwidth"] = c.Peer is null ? null : Round(Fraction(r, c, c.Peer), 3),
             })]),
             ["ttft"] = new JsonArray([.. r.Ttft.Select(t => (JsonNode)new JsonObject
             {
@@ -137,7 +138,15 @@ internal static class ResultWriter
         md.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var c in r.Decode)
         {
-            Line($"| {c.Concurrency} | {c.Context} | {c.Worker.TokensPerSecond:F1}{(c.Worker.Steady ? string.Empty : "*")} | {c.Peer.TokensPerSecond:F1} | {c.Ratio:F2} | {m.BytesPerToken(c.Concurrency, c.Worker.MeanContext) / 1e6:F2} MB | {Fraction(r, c, c.Worker):P0} | {Fraction(r, c, c.Peer):P0} |");
+            var peer = c.Peer is null ? "not run†" : c.Peer.TokensPerSecond.ToString("F1", CultureInfo.InvariantCulture);
+            var ratio = c.Peer is null ? "–" : c.Ratio.ToString("F2", CultureInfo.InvariantCulture);
+            var peerOfBandwidth = c.Peer is null ? "–" : Fraction(r, c, c.Peer).ToString("P0", CultureInfo.InvariantCulture);
+            Line($"| {c.Concurrency} | {c.Context} | {c.Worker.TokensPerSecond:F1}{(c.Worker.Steady ? string.Empty : "*")} | {peer} | {ratio} | {m.BytesPerToken(c.Concurrency, c.Worker.MeanContext) / 1e6:F2} MB | {Fraction(r, c, c.Worker):P0} | {peerOfBandwidth} |");
+        }
+
+        foreach (var c in r.Decode.Where(c => c.PeerNotRun is not null))
+        {
+            md.AppendLine().AppendLine(string.Create(CultureInfo.InvariantCulture, $"† c{c.Concurrency} at context {c.Context}: ORT GenAI not run: {c.PeerNotRun}. The worker's chunked prefill keeps logits to one chunk."));
         }
 
         if (r.Decode.Any(c => !c.Worker.Steady))
@@ -156,7 +165,7 @@ internal static class ResultWriter
         }
 
         md.AppendLine().AppendLine("## Serving trace").AppendLine();
-        Line($"{r.Trace.Requests.Count} requests (kept small so each side runs a few minutes on 2 cores), Poisson arrivals at {r.Trace.RatePerSecond:F3}/s ({r.TraceRateSource}), prompts uniform {r.Trace.MinPrompt}–{r.Trace.MaxPrompt} tokens, outputs uniform {r.Trace.MinOutput}–{r.Trace.MaxOutput}, seed {r.Options.Seed}; the same trace replayed on each side (worker first). ORT GenAI's mode: a loop takes up to {PeerSide.MaxBatch} queued requests as one static batch (right-padded) and runs it to the longest output; a request counts as answered at its own last token. TTFT and end-to-end from arrival; throughput = generated tokens ÷ makespan.");
+        Line($"{r.Trace.Requests.Count} requests (kept small so each side runs a few minutes on 2 cores), Poisson arrivals at {r.Trace.RatePerSecond:F3}/s ({r.TraceRateSource}), prompts uniform {r.Trace.MinPrompt}–{r.Trace.MaxPrompt} tokens, outputs uniform {r.Trace.MinOutput}–{r.Trace.MaxOutput}, seed {r.Options.Seed}; the same trace replayed on each side (worker first). ORT GenAI's mode: a loop takes up to {PeerSide.MaxBatch} queued requests as one static batch (right-padded; fewer when the batch's all-position prefill logits would pass the memory budget) and runs it to the longest output; a request counts as answered at its own last token. TTFT and end-to-end from arrival; throughput = generated tokens ÷ makespan.");
         md.AppendLine();
         md.AppendLine("| | worker | ORT GenAI | worker ÷ GenAI |");
         md.AppendLine("| --- | ---: | ---: | ---: |");

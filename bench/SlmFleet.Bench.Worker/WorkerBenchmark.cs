@@ -63,12 +63,20 @@ internal sealed class WorkerBenchmark(BenchOptions options, BenchModel model)
                      let prompt = Math.Clamp(context - (newTokens / 2), 1, model.ContextLength - newTokens)
                      select (context, concurrency, Prompts: _prompts.Next(concurrency, prompt))).ToList();
         var best = new Dictionary<(int, int, string), DecodeResult>();
+        var notRun = new Dictionary<(int, int, string), string>();
         for (var repeat = 0; repeat < options.Repeats; repeat++)
         {
             foreach (var (context, concurrency, prompts) in cells)
             {
                 foreach (var side in repeat % 2 == 0 ? sides : sides.Reverse())
                 {
+                    if (side.CannotDecode(concurrency, prompts[0].Length) is { } reason)
+                    {
+                        notRun[(context, concurrency, side.Name)] = reason;
+                        Console.WriteLine($"decode c{concurrency} context {context}, {side.Name}: not run, {reason}");
+                        continue;
+                    }
+
                     var result = await side.DecodeAsync(prompts, newTokens);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"decode c{concurrency} context {context} ({prompts[0].Length}-token prompts), {side.Name}, run {repeat + 1}: {result.TokensPerSecond:F1} tok/s{(result.Steady ? string.Empty : " (no window with every sequence decoding: first to last token)")}"));
@@ -83,7 +91,8 @@ internal sealed class WorkerBenchmark(BenchOptions options, BenchModel model)
             _bandwidth.Add(bandwidth.MeasureGigabytesPerSecond());
         }
 
-        return [.. cells.Select(c => new DecodeCell(c.concurrency, c.context, best[(c.context, c.concurrency, sides[0].Name)], best[(c.context, c.concurrency, sides[1].Name)]))];
+        return [.. cells.Select(c => new DecodeCell(c.concurrency, c.context, best[(c.context, c.concurrency, sides[0].Name)],
+            best.GetValueOrDefault((c.context, c.concurrency, sides[1].Name)), notRun.GetValueOrDefault((c.context, c.concurrency, sides[1].Name))))];
     }
 
     private async Task<List<TtftCell>> TtftCellsAsync(IGenerationSide[] sides)

@@ -32,6 +32,9 @@ internal sealed class WorkerSide : IGenerationSide, IAsyncDisposable
 
     public string Name => "worker";
 
+    // Chunked prefill keeps the worker's logits to one chunk: any cell fits.
+    public string? CannotDecode(int rows, int promptTokens) => null;
+
     public ResidentMemorySampler Memory { get; }
 
     public static async Task<WorkerSide> StartAsync(string modelDirectory, int threads, int maxQueue)

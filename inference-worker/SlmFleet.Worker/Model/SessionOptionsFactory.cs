@@ -21,7 +21,7 @@ namespace SlmFleet.Worker.Model;
 /// Precedence, flag over file: the CUDA device is --cuda-device when given, else the config's
 /// device_id, else 0; intra-op threads are the flag when above 0, else the config's
 /// intra_op_num_threads, else Environment.ProcessorCount. Config entries from the file override the
-/// defaults set here (allow_spinning), as they would in ONNX Runtime GenAI.
+/// defaults, as they would in ONNX Runtime GenAI.
 /// </remarks>
 internal static class SessionOptionsFactory
 {
@@ -100,10 +100,11 @@ internal static class SessionOptionsFactory
 
     // ORT sizes its thread pool from the node's physical cores and ignores the container's CPU
     // limit; Environment.ProcessorCount honours the cgroup quota, so a pod limited to 2 CPUs on a
-    // 64-core node does not run 64 threads into CPU throttling. Spinning is off because the
-    // worker's own threads (Kestrel, gRPC streaming, the scheduler) share those CPUs: on a busy
-    // 2-core machine, batch-1 decode ran about 1.7x faster without it (measured with the bench's
-    // engine-only loop, interleaved runs).
+    // 64-core node does not run 64 threads into CPU throttling. Intra-op spinning keeps ONNX
+    // Runtime's default (on), as ONNX Runtime GenAI does: with the slot-cache engine, turning it off
+    // cost 10-25 % of batch-1 decode speed on a 2-core machine (bench engine-only loop, interleaved
+    // runs). A node that must not spin sets "session.intra_op.allow_spinning": "0" in
+    // genai_config.json's session_options.
     private static SessionOptions CpuOptions(int intraOpThreads, DecoderSessionConfig config)
     {
         var options = new SessionOptions
@@ -111,7 +112,6 @@ internal static class SessionOptionsFactory
             GraphOptimizationLevel = config.GraphOptimizationLevel ?? GraphOptimizationLevel.ORT_ENABLE_ALL,
             IntraOpNumThreads = intraOpThreads > 0 ? intraOpThreads : config.IntraOpThreads is > 0 and var fromConfig ? fromConfig : Environment.ProcessorCount,
         };
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         Apply(options, config);
         return options;
     }

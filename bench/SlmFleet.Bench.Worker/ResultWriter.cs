@@ -59,7 +59,7 @@ internal static class ResultWriter
                 ["prompt_tokens"] = c.Worker.PromptTokens,
                 ["new_tokens"] = c.Worker.NewTokens,
                 ["worker_tps"] = Round(c.Worker.TokensPerSecond, 2),
-                ["peer_tps"] = c.Peer is null ? null : Round(c.Peer.TokensPerSecond, 2),
+                ["peer_tps"] = Round(c.Peer?.TokensPerSecond ?? double.NaN, 2),
                 ["peer_not_run"] = c.PeerNotRun,
                 ["ratio"] = Round(c.Ratio, 3),
                 ["worker_steady_window"] = c.Worker.Steady,
@@ -132,7 +132,7 @@ internal static class ResultWriter
         }
 
         md.AppendLine().AppendLine("## Decode").AppendLine();
-        Line($"Concurrency c: the worker gets c concurrent gRPC streams, ORT GenAI one static batch of c. tok/s counts tokens while every sequence of the c was decoding (prefill excluded); {r.Options.DecodeTokens} new tokens per sequence; the prompt is sized so the mean context over the measured steps is the column's. Best of {r.Options.Repeats} runs per side, A/B then B/A. Bytes/token = weights ÷ c + KV at that context; \"of bw\" = bytes/token × tok/s ÷ read bandwidth.");
+        Line($"Concurrency c: the worker gets c concurrent gRPC streams, ORT GenAI one static batch of c. tok/s counts tokens while every sequence of the c was decoding (prefill excluded); {r.Options.DecodeTokens} new tokens per sequence (the worker's streams, which start as soon as their own prompt is in, each run on until they have that many after the last stream's first token, then cancel); the prompt is sized so the mean context over the measured steps is the column's. Best of {r.Options.Repeats} runs per side, A/B then B/A. Bytes/token = weights ÷ c + KV at that context; \"of bw\" = bytes/token × tok/s ÷ read bandwidth.");
         md.AppendLine();
         md.AppendLine("| c | context | worker tok/s | ORT GenAI tok/s | worker ÷ GenAI | bytes/token | worker of bw | GenAI of bw |");
         md.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -186,5 +186,6 @@ internal static class ResultWriter
     private static double Fraction(BenchReport r, DecodeCell cell, DecodeResult result)
         => r.Model.BytesPerToken(cell.Concurrency, result.MeanContext) * result.TokensPerSecond / (r.ReadBandwidthGbps * 1e9);
 
-    private static double Round(double value, int digits) => double.IsFinite(value) ? Math.Round(value, digits) : double.NaN;
+    // JSON has no NaN or infinity: a value that could not be measured (a cell the peer did not run) is null.
+    private static JsonValue? Round(double value, int digits) => double.IsFinite(value) ? JsonValue.Create(Math.Round(value, digits)) : null;
 }

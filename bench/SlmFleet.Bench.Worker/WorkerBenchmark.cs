@@ -27,7 +27,7 @@ internal sealed class WorkerBenchmark(BenchOptions options, BenchModel model)
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read bandwidth {_bandwidth[^1]:F2} GB/s ({options.Threads} readers)"));
 
         using var peer = new PeerSide(model.Directory, options.Threads);
-        await using var worker = await WorkerSide.StartAsync(model.Directory, options.Threads, maxQueue: Math.Max(64, options.TraceRequests));
+        await using var worker = await WorkerSide.StartAsync(model.Directory, model.ContextLength, options.Threads, maxQueue: Math.Max(64, options.TraceRequests));
         var warmMiB = worker.Memory.CurrentMiB();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worker warm, RSS {warmMiB:F0} MiB; ORT GenAI loaded, +{peer.LoadedMiB:F0} MiB in this process"));
         IGenerationSide[] sides = [worker, peer];

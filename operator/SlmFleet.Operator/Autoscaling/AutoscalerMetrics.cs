@@ -15,7 +15,7 @@ internal sealed class AutoscalerMetrics
     {
         var factory = Metrics.WithCustomRegistry(registry);
         Replicas = factory.CreateGauge("slm_operator_slmdeployment_replicas",
-            "Worker replicas of an SlmDeployment: ready (warm, serving), warming (started, not ready), desired (spec.replicas as asked).",
+            "Worker replicas of an SlmDeployment: ready (warm, serving), warming (started, not ready), desired (spec.replicas as asked), min (spec.minReplicas, the floor the autoscaler never goes below).",
             ["namespace", "deployment", "state"]);
         Utilization = factory.CreateGauge("slm_operator_slmdeployment_utilization",
             "Mean busy fraction (0-1) of the ready workers' engines, as read by the autoscaler; absent while no worker reports.",
@@ -49,7 +49,7 @@ internal sealed class AutoscalerMetrics
     public Counter StatsFailures { get; }
 
     /// <summary>Sets the gauges of one SlmDeployment; a null value removes its series.</summary>
-    public void Report(string ns, string name, int ready, int warming, int desired, double? utilization, double? costPerMillionTokens, int warmupOverdue)
+    public void Report(string ns, string name, int ready, int warming, int desired, int min, double? utilization, double? costPerMillionTokens, int warmupOverdue)
     {
         lock (_gate)
         {
@@ -59,6 +59,7 @@ internal sealed class AutoscalerMetrics
         Replicas.WithLabels(ns, name, "ready").Set(ready);
         Replicas.WithLabels(ns, name, "warming").Set(warming);
         Replicas.WithLabels(ns, name, "desired").Set(desired);
+        Replicas.WithLabels(ns, name, "min").Set(min);
         SetOrRemove(Utilization, utilization, ns, name);
         SetOrRemove(CostPerMillionTokens, costPerMillionTokens, ns, name);
         WarmupOverdue.WithLabels(ns, name).Set(warmupOverdue);
@@ -76,7 +77,7 @@ internal sealed class AutoscalerMetrics
 
         foreach (var (ns, name) in gone)
         {
-            foreach (var state in new[] { "ready", "warming", "desired" })
+            foreach (var state in new[] { "ready", "warming", "desired", "min" })
             {
                 Replicas.RemoveLabelled(ns, name, state);
             }

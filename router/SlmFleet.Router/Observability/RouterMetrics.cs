@@ -32,7 +32,7 @@ internal sealed class RouterMetrics
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         Requests = factory.CreateCounter("slm_router_requests_total", "Requests answered, by model, the side that answered (slm|llm|none) and reason.", "model", "route", "reason");
-        Escalations = factory.CreateCounter("slm_router_escalations_total", "Requests the SLM did not answer that went (or would have gone) to the LLM, by reason.", "model", "reason");
+        Escalations = factory.CreateCounter("slm_router_escalations_total", "Requests that went to the LLM after the SLM was tried or found unavailable, by reason; budget_exhausted counts SLM answers kept only because the budget was spent. Rule routes are not escalations (slm_router_requests_total reason=rule).", "model", "reason");
         Duration = factory.CreateHistogram("slm_router_request_duration_seconds", "Time from request to last response byte, by route.", new HistogramConfiguration
         {
             LabelNames = ["model", "route"],

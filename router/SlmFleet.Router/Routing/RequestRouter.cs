@@ -135,11 +135,7 @@ internal sealed class RequestRouter(
 
         if (decision.Target == RouteTarget.Llm)
         {
-            if (decision.Reason == RouteReasons.Rule)
-            {
-                metrics.RecordEscalation(resolved.Model, RouteReasons.Rule);
-            }
-
+            // A rule route is a routing choice, not an escalation: slm_router_requests_total{reason="rule"} counts it.
             return await ToLlmAsync(context, request, policy, resolved.Model, decision.Reason, decision.RuleName, null, body).ConfigureAwait(false);
         }
 

@@ -22,12 +22,13 @@ public sealed class AutoscalerMetricsTests
         var registry = Metrics.NewCustomRegistry();
         var metrics = new AutoscalerMetrics(registry);
 
-        metrics.Report("ml", "qwen", ready: 2, warming: 1, desired: 3, utilization: 0.75, costPerMillionTokens: 0.5, warmupOverdue: 1);
+        metrics.Report("ml", "qwen", ready: 2, warming: 1, desired: 3, min: 1, utilization: 0.75, costPerMillionTokens: 0.5, warmupOverdue: 1);
 
         var text = await ScrapeAsync(registry);
         text.Should().Contain("slm_operator_slmdeployment_replicas{namespace=\"ml\",deployment=\"qwen\",state=\"ready\"} 2")
             .And.Contain("slm_operator_slmdeployment_replicas{namespace=\"ml\",deployment=\"qwen\",state=\"warming\"} 1")
             .And.Contain("slm_operator_slmdeployment_replicas{namespace=\"ml\",deployment=\"qwen\",state=\"desired\"} 3")
+            .And.Contain("slm_operator_slmdeployment_replicas{namespace=\"ml\",deployment=\"qwen\",state=\"min\"} 1")
             .And.Contain("slm_operator_slmdeployment_utilization{namespace=\"ml\",deployment=\"qwen\"} 0.75")
             .And.Contain("slm_operator_slmdeployment_cost_per_million_tokens{namespace=\"ml\",deployment=\"qwen\"} 0.5")
             .And.Contain("slm_operator_slmdeployment_warmup_overdue_replicas{namespace=\"ml\",deployment=\"qwen\"} 1");
@@ -38,9 +39,9 @@ public sealed class AutoscalerMetricsTests
     {
         var registry = Metrics.NewCustomRegistry();
         var metrics = new AutoscalerMetrics(registry);
-        metrics.Report("ml", "qwen", 2, 0, 2, 0.75, 0.5, 0);
+        metrics.Report("ml", "qwen", 2, 0, 2, 1, 0.75, 0.5, 0);
 
-        metrics.Report("ml", "qwen", 2, 0, 2, null, null, 0);
+        metrics.Report("ml", "qwen", 2, 0, 2, 1, null, null, 0);
 
         var text = await ScrapeAsync(registry);
         text.Should().NotContain("slm_operator_slmdeployment_utilization{").And.NotContain("slm_operator_slmdeployment_cost_per_million_tokens{");
@@ -51,8 +52,8 @@ public sealed class AutoscalerMetricsTests
     {
         var registry = Metrics.NewCustomRegistry();
         var metrics = new AutoscalerMetrics(registry);
-        metrics.Report("ml", "gone", 1, 0, 1, 0.5, 1, 0);
-        metrics.Report("ml", "kept", 1, 0, 1, 0.5, 1, 0);
+        metrics.Report("ml", "gone", 1, 0, 1, 1, 0.5, 1, 0);
+        metrics.Report("ml", "kept", 1, 0, 1, 1, 0.5, 1, 0);
 
         metrics.RemoveAllBut(new HashSet<(string, string)> { ("ml", "kept") });
 

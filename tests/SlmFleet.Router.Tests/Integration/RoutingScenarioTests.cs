@@ -198,6 +198,9 @@ public sealed class RoutingScenarioTests
         Header(response, "x-slmfleet-route").Should().Be("llm");
         Header(response, "x-slmfleet-reason").Should().Be("rule");
         Header(response, "x-slmfleet-rule").Should().Be("extraction-to-llm");
+        // A rule route is counted as a request, never as an escalation (the escalation-rate alert reads escalations).
+        (await _router.MetricAsync("slm_router_requests_total", ("model", "ruled"), ("route", "llm"), ("reason", "rule"))).Should().BeGreaterThanOrEqualTo(1);
+        (await _router.MetricAsync("slm_router_escalations_total", ("model", "ruled"))).Should().Be(0);
     }
 
     [Test]

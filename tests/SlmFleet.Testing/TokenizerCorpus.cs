@@ -47,6 +47,8 @@ public static class TokenizerCorpus
     ];
 
     /// <summary>The fixed strings and seeded combinations: at least <paramref name="count"/> strings.</summary>
+    /// <param name="seed">Seeds the random combinations.</param>
+    /// <param name="count">The least number of strings.</param>
     /// <param name="specialTokens">The tokenizer's special tokens; some strings put them around and inside words.</param>
     public static IReadOnlyList<string> Build(int seed, IReadOnlyList<string> specialTokens, int count = 520)
     {

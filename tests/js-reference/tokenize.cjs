@@ -8,7 +8,9 @@
 //   "texts": ["..."]              encoded with and without special tokens
 //   "decode": [[1, 2, 3]]         decoded with skip_special_tokens true and false
 //   "bench": { "seconds": 2 }     also time encode (without specials) and decode of all texts, repeated
-// Answer: { version, with_special, without_special, decoded_skip, decoded_keep, bench? }
+// Answer: { version, tokenizer_class, with_special, without_special, decoded_skip, decoded_keep, bench? }
+// Decoding passes clean_up_tokenization_spaces: false: the worker decodes as Hugging Face tokenizers
+// (and vLLM, ONNX Runtime GenAI) do, without transformers' Python-side " ." -> "." clean-up.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -31,6 +33,25 @@ function readFiles(request) {
     tokenizerJSON: JSON.parse(fs.readFileSync(path.join(request.directory, 'tokenizer.json'), 'utf8')),
     tokenizerConfig: fs.existsSync(configPath) ? JSON.parse(fs.readFileSync(configPath, 'utf8')) : {},
   };
+}
+
+// transformers.js 3.7.2 reads Metaspace's older add_prefix_space only; files written by tokenizers >= 0.19
+// carry prepend_scheme alone, and transformers.js then never prepends "▁". Fill the old field from the
+// new one (the meaning Hugging Face gives them), so the reference tests the file rather than that gap.
+function fillMetaspacePrefix(node) {
+  if (Array.isArray(node)) {
+    node.forEach(fillMetaspacePrefix);
+  } else if (node && typeof node === 'object') {
+    if (node.type === 'Metaspace' && node.add_prefix_space === undefined) {
+      node.add_prefix_space = (node.prepend_scheme ?? 'always') !== 'never';
+    }
+    Object.values(node).forEach(fillMetaspacePrefix);
+  }
+}
+
+function decode(tokenizer, ids, skip) {
+  // transformers.js refuses an empty id list; the text of no tokens is "".
+  return ids.length === 0 ? '' : tokenizer.decode(ids, { skip_special_tokens: skip, clean_up_tokenization_spaces: false });
 }
 
 function timeLoop(seconds, body) {
@@ -59,23 +80,25 @@ function main() {
     return;
   }
 
+  fillMetaspacePrefix(files.tokenizerJSON.pre_tokenizer);
+  fillMetaspacePrefix(files.tokenizerJSON.decoder);
   const tokenizer = TokenizerLoader.fromPreTrained(files);
   const texts = request.texts ?? [];
-  const decode = request.decode ?? [];
+  const toDecode = request.decode ?? [];
   const answer = {
     version,
     tokenizer_class: tokenizer.constructor.name,
     with_special: texts.map(t => Array.from(tokenizer.encode(t, { add_special_tokens: true }))),
     without_special: texts.map(t => Array.from(tokenizer.encode(t, { add_special_tokens: false }))),
-    decoded_skip: decode.map(ids => tokenizer.decode(ids, { skip_special_tokens: true })),
-    decoded_keep: decode.map(ids => tokenizer.decode(ids, { skip_special_tokens: false })),
+    decoded_skip: toDecode.map(ids => decode(tokenizer, ids, true)),
+    decoded_keep: toDecode.map(ids => decode(tokenizer, ids, false)),
   };
   if (request.bench) {
     const seconds = request.bench.seconds ?? 2;
     const encoded = answer.without_special;
     answer.bench = {
       encode: timeLoop(seconds, () => { for (const t of texts) tokenizer.encode(t, { add_special_tokens: false }); }),
-      decode: timeLoop(seconds, () => { for (const ids of encoded) tokenizer.decode(ids, { skip_special_tokens: true }); }),
+      decode: timeLoop(seconds, () => { for (const ids of encoded) decode(tokenizer, ids, true); }),
     };
   }
   process.stdout.write(JSON.stringify(answer));

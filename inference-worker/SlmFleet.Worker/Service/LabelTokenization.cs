@@ -8,7 +8,7 @@ namespace SlmFleet.Worker.Service;
 /// ["Sentiment", ":", "positive"] or merge across the seam, and encoding the label alone would
 /// score tokens the model never produces there. The shared part is the longest common prefix of
 /// every label's joint encoding, keeping at least one token per label; it is prefilled once.
-/// <paramref name="addSpecialTokens"/> is false for a chat-templated prompt (the template writes BOS)
+/// addSpecialTokens is false for a chat-templated prompt (the template writes BOS)
 /// and true for a raw one; labels scored alone never get special tokens.
 /// </summary>
 internal static class LabelTokenization

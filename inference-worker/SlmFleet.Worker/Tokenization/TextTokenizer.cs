@@ -10,7 +10,7 @@ namespace SlmFleet.Worker.Tokenization;
 /// tokenizer_config.json (<c>add_bos_token</c>, <c>add_eos_token</c>) or else the tokenizer's
 /// post-processor says, as <c>tokenizer(text)</c> does in transformers and vLLM's completions.</item>
 /// </list>
-/// <see cref="Decode"/> skips special tokens (skip_special_tokens=True): generated text never shows
+/// <see cref="Decode(IEnumerable{int})"/> skips special tokens (skip_special_tokens=True): generated text never shows
 /// an end-of-turn marker, and never throws, whatever the ids.
 /// </summary>
 internal sealed class TextTokenizer(ITokenizerPipeline pipeline, string family)

@@ -8,7 +8,7 @@ namespace SlmFleet.Worker.Tokenization;
 /// <summary>
 /// What tokenizer_config.json says about special tokens: whether encoding adds BOS / EOS (null when
 /// it does not say, and the tokenizer's own post-processor decides), which tokens those are (a
-/// string or an object with <c>content</c>), whether decoding cleans up spaces, and the added tokens
+/// string or an object with <c>content</c>), and the added tokens
 /// (<c>added_tokens_decoder</c>) a tokenizer.model needs to know.
 /// </summary>
 internal sealed record TokenizerConfig(
@@ -16,12 +16,11 @@ internal sealed record TokenizerConfig(
     bool? AddEosToken,
     string? BosToken,
     string? EosToken,
-    bool? CleanUpTokenizationSpaces,
     IReadOnlyList<AddedToken> AddedTokens)
 {
     public const string FileName = "tokenizer_config.json";
 
-    public static TokenizerConfig Empty { get; } = new(null, null, null, null, null, []);
+    public static TokenizerConfig Empty { get; } = new(null, null, null, null, []);
 
     public static TokenizerConfig Load(string directory)
     {
@@ -45,7 +44,6 @@ internal sealed record TokenizerConfig(
                 OptionalBool(root, "add_eos_token"),
                 TokenText(root.Optional("bos_token")),
                 TokenText(root.Optional("eos_token")),
-                OptionalBool(root, "clean_up_tokenization_spaces"),
                 AddedTokensDecoder(root.Optional("added_tokens_decoder")));
         }
         catch (JsonException ex)

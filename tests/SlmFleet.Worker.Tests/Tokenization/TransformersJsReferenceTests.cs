@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text;
 using SlmFleet.Testing;
 using SlmFleet.Worker.Tests.Infrastructure;
-using SlmFleet.Worker.Tokenization;
 
 namespace SlmFleet.Worker.Tests.Tokenization;
 
@@ -127,7 +126,9 @@ public sealed class TransformersJsReferenceTests
         var corpus = TokenizerCorpus.Build(CorpusSeed, specials);
         var withSpecials = corpus.Select(t => tokenizer.Encode(t, addSpecialTokens: true).ToArray()).ToList();
         var withoutSpecials = corpus.Select(t => tokenizer.Encode(t, addSpecialTokens: false).ToArray()).ToList();
-        var idsToDecode = new List<IReadOnlyList<int>>(withSpecials);
+        // Each text's ids without specials (index i is text i), then with them, then random ids.
+        var idsToDecode = new List<IReadOnlyList<int>>(withoutSpecials);
+        idsToDecode.AddRange(withSpecials);
         var random = new Random(CorpusSeed);
         for (var run = 0; run < 60; run++)
         {

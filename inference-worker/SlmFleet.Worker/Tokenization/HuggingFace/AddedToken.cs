@@ -4,6 +4,8 @@ namespace SlmFleet.Worker.Tokenization.HuggingFace;
 /// An entry of tokenizer.json's <c>added_tokens</c>: matched whole before normalization
 /// (or after it when <see cref="Normalized"/>), never split by the model.
 /// </summary>
+/// <param name="Id">The token id.</param>
+/// <param name="Content">The exact text matched.</param>
 /// <param name="SingleWord">Matches only where no letter or digit touches it on either side.</param>
 /// <param name="LeftStrip">Swallows the whitespace before it.</param>
 /// <param name="RightStrip">Swallows the whitespace after it.</param>

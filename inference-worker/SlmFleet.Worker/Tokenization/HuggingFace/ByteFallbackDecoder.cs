@@ -4,14 +4,15 @@ using System.Text;
 namespace SlmFleet.Worker.Tokenization.HuggingFace;
 
 /// <summary>
-/// Turns runs of byte tokens (<c>&lt;0xE9&gt;</c>) back into text. A run that is not valid UTF-8 becomes
-/// one U+FFFD per byte, as Hugging Face tokenizers writes it, so a character cut short at the end of
-/// the text still ends in U+FFFD and the streaming detokenizer waits for the rest.
+/// Turns runs of byte tokens (<c>&lt;0xE9&gt;</c>) back into text. Invalid UTF-8 in a run becomes
+/// U+FFFD per maximal invalid subpart, as transformers.js (WHATWG TextDecoder) writes it; Hugging
+/// Face tokenizers instead writes one U+FFFD per byte of a run that is not valid as a whole, which
+/// also turns the valid characters of that run into U+FFFD. Per subpart, a character cut short at the
+/// end stays one trailing U+FFFD after the characters before it, so the streaming detokenizer can
+/// emit those and wait for the rest.
 /// </summary>
 internal sealed class ByteFallbackDecoder : IDecoder
 {
-    private static readonly UTF8Encoding Strict = new(false, true);
-
     public List<string> DecodeChain(List<string> tokens)
     {
         var result = new List<string>(tokens.Count);
@@ -40,20 +41,10 @@ internal sealed class ByteFallbackDecoder : IDecoder
 
     private static void Flush(List<byte> pending, List<string> result)
     {
-        if (pending.Count == 0)
+        if (pending.Count > 0)
         {
-            return;
+            result.Add(Encoding.UTF8.GetString([.. pending]));
+            pending.Clear();
         }
-
-        try
-        {
-            result.Add(Strict.GetString([.. pending]));
-        }
-        catch (DecoderFallbackException)
-        {
-            result.Add(new string('\uFFFD', pending.Count));
-        }
-
-        pending.Clear();
     }
 }

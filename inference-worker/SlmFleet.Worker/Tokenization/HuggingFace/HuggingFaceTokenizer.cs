@@ -5,8 +5,10 @@ namespace SlmFleet.Worker.Tokenization.HuggingFace;
 /// text first (those with <c>normalized: false</c>), each remaining section is normalized, cut again
 /// on normalized added tokens, pre-tokenized into pieces and each piece run through the model; with
 /// special tokens the template's prefix and suffix go around. Decode: ids to tokens (special added
-/// tokens skipped on request, unknown ids skipped), then the decoder chain, then transformers'
-/// clean-up when tokenizer_config.json asks for it.
+/// tokens skipped on request, unknown ids skipped), then the decoder chain. transformers' extra
+/// <c>clean_up_tokenization_spaces</c> step (" ." to ".") is not applied: it is a Python-side
+/// post-process that corrupts code ("a .b"), and neither Hugging Face tokenizers, vLLM's streaming
+/// detokenizer nor ONNX Runtime GenAI applies it.
 /// </summary>
 internal sealed class HuggingFaceTokenizer : ITokenizerPipeline
 {
@@ -17,7 +19,6 @@ internal sealed class HuggingFaceTokenizer : ITokenizerPipeline
     private readonly ITokenModel _model;
     private readonly IDecoder? _decoder;
     private readonly SpecialTokenTemplate _template;
-    private readonly bool _cleanUpTokenizationSpaces;
     private readonly Dictionary<int, AddedToken> _addedById;
 
     public HuggingFaceTokenizer(
@@ -28,8 +29,7 @@ internal sealed class HuggingFaceTokenizer : ITokenizerPipeline
         ITokenModel model,
         IDecoder? decoder,
         SpecialTokenTemplate template,
-        IReadOnlyList<AddedToken> addedTokens,
-        bool cleanUpTokenizationSpaces)
+        IReadOnlyList<AddedToken> addedTokens)
     {
         _rawTokens = rawTokens;
         _normalizedTokens = normalizedTokens;
@@ -38,7 +38,6 @@ internal sealed class HuggingFaceTokenizer : ITokenizerPipeline
         _model = model;
         _decoder = decoder;
         _template = template;
-        _cleanUpTokenizationSpaces = cleanUpTokenizationSpaces;
         _addedById = addedTokens.GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.Last());
         AddedTokens = addedTokens.GroupBy(t => t.Content, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal);
         IdLimit = Math.Max(model.IdLimit, addedTokens.Count == 0 ? 0 : addedTokens.Max(t => t.Id) + 1);
@@ -127,8 +126,7 @@ internal sealed class HuggingFaceTokenizer : ITokenizerPipeline
             }
         }
 
-        var text = _decoder is null ? string.Join(' ', tokens) : string.Concat(_decoder.DecodeChain(tokens));
-        return _cleanUpTokenizationSpaces ? TokenizationCleanUp.Apply(text) : text;
+        return _decoder is null ? string.Join(' ', tokens) : string.Concat(_decoder.DecodeChain(tokens));
     }
 
     public int? IdOf(string token) => AddedTokens.TryGetValue(token, out var id) ? id : _model.IdOf(token);

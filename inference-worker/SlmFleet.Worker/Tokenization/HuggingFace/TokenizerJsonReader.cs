@@ -45,7 +45,7 @@ internal static class TokenizerJsonReader
             var template = ApplyConfig(ReadPostProcessor(root.Optional("post_processor")), config, added, model, path);
             var rawTokens = new AddedTokenMatcher(added.Where(t => !t.Normalized).Select(t => (t.Content, t)));
             var normalizedTokens = new AddedTokenMatcher(added.Where(t => t.Normalized).Select(t => (normalizer?.Normalize(t.Content) ?? t.Content, t)));
-            var pipeline = new HuggingFaceTokenizer(rawTokens, normalizedTokens, normalizer, preTokenizer, model, decoder, template, added, config.CleanUpTokenizationSpaces ?? false);
+            var pipeline = new HuggingFaceTokenizer(rawTokens, normalizedTokens, normalizer, preTokenizer, model, decoder, template, added);
             if (IsByteLevel(root.Optional("pre_tokenizer")))
             {
                 family = "byte-level " + family;
@@ -134,26 +134,39 @@ internal static class TokenizerJsonReader
             return [];
         }
 
-        var merges = new List<(string, string)>(node.Element.GetArrayLength());
-        foreach (var item in node.Items())
+        if (node.Kind != JsonValueKind.Array)
         {
-            if (item.Kind == JsonValueKind.String)
+            throw node.Error($"{node.Path} is not an array of merges");
+        }
+
+        // Hundreds of thousands of merges (Gemma 3): read them straight, and name the path only on error.
+        var merges = new List<(string, string)>(node.Element.GetArrayLength());
+        var index = 0;
+        foreach (var item in node.Element.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String)
             {
                 // The older "left right" form: tokens never contain a space there.
-                var text = item.String();
+                var text = item.GetString()!;
                 var space = text.IndexOf(' ', StringComparison.Ordinal);
                 if (space <= 0 || space == text.Length - 1 || text.IndexOf(' ', space + 1) >= 0)
                 {
-                    throw item.Error($"{item.Path} \"{text}\" is not two tokens separated by one space");
+                    throw node.Error($"{node.Path}[{index}] \"{text}\" is not two tokens separated by one space");
                 }
 
                 merges.Add((text[..space], text[(space + 1)..]));
             }
+            else if (item.ValueKind == JsonValueKind.Array && item.GetArrayLength() == 2
+                && item[0].ValueKind == JsonValueKind.String && item[1].ValueKind == JsonValueKind.String)
+            {
+                merges.Add((item[0].GetString()!, item[1].GetString()!));
+            }
             else
             {
-                var pair = item.Items().ToList();
-                merges.Add(pair.Count == 2 ? (pair[0].String(), pair[1].String()) : throw item.Error($"{item.Path} is not a [left, right] pair"));
+                throw node.Error($"{node.Path}[{index}] is neither \"left right\" nor a [left, right] pair of strings");
             }
+
+            index++;
         }
 
         return merges;
@@ -167,6 +180,11 @@ internal static class TokenizerJsonReader
         }
 
         var type = node.Required("type").String();
+        if (type is "NFC" or "NFD" or "NFKC" or "NFKD" && !UnicodeFormNormalizer.IsAvailable)
+        {
+            throw node.Error($"{node.Path}.type is \"{type}\", and Unicode normalization is unavailable in this process (.NET without ICU: install libicu and do not set InvariantGlobalization)");
+        }
+
         return type switch
         {
             "NFC" => new UnicodeFormNormalizer(NormalizationForm.FormC),

@@ -4,9 +4,11 @@ using SlmFleet.Bench.Worker;
 // same model in the same run. `-- --quick` is a smoke run on the shared fixture model; `-- overload`
 // runs only the overload phases; `-- tokenizers` only the tokenizer throughput table (TokenizerBenchmark).
 // See WorkerBenchmark for the phases and BenchOptions for the flags.
-if (args is ["tokenizers"])
+if (args is ["tokenizers", .. var only])
 {
-    return await TokenizerBenchmark.RunAsync(FindRepositoryRoot(), Path.Combine(FindRepositoryRoot(), "bench", "results"));
+    // Names after "tokenizers" pick families (substring match) for a look; a full run writes the results.
+    var results = only.Length == 0 ? Path.Combine(FindRepositoryRoot(), "bench", "results") : Path.Combine(FindRepositoryRoot(), ".run", "bench-tokenizers");
+    return await TokenizerBenchmark.RunAsync(FindRepositoryRoot(), results, only);
 }
 
 var options = BenchOptions.Parse(args, out var error);

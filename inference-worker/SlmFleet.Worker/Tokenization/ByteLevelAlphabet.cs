@@ -23,6 +23,18 @@ internal static class ByteLevelAlphabet
     /// <summary>The text's UTF-8 bytes, one stand-in character each (a lone surrogate becomes U+FFFD's bytes).</summary>
     public static string Encode(string text)
     {
+        if (Ascii.IsValid(text))
+        {
+            // One byte per character: map the characters directly.
+            return string.Create(text.Length, text, static (span, source) =>
+            {
+                for (var i = 0; i < span.Length; i++)
+                {
+                    span[i] = Table[source[i]];
+                }
+            });
+        }
+
         var count = Encoding.UTF8.GetByteCount(text);
         var rented = ArrayPool<byte>.Shared.Rent(count);
         try

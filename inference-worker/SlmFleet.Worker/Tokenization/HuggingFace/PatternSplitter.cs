@@ -16,6 +16,33 @@ internal static class PatternSplitter
 
         var matches = new List<(int Start, int Length)>();
         pattern.Matches(text, matches);
+        if (behavior == SplitBehavior.Isolated)
+        {
+            // The common case (every word-regex tokenizer): matches and the gaps between them, in order.
+            var at = 0;
+            foreach (var (start, length) in matches)
+            {
+                if (start > at)
+                {
+                    output.Add(text[at..start]);
+                }
+
+                if (length > 0)
+                {
+                    output.Add(text.Substring(start, length));
+                }
+
+                at = start + length;
+            }
+
+            if (at < text.Length)
+            {
+                output.Add(text[at..]);
+            }
+
+            return;
+        }
+
         var segments = new List<(int Start, int End, bool IsMatch)>(matches.Count * 2 + 1);
         var previous = 0;
         foreach (var (start, length) in matches)

@@ -55,7 +55,7 @@ internal sealed class TextPattern
             if (AstralShadow.Needed(text))
             {
                 var (shadow, originalIndex) = AstralShadow.Build(text);
-                for (var match = _regex.Match(shadow); match.Success; match = match.NextMatch())
+                foreach (var match in _regex.EnumerateMatches(shadow))
                 {
                     var start = originalIndex[match.Index];
                     matches.Add((start, originalIndex[match.Index + match.Length] - start));
@@ -64,7 +64,8 @@ internal sealed class TextPattern
                 return;
             }
 
-            for (var match = _regex.Match(text); match.Success; match = match.NextMatch())
+            // EnumerateMatches yields spans, not Match objects: no allocation per piece.
+            foreach (var match in _regex.EnumerateMatches(text))
             {
                 matches.Add((match.Index, match.Length));
             }

@@ -21,7 +21,7 @@ public static class TokenizerCorpus
         "é", "café", "cafe\u0301", "naïve résumé", "Å", "\u212B", "A\u030A", "ﬁne", "ẞ", "Ölçü", "Ærøskøbing", "Zürich Straße",
         "日本語のテキスト", "中文测试，标点。", "한국어 문장입니다", "Привет, мир!", "مرحبا بالعالم", "שלום עולם", "हिन्दी भाषा", "ภาษาไทย", "Ελληνικά",
         "😀", "😀😀😀", "👩‍👩‍👧", "👨‍💻 coding", "🇯🇵🇫🇷", "👍🏽", "1️⃣", "❤️", "🫠", "😀abc", "abc😀", "x😀y",
-        "𠀀𠀁", "𓀀 hieroglyph", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "ꙮ", "\u0378", "\uE000", "\u200B", "a\u200Db", "\u00A0", "a\u00A0b", "\u3000全角",
+        "𠀀𠀁", "𓀀 hieroglyph", "𝟏𝟐𝟑𝟒𝟓𝟔𝟕", "12𝟑45", "x𝔘y 𝔘𝔫", "a𠀀b", "ab😀cd", " 😀abc", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "ꙮ", "\u0378", "\uE000", "\u200B", "a\u200Db", "\u00A0", "a\u00A0b", "\u3000全角",
         "def f(x):\n    return x ** 2\n", "for (int i = 0; i < n; i++) {\n\tsum += a[i];\n}", "{\"key\": [1, 2, 3], \"nested\": {\"a\": null}}",
         "SELECT * FROM users WHERE id = 42;", "<div class=\"x\">text</div>", "#include <stdio.h>\nint main() { return 0; }",
         "    indented four", "        indented eight", "x = [i for i in range(10) if i % 2]", "fn main() -> Result<(), Error> {}",

@@ -124,6 +124,22 @@ public sealed class TokenizerLoaderTests
     }
 
     [Test]
+    public void Encode_NormalizedAddedToken_MatchesInTheNormalizedText()
+    {
+        // Hugging Face matches normalized: true tokens after normalization, against their normalized content.
+        var json = Tiny();
+        json["normalizer"] = new JsonObject { ["type"] = "Lowercase" };
+        json["added_tokens"] = new JsonArray(new JsonObject
+        {
+            ["id"] = 5, ["content"] = "<X>", ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false, ["normalized"] = true, ["special"] = false,
+        });
+        Write(json);
+        var tokenizer = TokenizerLoader.Load(_directory);
+
+        tokenizer.Encode("AB<x>C", addSpecialTokens: false).Should().Equal(4, 5, 2);
+    }
+
+    [Test]
     public void Decode_SpecialAddedToken_IsSkippedOnlyWhenAsked()
     {
         var json = Tiny();

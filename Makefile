@@ -59,7 +59,7 @@ run: build ## Generate the tiny model, start a CPU worker and the router on loca
 	./scripts/run-local.sh
 
 .PHONY: bench
-bench: build ## Run the benchmarks; results go to bench/results/*.json.
+bench: tools build ## Run the benchmarks (tokenizers beside the node reference too); results go to bench/results/*.json.
 	./scripts/bench.sh
 
 ##@ Tools

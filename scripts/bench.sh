@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark in turn; each writes bench/results/<name>.json and bench/results/<name>.md.
-# Usage: scripts/bench.sh [operator|worker|router|autoscaler ...]   (default: all)
+# Usage: scripts/bench.sh [operator|worker|router|autoscaler|tokenizers ...]   (default: all)
+# tokenizers: the worker's tokenizers beside transformers.js (needs `make tools`), bench/results/tokenizers.*
 # WORKER_BENCH_ARGS passes flags to the worker benchmark, e.g. "--model-dir DIR" or "--repeats 1"
 # (see bench/SlmFleet.Bench.Worker/BenchOptions.cs; the default model is the qwen2.5-0.5b preset).
 set -euo pipefail
@@ -10,19 +11,24 @@ configuration=${CONFIGURATION:-Release}
 benches=("$@")
 if [ ${#benches[@]} -eq 0 ]; then
   # The autoscaler simulation reads the worker's measured service rate, so the worker runs first.
-  benches=(worker autoscaler operator router)
+  benches=(worker autoscaler operator router tokenizers)
 fi
 
 mkdir -p bench/results
 failed=()
 for name in "${benches[@]}"; do
   project="bench/SlmFleet.Bench.${name^}"
+  extra=()
+  if [ "$name" = tokenizers ]; then
+    # The tokenizer table is an entry point of the worker benchmark project.
+    project="bench/SlmFleet.Bench.Worker"
+    extra=(tokenizers)
+  fi
   if [ ! -d "$project" ]; then
-    echo "unknown benchmark '$name' (expected one of: operator worker router autoscaler)" >&2
+    echo "unknown benchmark '$name' (expected one of: operator worker router autoscaler tokenizers)" >&2
     exit 2
   fi
   echo "=== benchmark: $name"
-  extra=()
   if [ "$name" = worker ] && [ -n "${WORKER_BENCH_ARGS:-}" ]; then
     read -r -a extra <<<"$WORKER_BENCH_ARGS"
   fi

@@ -21,7 +21,7 @@ internal static class WarmupRunner
 
         foreach (var prompt in state.Options.WarmupPrompts.Where(p => p.Length > 0))
         {
-            var ids = state.Model.Tokenizer.Encode(prompt).Take(state.Model.Engine.Conventions.MaxSequenceLength / 2).ToList();
+            var ids = state.Model.Tokenizer.Encode(prompt, addSpecialTokens: true).Take(state.Model.Engine.Conventions.MaxSequenceLength / 2).ToList();
             var sequence = new GenerationSequence(ids, 8, new TokenSampler(SamplingOptions.Greedy, new Random(0)), [], false, true, cancellation);
             while (!state.Scheduler.TryEnqueue(sequence))
             {

@@ -24,6 +24,7 @@ internal static class ModelLoader
         }
 
         var tokenizer = TokenizerLoader.Load(directory);
+        ModelLog.Tokenizer(logger, tokenizer.Family, directory);
         var sessionConfig = DecoderSessionConfig.Load(Path.Combine(directory, "genai_config.json"));
         var deviceId = sizing.DeviceId >= 0 ? sizing.DeviceId : (int?)null;
         var choice = SessionOptionsFactory.Create(provider, sizing.IntraOpThreads, deviceId, sessionConfig, logger);

@@ -7,4 +7,7 @@ internal static partial class ModelLog
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Serving {File}: {Conventions}; KV slots reserve {KvMiB:F0} MiB")]
     public static partial void Conventions(ILogger logger, string file, string conventions, double kvMiB);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Tokenizer: {Family} from {Directory}")]
+    public static partial void Tokenizer(ILogger logger, string family, string directory);
 }

@@ -72,6 +72,7 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
         WarmupSeconds = state.WarmupSeconds,
         ExecutionProvider = state.Model.ExecutionProvider,
         Model = state.ServedName,
+        Tokenizer = state.Model.Tokenizer.Family,
     });
 
     private T Guard<T>(string rpc, Func<T> create)
@@ -100,7 +101,8 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
         var stops = RequestValidator.Stops(request.Stop);
         var ids = request.PromptTokenIds.Count > 0
             ? RequestValidator.PromptTokenIds(request, config.VocabSize)
-            : state.Model.Tokenizer.Encode(RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.DefaultChatTemplate));
+            // A chat template writes BOS and turn markers itself; a raw prompt gets what the tokenizer adds (see TextTokenizer).
+            : state.Model.Tokenizer.Encode(RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.DefaultChatTemplate), addSpecialTokens: request.Messages.Count == 0);
         if (ids.Count == 0)
         {
             throw RequestValidator.Invalid("prompt: encodes to zero tokens; send a non-empty prompt");
@@ -116,7 +118,7 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
         var maxSequence = state.Model.Engine.Conventions.MaxSequenceLength;
         var prompt = RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.DefaultChatTemplate);
         var labels = RequestValidator.Labels(request.Labels);
-        var (ids, labelIds) = LabelTokenization.Split(state.Model.Tokenizer, prompt, labels);
+        var (ids, labelIds) = LabelTokenization.Split(state.Model.Tokenizer, prompt, labels, addSpecialTokens: request.Messages.Count == 0);
         if (ids.Count == 0)
         {
             throw RequestValidator.Invalid("prompt: encodes to zero tokens; send a non-empty prompt");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace SlmFleet.Worker.Tokenization;
@@ -11,18 +12,50 @@ internal static class ByteLevelAlphabet
     /// <summary>The GPT-2 pre-tokenization pattern (contractions, letters, digits, punctuation, spaces).</summary>
     public const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 
-    public static IReadOnlyList<char> ByteToChar { get; } = Build();
+    // The table's characters all lie below U+0144, so the reverse map is a small array.
+    private const int CharLimit = 0x144;
 
+    private static readonly char[] Table = Build();
+    private static readonly short[] Reverse = BuildReverse(Table);
+
+    public static IReadOnlyList<char> ByteToChar => Table;
+
+    /// <summary>The text's UTF-8 bytes, one stand-in character each (a lone surrogate becomes U+FFFD's bytes).</summary>
     public static string Encode(string text)
     {
-        var builder = new StringBuilder();
-        foreach (var b in Encoding.UTF8.GetBytes(text))
+        if (Ascii.IsValid(text))
         {
-            builder.Append(ByteToChar[b]);
+            // One byte per character: map the characters directly.
+            return string.Create(text.Length, text, static (span, source) =>
+            {
+                for (var i = 0; i < span.Length; i++)
+                {
+                    span[i] = Table[source[i]];
+                }
+            });
         }
 
-        return builder.ToString();
+        var count = Encoding.UTF8.GetByteCount(text);
+        var rented = ArrayPool<byte>.Shared.Rent(count);
+        try
+        {
+            Encoding.UTF8.GetBytes(text, rented);
+            return string.Create(count, rented, static (span, bytes) =>
+            {
+                for (var i = 0; i < span.Length; i++)
+                {
+                    span[i] = Table[bytes[i]];
+                }
+            });
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
+
+    /// <summary>The byte a stand-in character means, or -1 for a character outside the table.</summary>
+    public static int ByteOf(char c) => c < CharLimit ? Reverse[c] : -1;
 
     private static char[] Build()
     {
@@ -35,5 +68,17 @@ internal static class ByteLevelAlphabet
         }
 
         return table;
+    }
+
+    private static short[] BuildReverse(char[] table)
+    {
+        var reverse = new short[CharLimit];
+        Array.Fill(reverse, (short)-1);
+        for (var b = 0; b < table.Length; b++)
+        {
+            reverse[table[b]] = (short)b;
+        }
+
+        return reverse;
     }
 }

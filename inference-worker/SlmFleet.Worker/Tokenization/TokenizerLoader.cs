@@ -1,13 +1,13 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 using SlmFleet.Worker.Model;
+using SlmFleet.Worker.Tokenization.HuggingFace;
 
 namespace SlmFleet.Worker.Tokenization;
 
 /// <summary>
-/// Loads the tokenizer of a model folder: tokenizer.json (Hugging Face BPE: vocab, merges, added
-/// tokens) or tokenizer.model (SentencePiece, as Llama-family exports ship it).
+/// Loads the tokenizer of a model folder. tokenizer.json (Hugging Face's format: the pipeline the
+/// model was trained with, added tokens included) wins; a SentencePiece tokenizer.model is used only
+/// when there is no tokenizer.json, as transformers' fast tokenizers do.
 /// </summary>
 internal static class TokenizerLoader
 {
@@ -15,92 +15,36 @@ internal static class TokenizerLoader
     {
         var json = Path.Combine(directory, "tokenizer.json");
         var sentencePiece = Path.Combine(directory, "tokenizer.model");
+        var config = TokenizerConfig.Load(directory);
         if (File.Exists(json))
         {
-            return LoadBpe(json);
+            return TokenizerJsonReader.Read(json, config);
         }
 
         if (File.Exists(sentencePiece))
         {
-            try
-            {
-                using var stream = File.OpenRead(sentencePiece);
-                var llama = LlamaTokenizer.Create(stream, false, false);
-                var specials = llama.SpecialTokens ?? new Dictionary<string, int>();
-                return new TextTokenizer(llama, specials, false);
-            }
-            catch (Exception ex) when (ex is not ModelLoadException)
-            {
-                throw new ModelLoadException($"tokenizer.model is corrupt ({sentencePiece}): {ex.Message}", ex);
-            }
+            return LoadSentencePiece(sentencePiece, config);
         }
 
-        throw new ModelLoadException($"tokenizer.json is missing (and there is no tokenizer.model): expected {json} (BPE) or {sentencePiece} (SentencePiece)");
+        throw new ModelLoadException($"tokenizer.json is missing (and there is no tokenizer.model): expected {json} (Hugging Face tokenizers) or {sentencePiece} (SentencePiece)");
     }
 
-    private static TextTokenizer LoadBpe(string path)
+    private static TextTokenizer LoadSentencePiece(string path, TokenizerConfig config)
     {
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            var root = document.RootElement;
-            var model = root.GetProperty("model");
-            var type = model.TryGetProperty("type", out var t) ? t.GetString() : "BPE";
-            if (type != "BPE")
-            {
-                throw new ModelLoadException($"tokenizer.json ({path}) has model.type \"{type}\"; only \"BPE\" is supported (or ship tokenizer.model)");
-            }
-
-            var vocabulary = model.GetProperty("vocab").EnumerateObject().Select(p => new KeyValuePair<string, int>(p.Name, p.Value.GetInt32())).ToList();
-            var merges = model.GetProperty("merges").EnumerateArray()
-                .Select(m => m.ValueKind == JsonValueKind.Array ? $"{m[0].GetString()} {m[1].GetString()}" : m.GetString()!)
-                .ToList();
-            var specials = new Dictionary<string, int>(StringComparer.Ordinal);
-            if (root.TryGetProperty("added_tokens", out var added))
-            {
-                foreach (var token in added.EnumerateArray())
-                {
-                    specials[token.GetProperty("content").GetString()!] = token.GetProperty("id").GetInt32();
-                }
-            }
-
-            var options = new BpeOptions(vocabulary)
-            {
-                Merges = merges,
-                SpecialTokens = specials,
-                ByteLevel = IsByteLevel(root),
-                PreTokenizer = new RegexPreTokenizer(new Regex(SplitPattern(root) ?? ByteLevelAlphabet.Gpt2Pattern, RegexOptions.Compiled), specials),
-            };
-            return new TextTokenizer(BpeTokenizer.Create(options), specials, true);
+            var added = config.AddedTokens.GroupBy(t => t.Content, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal);
+            using var stream = File.OpenRead(path);
+            var inner = LlamaTokenizer.Create(stream, false, false, added.Count > 0 ? added : null);
+            var specialIds = config.AddedTokens.Where(t => t.Special).Select(t => t.Id)
+                .Concat([inner.BeginningOfSentenceId, inner.EndOfSentenceId, inner.UnknownId])
+                .ToHashSet();
+            var pipeline = new SentencePieceModelTokenizer(inner, config.AddBosToken ?? true, config.AddEosToken ?? false, added, specialIds);
+            return new TextTokenizer(pipeline, "SentencePiece (tokenizer.model)");
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is not ModelLoadException)
         {
-            throw new ModelLoadException($"tokenizer.json is corrupt ({path}): {ex.Message}", ex);
+            throw new ModelLoadException($"tokenizer.model is not a SentencePiece model Microsoft.ML.Tokenizers can load ({path}): {ex.Message}", ex);
         }
-    }
-
-    private static bool IsByteLevel(JsonElement root)
-        => root.TryGetProperty("pre_tokenizer", out var pre) && pre.ValueKind == JsonValueKind.Object
-            && pre.GetRawText().Contains("\"ByteLevel\"", StringComparison.Ordinal);
-
-    // Qwen2-style tokenizers put their regex in a Split pre-tokenizer; use it when present.
-    private static string? SplitPattern(JsonElement root)
-    {
-        if (!root.TryGetProperty("pre_tokenizer", out var pre) || pre.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        var candidates = pre.TryGetProperty("pretokenizers", out var list) ? list.EnumerateArray().ToList() : [pre];
-        foreach (var candidate in candidates)
-        {
-            if (candidate.TryGetProperty("type", out var kind) && kind.GetString() == "Split"
-                && candidate.TryGetProperty("pattern", out var pattern) && pattern.TryGetProperty("Regex", out var regex))
-            {
-                return regex.GetString();
-            }
-        }
-
-        return null;
     }
 }

@@ -29,7 +29,7 @@ public sealed class ClassifyReferenceTests
             {
                 var label = tokenizer.Decode(run.GeneratedIds.Take(k));
                 // Only labels whose joint encoding reproduces the reference ids are an exact oracle.
-                if (tokenizer.Encode(prompt + label).SequenceEqual(run.PromptIds.Concat(run.GeneratedIds.Take(k))) && !expected.ContainsKey(label))
+                if (tokenizer.Encode(prompt + label, addSpecialTokens: false).SequenceEqual(run.PromptIds.Concat(run.GeneratedIds.Take(k))) && !expected.ContainsKey(label))
                 {
                     expected[label] = run.Top1Logprobs.Take(k).Sum();
                     request.Labels.Add(label);

@@ -73,12 +73,13 @@ public sealed class IncrementalDetokenizerTests
 
     [TestCase(Qwen3)]
     [TestCase(ByteLevel4k)]
+    [TestCase(SentencePiece)]
     public void Push_MultiByteTextAsTheTokenizerEncodesIt_RoundTrips(string model)
     {
         const string Text = "Grüße, 世界! 👩‍👩‍👧 家族 — naïve 🇯🇵";
         var tokenizer = TokenizerOf(model);
 
-        StreamAndCheck(tokenizer, tokenizer.Encode(Text).ToList(), "encoded text");
+        StreamAndCheck(tokenizer, tokenizer.Encode(Text, addSpecialTokens: false).ToList(), "encoded text");
     }
 
     [TestCase(Qwen3)]
@@ -86,13 +87,27 @@ public sealed class IncrementalDetokenizerTests
     public void Push_LoneByteThenText_EmitsTheReplacementCharacterLikeTheFullDecode(string model)
     {
         var tokenizer = TokenizerOf(model);
-        var ids = ByteTokens(model, [(byte)'a', 0xE6]).Concat(tokenizer.Encode(" all")).ToList();
+        var ids = ByteTokens(model, [(byte)'a', 0xE6]).Concat(tokenizer.Encode(" all", addSpecialTokens: false)).ToList();
         var detokenizer = new IncrementalDetokenizer(tokenizer);
 
         var deltas = ids.Select(detokenizer.Push).ToList();
 
         deltas.Should().Equal("a", "", "\uFFFD all");
         tokenizer.Decode(ids).Should().Be("a\uFFFD all");
+    }
+
+    [Test]
+    public void Push_ByteFallbackTokensOfOneCharacter_WaitForTheWholeCharacter()
+    {
+        // U+0378 is in no vocabulary: the SentencePiece tokenizer writes its two UTF-8 bytes as <0xCD> <0xB8>.
+        var tokenizer = TokenizerOf(SentencePiece);
+        var ids = tokenizer.Encode("a\u0378b", addSpecialTokens: false).ToList();
+        var detokenizer = new IncrementalDetokenizer(tokenizer);
+
+        var deltas = ids.Select(detokenizer.Push).ToList();
+
+        deltas.Should().Equal("a", "", "\u0378", "b");
+        tokenizer.Decode(ids.Take(2)).Should().Be("a\uFFFD", "a lone lead byte decodes to U+FFFD, which the stream holds back");
     }
 
     [TestCase(Qwen3)]

@@ -146,6 +146,7 @@ public sealed class GenerateTests
         stats.WarmupSeconds.Should().BeGreaterThan(0);
         stats.ExecutionProvider.Should().Be("cpu");
         stats.Model.Should().Be("tiny");
+        stats.Tokenizer.Should().Be("byte-level BPE (tokenizer.json)");
         stats.Utilization.Should().BeInRange(0, 1).And.BeGreaterThan(0);
         stats.TokensPerSecond.Should().BeGreaterThan(0);
         stats.QueueDepth.Should().Be(0);

@@ -1,0 +1,15 @@
+namespace SlmFleet.Worker.Tokenization.HuggingFace;
+
+/// <summary>Applies decoders in order.</summary>
+internal sealed class SequenceDecoder(IReadOnlyList<IDecoder> decoders) : IDecoder
+{
+    public List<string> DecodeChain(List<string> tokens)
+    {
+        foreach (var decoder in decoders)
+        {
+            tokens = decoder.DecodeChain(tokens);
+        }
+
+        return tokens;
+    }
+}

@@ -7,4 +7,10 @@ internal static partial class ModelLog
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Serving {File}: {Conventions}; KV slots reserve {KvMiB:F0} MiB")]
     public static partial void Conventions(ILogger logger, string file, string conventions, double kvMiB);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Chat template: {Template}")]
+    public static partial void ChatTemplate(ILogger logger, string template);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "The model's own chat template is left out because --chat-template replaces it: {Problem}")]
+    public static partial void ChatTemplateSkipped(ILogger logger, string problem);
 }

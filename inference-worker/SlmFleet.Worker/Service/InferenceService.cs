@@ -72,6 +72,7 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
         WarmupSeconds = state.WarmupSeconds,
         ExecutionProvider = state.Model.ExecutionProvider,
         Model = state.ServedName,
+        ChatTemplate = state.ChatTemplates.Default.Description,
     });
 
     private T Guard<T>(string rpc, Func<T> create)
@@ -100,7 +101,7 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
         var stops = RequestValidator.Stops(request.Stop);
         var ids = request.PromptTokenIds.Count > 0
             ? RequestValidator.PromptTokenIds(request, config.VocabSize)
-            : state.Model.Tokenizer.Encode(RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.DefaultChatTemplate));
+            : state.Model.Tokenizer.Encode(RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.ChatTemplates));
         if (ids.Count == 0)
         {
             throw RequestValidator.Invalid("prompt: encodes to zero tokens; send a non-empty prompt");
@@ -114,7 +115,7 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
     private ClassifyJob CreateClassifyJob(ClassifyRequest request, CancellationToken cancellation)
     {
         var maxSequence = state.Model.Engine.Conventions.MaxSequenceLength;
-        var prompt = RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.DefaultChatTemplate);
+        var prompt = RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.ChatTemplates);
         var labels = RequestValidator.Labels(request.Labels);
         var (ids, labelIds) = LabelTokenization.Split(state.Model.Tokenizer, prompt, labels);
         if (ids.Count == 0)

@@ -1,6 +1,10 @@
-// The chat-template reference for the C# tests: transformers.js's tokenizer fork (@lenml/tokenizers,
-// whose apply_chat_template renders with @huggingface/jinja) on a real tokenizer. One batch on stdin,
-// one JSON answer on stdout.
+// The chat-template reference for the C# tests: transformers.js's apply_chat_template on a real
+// tokenizer. The tokenizer, its template choice (get_chat_template) and its special tokens come from
+// transformers.js's tokenizer fork (@lenml/tokenizers); the rendering is @huggingface/jinja 0.5, the
+// engine of transformers.js 3, called exactly as apply_chat_template calls it. (The fork bundles
+// @huggingface/jinja from 2024, which cannot parse the Qwen 3 and Gemma 3 templates the fork's own
+// packages ship: no `is string`, no `[::-1]` in a for loop, no macros.) One batch on stdin, one JSON
+// answer on stdout.
 //
 // Request: { "cases": [ {
 //   "id": "any label",
@@ -26,7 +30,13 @@ if (!modules) {
   process.exit(2);
 }
 const { TokenizerLoader } = require(path.join(modules, '@lenml/tokenizers'));
+const { Template } = require(path.join(modules, '@huggingface/jinja'));
 const version = require(path.join(modules, '@lenml/tokenizers', 'package.json')).version;
+const jinjaVersion = require(path.join(modules, '@huggingface/jinja', 'package.json')).version;
+
+// transformers.js's SPECIAL_TOKEN_ATTRIBUTES: the tokens apply_chat_template passes when the config sets them.
+const SPECIAL_TOKENS = ['bos_token', 'eos_token', 'unk_token', 'sep_token', 'pad_token', 'cls_token', 'mask_token'];
+const compiled = new Map();
 
 const tokenizers = new Map();
 
@@ -55,18 +65,29 @@ function load(testCase) {
   return tokenizer;
 }
 
+// apply_chat_template(messages, { tokenize: false, ... }) with the template engine swapped for a current one.
 function render(testCase) {
   const tokenizer = load(testCase);
-  const options = {
-    ...(testCase.variables ?? {}),
-    tokenize: false,
-    add_generation_prompt: testCase.add_generation_prompt ?? false,
-    tools: testCase.tools ?? null,
-  };
-  if (testCase.template) {
-    options.chat_template = testCase.template;
+  const tools = testCase.tools ?? null;
+  const source = tokenizer.get_chat_template({ chat_template: testCase.template ?? null, tools });
+  if (!compiled.has(source)) {
+    compiled.set(source, new Template(source));
   }
-  const text = tokenizer.apply_chat_template(testCase.messages, options);
+  const specialTokens = Object.create(null);
+  for (const key of SPECIAL_TOKENS) {
+    const value = tokenizer.getToken(key);
+    if (value) {
+      specialTokens[key] = value;
+    }
+  }
+  const text = compiled.get(source).render({
+    messages: testCase.messages,
+    add_generation_prompt: testCase.add_generation_prompt ?? false,
+    tools,
+    documents: null,
+    ...specialTokens,
+    ...(testCase.variables ?? {}),
+  });
   const result = { id: testCase.id, text };
   if (testCase.encode) {
     result.ids = Array.from(tokenizer.encode(text, { add_special_tokens: false }));
@@ -87,7 +108,7 @@ function main() {
   for (const name of request.configs ?? []) {
     configs[name] = require(path.join(modules, name)).tokenizerConfig;
   }
-  process.stdout.write(JSON.stringify({ version, results, configs }));
+  process.stdout.write(JSON.stringify({ version: `@lenml/tokenizers ${version}, @huggingface/jinja ${jinjaVersion}`, results, configs }));
 }
 
 main();

@@ -4,7 +4,7 @@ namespace SlmFleet.Worker.Engine;
 
 /// <summary>
 /// A Jinja chat template rendered as transformers' apply_chat_template does: variables
-/// <c>messages</c>, <c>add_generation_prompt</c>, <c>tools</c> (none when there are none), the
+/// <c>messages</c>, <c>add_generation_prompt</c>, <c>tools</c> and <c>documents</c> (none when there are none), the
 /// tokenizer's special tokens (<c>bos_token</c>, <c>eos_token</c>, …) and any extra variables.
 /// Parsed once; rendering is thread-safe.
 /// </summary>
@@ -29,6 +29,7 @@ internal sealed class JinjaChatTemplate(JinjaTemplate template, string descripti
         variables["messages"] = conversation.Messages.Cast<object?>().ToList();
         variables["add_generation_prompt"] = conversation.AddGenerationPrompt;
         variables["tools"] = conversation.Tools;
+        variables["documents"] = null;
         return Template.Render(variables, now);
     }
 }

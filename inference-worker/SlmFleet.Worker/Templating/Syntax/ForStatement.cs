@@ -70,8 +70,12 @@ internal sealed class ForStatement(
             return;
         }
 
-        var values = item as List<object?> ?? (item is string s ? [.. PythonText.CodePoints(s)] : null)
-            ?? throw new JinjaException($"cannot unpack non-iterable {JinjaValues.TypeName(item)} object into {targets.Count} loop variables");
+        var values = item switch
+        {
+            List<object?> list => list,
+            string text => PythonText.CodePoints(text).Cast<object?>().ToList(),
+            _ => throw new JinjaException($"cannot unpack non-iterable {JinjaValues.TypeName(item)} object into {targets.Count} loop variables"),
+        };
         if (values.Count != targets.Count)
         {
             throw new JinjaException(values.Count > targets.Count

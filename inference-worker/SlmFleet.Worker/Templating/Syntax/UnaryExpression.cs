@@ -12,7 +12,17 @@ internal sealed class UnaryExpression(string op, Expression operand, int line, i
         {
             "not" => !JinjaValues.IsTruthy(value),
             "-" => JinjaValues.Negate(value),
-            _ => JinjaValues.IsNumber(value) ? value : value is JinjaUndefined u ? throw u.Fail() : throw new JinjaException($"bad operand type for unary +: '{JinjaValues.TypeName(value)}'"),
+            _ => Plus(value),
         };
+    }
+
+    private static object? Plus(object? value)
+    {
+        if (value is JinjaUndefined undefined)
+        {
+            throw undefined.Fail();
+        }
+
+        return JinjaValues.IsNumber(value) ? value : throw new JinjaException($"bad operand type for unary +: '{JinjaValues.TypeName(value)}'");
     }
 }

@@ -24,9 +24,10 @@ internal abstract class ChatTemplate
     /// A preset name, a Jinja template (text with <c>{%</c>, or with <c>{{</c> but no <c>{content}</c>
     /// placeholder), or a one-message format with <c>{content}</c> / <c>{{content}}</c>; null when
     /// <paramref name="nameOrTemplate"/> is none of these. A Jinja template that does not parse throws
-    /// <see cref="JinjaException"/>. <paramref name="origin"/> names where it came from in errors.
+    /// <see cref="JinjaException"/>. <paramref name="origin"/> names where it came from in errors; a Jinja
+    /// template gets <paramref name="model"/>'s special tokens and clock.
     /// </summary>
-    public static ChatTemplate? Resolve(string nameOrTemplate, string origin, IReadOnlyDictionary<string, object?> specialTokens)
+    public static ChatTemplate? Resolve(string nameOrTemplate, string origin, ModelChatTemplates model)
     {
         if (MessageFormatTemplate.Preset(nameOrTemplate) is { } preset)
         {
@@ -37,8 +38,8 @@ internal abstract class ChatTemplate
         var hasContentPlaceholder = nameOrTemplate.Contains("{content}", StringComparison.Ordinal);
         if (hasStatement || (!hasContentPlaceholder && nameOrTemplate.Contains("{{", StringComparison.Ordinal)))
         {
-            var template = JinjaTemplate.Parse(nameOrTemplate, $"the chat template given by {origin}");
-            return new JinjaChatTemplate(template, $"custom Jinja ({origin})", specialTokens);
+            var template = JinjaTemplate.Parse(nameOrTemplate, origin);
+            return new JinjaChatTemplate(template, $"custom Jinja ({origin})", model.SpecialTokens, model.Now);
         }
 
         return hasContentPlaceholder ? MessageFormatTemplate.Custom(nameOrTemplate, origin) : null;

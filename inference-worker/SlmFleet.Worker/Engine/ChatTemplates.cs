@@ -41,7 +41,7 @@ internal sealed class ChatTemplates
     {
         if (flag is not null)
         {
-            var forced = ChatTemplate.Resolve(flag, "--chat-template", model.SpecialTokens)
+            var forced = ChatTemplate.Resolve(flag, "--chat-template", model)
                 ?? throw new ArgumentException($"--chat-template: \"{flag}\" is unknown; accepted: {ChatTemplate.Accepted}");
             return new ChatTemplates(forced, defaultIsModels: false, model);
         }
@@ -72,7 +72,7 @@ internal sealed class ChatTemplates
             return cached;
         }
 
-        var resolved = ChatTemplate.Resolve(requested, "the request's chat_template", Model.SpecialTokens);
+        var resolved = ChatTemplate.Resolve(requested, "chat_template of the request", Model);
         if (resolved is not null && _requestTemplates.Count < RequestTemplateCacheSize)
         {
             _requestTemplates.TryAdd(requested, resolved);

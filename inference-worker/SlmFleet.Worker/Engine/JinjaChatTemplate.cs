@@ -15,9 +15,6 @@ internal sealed class JinjaChatTemplate(JinjaTemplate template, string descripti
 
     public JinjaTemplate Template { get; } = template;
 
-    /// <summary>The same template with "now" fixed (tests of templates that print the date).</summary>
-    public JinjaChatTemplate WithClock(Func<DateTimeOffset> clock) => new(Template, Description, specialTokens, clock);
-
     public override string Render(ChatConversation conversation)
     {
         var variables = new Dictionary<string, object?>(specialTokens, StringComparer.Ordinal);

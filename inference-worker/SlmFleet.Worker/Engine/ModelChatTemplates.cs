@@ -20,14 +20,15 @@ internal sealed class ModelChatTemplates
     /// <summary>The tokens transformers passes to templates (its SPECIAL_TOKENS_ATTRIBUTES), when the config sets them.</summary>
     private static readonly string[] SpecialTokenNames = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"];
 
-    private ModelChatTemplates(JinjaChatTemplate? @default, IReadOnlyDictionary<string, JinjaChatTemplate> named, IReadOnlyDictionary<string, object?> specialTokens)
+    private ModelChatTemplates(JinjaChatTemplate? @default, IReadOnlyDictionary<string, JinjaChatTemplate> named, IReadOnlyDictionary<string, object?> specialTokens, Func<DateTimeOffset> now)
     {
         Default = @default;
         Named = named;
         SpecialTokens = specialTokens;
+        Now = now;
     }
 
-    public static ModelChatTemplates None { get; } = new(null, new Dictionary<string, JinjaChatTemplate>(), new Dictionary<string, object?>());
+    public static ModelChatTemplates None { get; } = new(null, new Dictionary<string, JinjaChatTemplate>(), new Dictionary<string, object?>(), TimeProvider.System.GetLocalNow);
 
     /// <summary>The template messages are rendered with; null when the model ships none.</summary>
     public JinjaChatTemplate? Default { get; }
@@ -37,6 +38,9 @@ internal sealed class ModelChatTemplates
 
     public IReadOnlyDictionary<string, object?> SpecialTokens { get; }
 
+    /// <summary>"Now" for strftime_now: local time, as transformers uses, from the worker's TimeProvider.</summary>
+    public Func<DateTimeOffset> Now { get; }
+
     /// <summary>
     /// Reads and parses the model's templates. A template that does not parse throws
     /// <see cref="ModelLoadException"/> naming the file, line and column; so does a tokenizer_config.json
@@ -44,13 +48,14 @@ internal sealed class ModelChatTemplates
     /// <paramref name="skipBroken"/> (the worker serves another template anyway), a template that does not
     /// parse is passed to it and left out instead.
     /// </summary>
-    public static ModelChatTemplates Load(string directory, string modelName, Action<ModelLoadException>? skipBroken = null)
+    public static ModelChatTemplates Load(string directory, string modelName, Action<ModelLoadException>? skipBroken = null, TimeProvider? time = null)
     {
+        Func<DateTimeOffset> now = (time ?? TimeProvider.System).GetLocalNow;
         JinjaChatTemplate? Parse(string source, string file, string description, IReadOnlyDictionary<string, object?> specialTokens)
         {
             try
             {
-                return ParseTemplate(source, file, modelName, description, specialTokens);
+                return ParseTemplate(source, file, modelName, description, specialTokens, now);
             }
             catch (ModelLoadException ex) when (skipBroken is not null)
             {
@@ -99,7 +104,7 @@ internal sealed class ModelChatTemplates
         var @default = File.Exists(templatePath)
             ? Parse(File.ReadAllText(templatePath), TemplateFile, $"model ({TemplateFile})", specialTokens)
             : fromConfig ?? named.GetValueOrDefault("default");
-        return new ModelChatTemplates(@default, named, specialTokens);
+        return new ModelChatTemplates(@default, named, specialTokens, now);
     }
 
     private static void ReadSpecialTokens(JsonElement config, Dictionary<string, object?> specialTokens)
@@ -168,11 +173,12 @@ internal sealed class ModelChatTemplates
         }
     }
 
-    private static JinjaChatTemplate ParseTemplate(string source, string file, string modelName, string description, IReadOnlyDictionary<string, object?> specialTokens)
+    private static JinjaChatTemplate ParseTemplate(
+        string source, string file, string modelName, string description, IReadOnlyDictionary<string, object?> specialTokens, Func<DateTimeOffset> now)
     {
         try
         {
-            return new JinjaChatTemplate(JinjaTemplate.Parse(source, $"{file} of {modelName}"), description, specialTokens);
+            return new JinjaChatTemplate(JinjaTemplate.Parse(source, $"{file} of {modelName}"), description, specialTokens, now);
         }
         catch (JinjaException ex)
         {

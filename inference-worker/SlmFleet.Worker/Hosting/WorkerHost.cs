@@ -134,7 +134,7 @@ internal sealed class WorkerHost : IAsyncDisposable
     {
         var forced = options.ChatTemplate is not null;
         var model = ModelChatTemplates.Load(options.ModelDirectory, WorkerState.NameOf(options),
-            forced ? problem => ModelLog.ChatTemplateSkipped(logger, problem.Message) : null);
+            forced ? problem => ModelLog.ChatTemplateSkipped(logger, problem.Message) : null, options.TimeProvider);
         ChatTemplates chosen;
         try
         {

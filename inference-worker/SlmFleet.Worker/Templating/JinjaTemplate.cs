@@ -31,7 +31,8 @@ internal sealed class JinjaTemplate
 
     /// <summary>
     /// Renders with <paramref name="variables"/> (values as <see cref="JinjaValues"/> describes them).
-    /// <paramref name="now"/> feeds strftime_now (default: the local time, as transformers uses).
+    /// <paramref name="now"/> feeds strftime_now (default: the system's local time, as transformers uses;
+    /// the worker passes its TimeProvider's).
     /// Throws <see cref="JinjaException"/> naming the line of the failing statement.
     /// </summary>
     public string Render(IReadOnlyDictionary<string, object?> variables, Func<DateTimeOffset>? now = null)
@@ -48,7 +49,7 @@ internal sealed class JinjaTemplate
             root.Set(name, value);
         }
 
-        var context = new RenderContext(Name, _options, now ?? (() => DateTimeOffset.Now), root);
+        var context = new RenderContext(Name, _options, now ?? TimeProvider.System.GetLocalNow, root);
         try
         {
             Statement.RenderAll(_body, context);

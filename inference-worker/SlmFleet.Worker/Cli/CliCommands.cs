@@ -30,7 +30,11 @@ internal static class CliCommands
         var maxQueue = new Option<int>("--max-queue") { Description = "Requests that may wait; more get RESOURCE_EXHAUSTED.", DefaultValueFactory = _ => 64 };
         var maxBatch = new Option<int>("--max-batch") { Description = "Sequences decoded together per step.", DefaultValueFactory = _ => 16 };
         var maxNew = new Option<int>("--max-new-tokens") { Description = "Default when a request sends 0.", DefaultValueFactory = _ => 128 };
-        var template = new Option<string>("--chat-template") { Description = "chatml, phi3, llama3, or a custom template with {role} and {content}.", DefaultValueFactory = _ => "chatml" };
+        var template = new Option<string?>("--chat-template")
+        {
+            Description = "Replaces the model's own chat template: chatml, phi3, llama3, a Jinja chat template, or a one-message format with {role} and {content} "
+                + "(default: the model's chat_template.jinja or tokenizer_config.json chat_template, else chatml).",
+        };
         var served = new Option<string?>("--served-name") { Description = "Model name reported in Stats (default: the folder name)." };
         var threads = new Option<int>("--intra-op-threads") { Description = "ONNX Runtime threads per operator (0 = the CPUs this container may use).", DefaultValueFactory = _ => 0 };
         var provider = new Option<ExecutionProviderChoice>("--execution-provider") { Description = "cuda, cpu or auto (try CUDA, fall back to CPU).", DefaultValueFactory = _ => ExecutionProviderChoice.Auto };
@@ -75,7 +79,7 @@ internal static class CliCommands
                 MaxQueue = result.GetValue(maxQueue),
                 MaxBatch = result.GetValue(maxBatch),
                 DefaultMaxNewTokens = result.GetValue(maxNew),
-                ChatTemplate = result.GetValue(template)!,
+                ChatTemplate = result.GetValue(template),
                 ServedName = result.GetValue(served),
                 ExecutionProvider = result.GetValue(provider),
                 IntraOpThreads = result.GetValue(threads),

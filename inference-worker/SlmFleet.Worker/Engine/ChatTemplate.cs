@@ -1,48 +1,47 @@
-using System.Text;
+using SlmFleet.Worker.Templating;
 
 namespace SlmFleet.Worker.Engine;
 
 /// <summary>
-/// Renders chat messages into a prompt. Built in: chatml, phi3, llama3. A custom template is one
-/// message's format with <c>{role}</c> and <c>{content}</c>; the generation prompt is that format
-/// up to <c>{content}</c> with role "assistant".
+/// Turns a conversation into the prompt text the model sees. Either the model's own Jinja template
+/// (<see cref="JinjaChatTemplate"/>), a custom Jinja template, or one of the message-format presets
+/// (<see cref="MessageFormatTemplate"/>) kept for models that ship no template.
 /// </summary>
-internal sealed class ChatTemplate
+internal abstract class ChatTemplate
 {
-    private readonly string _prefix;
-    private readonly string _message;
+    /// <summary>Which template and where it came from, for logs, Stats and errors: "model (chat_template.jinja)", "preset chatml".</summary>
+    public abstract string Description { get; }
 
-    private ChatTemplate(string name, string prefix, string message)
+    /// <summary>Throws <see cref="JinjaException"/> when a Jinja template raises or fails.</summary>
+    public abstract string Render(ChatConversation conversation);
+
+    public static IReadOnlyList<string> BuiltIn => MessageFormatTemplate.PresetNames;
+
+    /// <summary>What --chat-template and a request's chat_template accept, for error messages.</summary>
+    public static string Accepted => $"{string.Join(", ", BuiltIn)}, a Jinja chat template (with {{% for message in messages %}}), or a one-message format containing {{content}}";
+
+    /// <summary>
+    /// A preset name, a Jinja template (text with <c>{%</c>, or with <c>{{</c> but no <c>{content}</c>
+    /// placeholder), or a one-message format with <c>{content}</c> / <c>{{content}}</c>; null when
+    /// <paramref name="nameOrTemplate"/> is none of these. A Jinja template that does not parse throws
+    /// <see cref="JinjaException"/>. <paramref name="origin"/> names where it came from in errors; a Jinja
+    /// template gets <paramref name="model"/>'s special tokens and clock.
+    /// </summary>
+    public static ChatTemplate? Resolve(string nameOrTemplate, string origin, ModelChatTemplates model)
     {
-        Name = name;
-        _prefix = prefix;
-        _message = message;
-    }
-
-    public string Name { get; }
-
-    public static IReadOnlyList<string> BuiltIn { get; } = ["chatml", "phi3", "llama3"];
-
-    /// <summary>Returns null when <paramref name="nameOrTemplate"/> is neither a built-in name nor a template with {content}.</summary>
-    public static ChatTemplate? Resolve(string nameOrTemplate) => nameOrTemplate switch
-    {
-        "chatml" => new("chatml", string.Empty, "<|im_start|>{role}\n{content}<|im_end|>\n"),
-        "phi3" => new("phi3", string.Empty, "<|{role}|>\n{content}<|end|>\n"),
-        "llama3" => new("llama3", "<|begin_of_text|>", "<|start_header_id|>{role}<|end_header_id|>\n\n{content}<|eot_id|>"),
-        _ when nameOrTemplate.Contains("{content}", StringComparison.Ordinal) => new("custom", string.Empty, nameOrTemplate),
-        _ => null,
-    };
-
-    public string Render(IEnumerable<(string Role, string Content)> messages)
-    {
-        var builder = new StringBuilder(_prefix);
-        foreach (var (role, content) in messages)
+        if (MessageFormatTemplate.Preset(nameOrTemplate) is { } preset)
         {
-            builder.Append(_message.Replace("{role}", role, StringComparison.Ordinal).Replace("{content}", content, StringComparison.Ordinal));
+            return preset;
         }
 
-        var open = _message[.._message.IndexOf("{content}", StringComparison.Ordinal)];
-        builder.Append(open.Replace("{role}", "assistant", StringComparison.Ordinal));
-        return builder.ToString();
+        var hasStatement = nameOrTemplate.Contains("{%", StringComparison.Ordinal);
+        var hasContentPlaceholder = nameOrTemplate.Contains("{content}", StringComparison.Ordinal);
+        if (hasStatement || (!hasContentPlaceholder && nameOrTemplate.Contains("{{", StringComparison.Ordinal)))
+        {
+            var template = JinjaTemplate.Parse(nameOrTemplate, origin);
+            return new JinjaChatTemplate(template, $"custom Jinja ({origin})", model.SpecialTokens, model.Now);
+        }
+
+        return hasContentPlaceholder ? MessageFormatTemplate.Custom(nameOrTemplate, origin) : null;
     }
 }

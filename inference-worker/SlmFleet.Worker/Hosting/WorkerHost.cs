@@ -10,6 +10,7 @@ using SlmFleet.Worker.Metrics;
 using SlmFleet.Worker.Model;
 using SlmFleet.Worker.Scheduling;
 using SlmFleet.Worker.Service;
+using SlmFleet.Worker.Templating;
 
 namespace SlmFleet.Worker.Hosting;
 
@@ -51,9 +52,6 @@ internal sealed class WorkerHost : IAsyncDisposable
     {
         var grpcPort = options.Port == 0 ? FreePort(options.ListenAddress) : options.Port;
         var metricsPort = options.MetricsPort == 0 ? FreePort(options.ListenAddress) : options.MetricsPort;
-        var chatTemplate = ChatTemplate.Resolve(options.ChatTemplate)
-            ?? throw new ArgumentException($"--chat-template: \"{options.ChatTemplate}\" is unknown; accepted: {string.Join(", ", ChatTemplate.BuiltIn)}, or a custom template containing {{content}}");
-
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -66,7 +64,9 @@ internal sealed class WorkerHost : IAsyncDisposable
 
         var loadStarted = Stopwatch.GetTimestamp();
         using var loggerFactory = LoggerFactory.Create(l => l.AddConsole().SetMinimumLevel(options.LogLevel));
-        var model = ModelLoader.Load(options.ModelDirectory, options.ExecutionProvider, loggerFactory.CreateLogger("SlmFleet.Worker.Model"), new EngineOptions
+        var modelLogger = loggerFactory.CreateLogger("SlmFleet.Worker.Model");
+        var chatTemplates = LoadChatTemplates(options, modelLogger);
+        var model = ModelLoader.Load(options.ModelDirectory, options.ExecutionProvider, modelLogger, new EngineOptions
         {
             MaxBatch = options.MaxBatch,
             PrefillChunk = options.PrefillChunk,
@@ -98,7 +98,7 @@ internal sealed class WorkerHost : IAsyncDisposable
         {
             var scheduler = new BatchScheduler(model.Engine, model.Tokenizer, new SchedulerOptions(options.MaxBatch, options.MaxQueue), metrics, utilization, options.TimeProvider,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger<BatchScheduler>());
-            return new WorkerState(options, model, scheduler, utilization, metrics, chatTemplate);
+            return new WorkerState(options, model, scheduler, utilization, metrics, chatTemplates);
         });
 
         var app = builder.Build();
@@ -123,6 +123,30 @@ internal sealed class WorkerHost : IAsyncDisposable
         var workerHost = new WorkerHost(app, state, grpcAddress, metricsAddress);
         _ = Task.Run(() => workerHost.WarmUpAsync(health, loadTime, logger), CancellationToken.None);
         return workerHost;
+    }
+
+    /// <summary>
+    /// The model's own templates (parsed now, so a broken one fails the load naming its file and line)
+    /// and the worker's default per <see cref="ChatTemplates"/>' precedence. A template the worker will
+    /// not use by default, because --chat-template replaces it, is allowed to be broken.
+    /// </summary>
+    private static ChatTemplates LoadChatTemplates(WorkerOptions options, ILogger logger)
+    {
+        var forced = options.ChatTemplate is not null;
+        var model = ModelChatTemplates.Load(options.ModelDirectory, WorkerState.NameOf(options),
+            forced ? problem => ModelLog.ChatTemplateSkipped(logger, problem.Message) : null, options.TimeProvider);
+        ChatTemplates chosen;
+        try
+        {
+            chosen = ChatTemplates.Choose(options.ChatTemplate, model);
+        }
+        catch (JinjaException ex)
+        {
+            throw new ArgumentException($"--chat-template: the Jinja template does not parse at line {ex.Line}, column {ex.Column}: {ex.Reason}", ex);
+        }
+
+        ModelLog.ChatTemplate(logger, chosen.Default.Description);
+        return chosen;
     }
 
     private async Task WarmUpAsync(HealthServiceImpl health, TimeSpan loadTime, ILogger logger)

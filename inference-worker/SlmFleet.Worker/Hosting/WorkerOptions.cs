@@ -20,7 +20,8 @@ internal sealed class WorkerOptions
 
     public int MaxBatch { get; init; } = 16;
 
-    public string ChatTemplate { get; init; } = "chatml";
+    /// <summary>--chat-template: a preset name, a Jinja template or a one-message format; null = the model's own template, else chatml.</summary>
+    public string? ChatTemplate { get; init; }
 
     /// <summary>The name reported in Stats; defaults to the model folder's name.</summary>
     public string? ServedName { get; init; }

@@ -6,7 +6,7 @@ using SlmFleet.Worker.Scheduling;
 namespace SlmFleet.Worker.Hosting;
 
 /// <summary>Everything the gRPC services share: the loaded model, its scheduler, metrics and warm-up state.</summary>
-internal sealed class WorkerState(WorkerOptions options, LoadedModel model, BatchScheduler scheduler, UtilizationTracker utilization, WorkerMetrics metrics, ChatTemplate chatTemplate)
+internal sealed class WorkerState(WorkerOptions options, LoadedModel model, BatchScheduler scheduler, UtilizationTracker utilization, WorkerMetrics metrics, ChatTemplates chatTemplates)
 {
     private readonly Random _seeds = options.Seed is { } seed ? new Random(seed) : new Random();
     private readonly Lock _seedLock = new();
@@ -21,9 +21,13 @@ internal sealed class WorkerState(WorkerOptions options, LoadedModel model, Batc
 
     public WorkerMetrics Metrics { get; } = metrics;
 
-    public ChatTemplate DefaultChatTemplate { get; } = chatTemplate;
+    public ChatTemplates ChatTemplates { get; } = chatTemplates;
 
-    public string ServedName { get; } = options.ServedName ?? Path.GetFileName(Path.GetFullPath(options.ModelDirectory).TrimEnd(Path.DirectorySeparatorChar));
+    public string ServedName { get; } = NameOf(options);
+
+    /// <summary>The name reported in Stats and used in errors: --served-name, else the model folder's name.</summary>
+    public static string NameOf(WorkerOptions options)
+        => options.ServedName ?? Path.GetFileName(Path.GetFullPath(options.ModelDirectory).TrimEnd(Path.DirectorySeparatorChar));
 
     private volatile bool _warm;
 

@@ -73,6 +73,7 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
         ExecutionProvider = state.Model.ExecutionProvider,
         Model = state.ServedName,
         Tokenizer = state.Model.Tokenizer.Family,
+        ChatTemplate = state.ChatTemplates.Default.Description,
     });
 
     private T Guard<T>(string rpc, Func<T> create)
@@ -102,7 +103,7 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
         var ids = request.PromptTokenIds.Count > 0
             ? RequestValidator.PromptTokenIds(request, config.VocabSize)
             // A chat template writes BOS and turn markers itself; a raw prompt gets what the tokenizer adds (see TextTokenizer).
-            : state.Model.Tokenizer.Encode(RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.DefaultChatTemplate), addSpecialTokens: request.Messages.Count == 0);
+            : state.Model.Tokenizer.Encode(RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.ChatTemplates), addSpecialTokens: request.Messages.Count == 0);
         if (ids.Count == 0)
         {
             throw RequestValidator.Invalid("prompt: encodes to zero tokens; send a non-empty prompt");
@@ -116,7 +117,7 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
     private ClassifyJob CreateClassifyJob(ClassifyRequest request, CancellationToken cancellation)
     {
         var maxSequence = state.Model.Engine.Conventions.MaxSequenceLength;
-        var prompt = RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.DefaultChatTemplate);
+        var prompt = RequestValidator.RenderPrompt(request.Prompt, request.Messages, request.ChatTemplate, state.ChatTemplates);
         var labels = RequestValidator.Labels(request.Labels);
         var (ids, labelIds) = LabelTokenization.Split(state.Model.Tokenizer, prompt, labels, addSpecialTokens: request.Messages.Count == 0);
         if (ids.Count == 0)

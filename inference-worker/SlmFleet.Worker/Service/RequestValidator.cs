@@ -2,6 +2,7 @@ using System.Globalization;
 using Grpc.Core;
 using SlmFleet.Inference.V1;
 using SlmFleet.Worker.Engine;
+using SlmFleet.Worker.Templating;
 
 namespace SlmFleet.Worker.Service;
 
@@ -13,7 +14,15 @@ internal static class RequestValidator
     /// <summary>All labels are scored in one forward pass, so their count bounds that pass's memory.</summary>
     public const int MaxLabels = 64;
 
-    public static string RenderPrompt(string prompt, IReadOnlyList<ChatMessage> messages, string chatTemplate, ChatTemplate fallback)
+    /// <summary>Roles a request may send; what each means is up to the chat template (a model's own template may raise on some).</summary>
+    public static IReadOnlyList<string> Roles { get; } = ["system", "user", "assistant", "tool"];
+
+    /// <summary>
+    /// The prompt: <paramref name="prompt"/> as it is, or <paramref name="messages"/> rendered with the
+    /// template <see cref="ChatTemplates"/> picks for <paramref name="chatTemplate"/>. A template that
+    /// raises or fails answers INVALID_ARGUMENT naming the template and its error.
+    /// </summary>
+    public static string RenderPrompt(string prompt, IReadOnlyList<ChatMessage> messages, string chatTemplate, ChatTemplates templates)
     {
         if (prompt.Length > 0 && messages.Count > 0)
         {
@@ -25,18 +34,27 @@ internal static class RequestValidator
             return prompt.Length == 0 ? throw Invalid("prompt: empty; send a non-empty prompt or at least one message") : prompt;
         }
 
-        var template = fallback;
-        if (chatTemplate.Length > 0)
+        ChatTemplate? template;
+        try
         {
-            template = ChatTemplate.Resolve(chatTemplate)
-                ?? throw Invalid($"chat_template: \"{chatTemplate}\" is unknown; accepted: {string.Join(", ", ChatTemplate.BuiltIn)}, or a custom template containing {{content}}");
+            template = templates.ForRequest(chatTemplate, hasTools: false);
+        }
+        catch (JinjaException ex)
+        {
+            throw Invalid($"chat_template: the Jinja template does not parse at line {ex.Line}, column {ex.Column}: {ex.Reason}");
+        }
+
+        if (template is null)
+        {
+            var named = templates.Model.Named.Count > 0 ? $", the model's named templates ({string.Join(", ", templates.Model.Named.Keys)})" : string.Empty;
+            throw Invalid($"chat_template: \"{Shorten(chatTemplate)}\" is unknown; accepted: {ChatTemplate.Accepted}{named}");
         }
 
         for (var i = 0; i < messages.Count; i++)
         {
-            if (messages[i].Role is not ("system" or "user" or "assistant"))
+            if (!Roles.Contains(messages[i].Role))
             {
-                throw Invalid($"messages[{i}].role: \"{messages[i].Role}\" is unknown; accepted: system, user, assistant");
+                throw Invalid($"messages[{i}].role: \"{Shorten(messages[i].Role)}\" is unknown; accepted: {string.Join(", ", Roles)}");
             }
         }
 
@@ -45,8 +63,19 @@ internal static class RequestValidator
             throw Invalid("messages: every content is empty; send a non-empty prompt");
         }
 
-        return template.Render(messages.Select(m => (m.Role, m.Content)));
+        try
+        {
+            return template.Render(ChatConversation.FromMessages(messages.Select(m => (m.Role, m.Content))));
+        }
+        catch (JinjaException ex)
+        {
+            var what = ex.Raised ? $"raised \"{ex.Reason}\"" : $"failed: {ex.Reason}";
+            throw Invalid($"messages: the chat template {ex.TemplateName ?? template.Description} {what} at line {ex.Line}, column {ex.Column}");
+        }
     }
+
+    /// <summary>Long custom templates and odd roles are cut in error messages, so an error never echoes a whole request back.</summary>
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 
     /// <summary>Pre-tokenized prompts bypass the template, so they must come alone and name only ids the model has.</summary>
     public static IReadOnlyList<int> PromptTokenIds(GenerateRequest request, int vocabSize)

@@ -49,6 +49,15 @@ public sealed class CliCommandsTests
     }
 
     [Test]
+    public async Task Serve_UnknownChatTemplate_ExitCode1NamesAcceptedForms()
+    {
+        var (code, error) = await RunAsync("serve", "--model", TinyModel.Directory, "--port", "0", "--metrics-port", "0", "--listen", "127.0.0.1", "--chat-template", "vicuna");
+
+        code.Should().Be(1);
+        error.Should().Contain("--chat-template: \"vicuna\" is unknown; accepted: chatml, phi3, llama3, a Jinja chat template");
+    }
+
+    [Test]
     public async Task Serve_MissingModelFolder_ExitCode1NamesThePath()
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-such-model-" + Guid.NewGuid().ToString("N")[..8]);

@@ -13,6 +13,7 @@ internal sealed record BenchModel(
     int KvHeads,
     int HeadSize,
     int ContextLength,
+    int VocabSize,
     int PadTokenId,
     IReadOnlyList<int> PromptIds,
     OnnxWeights Weights)
@@ -57,6 +58,6 @@ internal sealed record BenchModel(
             JsonValue id => (int)id,
             _ => 0,
         };
-        return new BenchModel(directory, name, (int)decoder["num_hidden_layers"]!, kvHeads, headSize, (int)config["context_length"]!, pad, promptIds, OnnxWeights.Read(directory));
+        return new BenchModel(directory, name, (int)decoder["num_hidden_layers"]!, kvHeads, headSize, (int)config["context_length"]!, vocabSize, pad, promptIds, OnnxWeights.Read(directory));
     }
 }

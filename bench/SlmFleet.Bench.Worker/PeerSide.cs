@@ -28,7 +28,7 @@ internal sealed class PeerSide : IGenerationSide, IDisposable
     private readonly Tokenizer _tokenizer;
     private readonly int _vocabSize;
 
-    public PeerSide(string modelDirectory, int threads)
+    public PeerSide(string modelDirectory, int vocabSize, int threads)
     {
         var before = ProcStatus.MiB(null, "VmRSS") ?? 0;
         _config = new Config(modelDirectory);
@@ -41,7 +41,7 @@ internal sealed class PeerSide : IGenerationSide, IDisposable
         _config.Overlay(overlay.ToJsonString());
         _model = new Model(_config);
         _tokenizer = new Tokenizer(_model);
-        _vocabSize = (int)JsonNode.Parse(File.ReadAllText(Path.Combine(modelDirectory, "genai_config.json")))!["model"]!["vocab_size"]!;
+        _vocabSize = vocabSize;
         LogitsBudgetBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
         LoadedMiB = (ProcStatus.MiB(null, "VmRSS") ?? 0) - before;
     }

@@ -26,7 +26,7 @@ internal sealed class WorkerBenchmark(BenchOptions options, BenchModel model)
         _bandwidth.Add(bandwidth.MeasureGigabytesPerSecond());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read bandwidth {_bandwidth[^1]:F2} GB/s ({options.Threads} readers)"));
 
-        using var peer = new PeerSide(model.Directory, options.Threads);
+        using var peer = new PeerSide(model.Directory, model.VocabSize, options.Threads);
         await using var worker = await WorkerSide.StartAsync(model.Directory, model.ContextLength, options.Threads, maxQueue: Math.Max(64, options.TraceRequests));
         var warmMiB = worker.Memory.CurrentMiB();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worker warm, RSS {warmMiB:F0} MiB; ORT GenAI loaded, +{peer.LoadedMiB:F0} MiB in this process"));

@@ -50,6 +50,34 @@ internal sealed class TokenSampler(SamplingOptions options, Random random)
         return (token, logits[token] - logSumExp);
     }
 
+    /// <summary>
+    /// The <paramref name="best"/>.Length most likely tokens with their log-probabilities (OpenAI's
+    /// top_logprobs), best first; returns how many were written. Only runs when a request asks.
+    /// </summary>
+    public static int MostLikely(ReadOnlySpan<float> logits, Span<(int Token, float LogProbability)> best)
+    {
+        if (logits.IsEmpty || best.IsEmpty)
+        {
+            return 0;
+        }
+
+        var scratch = SamplerScratch.Current;
+        if (logits.ContainsAny(float.NaN, float.PositiveInfinity))
+        {
+            logits = Clean(logits, scratch.Clean(logits.Length));
+        }
+
+        var candidates = scratch.Candidates(best.Length);
+        var count = TopKSelector.Select(logits, best.Length, candidates);
+        var logSumExp = LogSumExp(logits);
+        for (var i = 0; i < count; i++)
+        {
+            best[i] = (candidates[i].Id, candidates[i].Logit - logSumExp);
+        }
+
+        return count;
+    }
+
     /// <summary>log Σ e^logit, computed stably; NaN logits count as -inf.</summary>
     public static float LogSumExp(ReadOnlySpan<float> logits)
     {

@@ -247,8 +247,9 @@ internal sealed class BatchScheduler : IDisposable
             var sequence = row.Generation!;
             if (!sequence.Cancellation.IsCancellationRequested)
             {
-                var (token, logprob) = sequence.Sampler.Next(_engine.Logits(slot, 0));
-                Accept(row, token, logprob);
+                var logits = _engine.Logits(slot, 0);
+                var (token, logprob) = sequence.Sampler.Next(logits);
+                Accept(row, token, logprob, logits);
             }
         }
 
@@ -297,7 +298,7 @@ internal sealed class BatchScheduler : IDisposable
             row.Decoding = true;
             var (token, logprob) = sequence.Sampler.Next(last);
             _metrics.TimeToFirstToken.Observe(_time.GetElapsedTime(sequence.EnqueuedTimestamp).TotalSeconds);
-            Accept(row, token, logprob);
+            Accept(row, token, logprob, last);
         }
     }
 
@@ -313,7 +314,7 @@ internal sealed class BatchScheduler : IDisposable
         }
     }
 
-    private void Accept(SlotRow row, int token, float logprob)
+    private void Accept(SlotRow row, int token, float logprob, ReadOnlySpan<float> logits)
     {
         var sequence = row.Generation!;
         var now = _time.GetTimestamp();
@@ -343,7 +344,7 @@ internal sealed class BatchScheduler : IDisposable
         response.TokenIds.Add(token);
         if (sequence.WantsLogprobs)
         {
-            response.Logprobs.Add(new TokenLogprob { Token = _tokenizer.Decode([token]), Logprob = logprob });
+            response.Logprobs.Add(TokenLogprobOf(token, logprob, logits, sequence.TopLogprobs));
         }
 
         sequence.Emit(response);
@@ -356,6 +357,22 @@ internal sealed class BatchScheduler : IDisposable
             var tail = sequence.Streamer.Finish(sequence.Detokenizer.Flush(), out var stoppedAtEnd);
             FinishSequence(sequence, stoppedAtEnd ? "stop" : "length", tail, countToken: false);
         }
+    }
+
+    private TokenLogprob TokenLogprobOf(int token, float logprob, ReadOnlySpan<float> logits, int top)
+    {
+        var entry = new TokenLogprob { Token = _tokenizer.Decode([token]), Logprob = logprob };
+        if (top > 0)
+        {
+            Span<(int Token, float LogProbability)> best = stackalloc (int, float)[top];
+            var count = TokenSampler.MostLikely(logits, best);
+            for (var i = 0; i < count; i++)
+            {
+                entry.TopLogprobs.Add(new TokenLogprob { Token = _tokenizer.Decode([best[i].Token]), Logprob = best[i].LogProbability });
+            }
+        }
+
+        return entry;
     }
 
     private void FinishSequence(GenerationSequence sequence, string reason, string delta, bool countToken)

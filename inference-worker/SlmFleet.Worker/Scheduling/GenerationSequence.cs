@@ -11,8 +11,9 @@ internal sealed class GenerationSequence : ISchedulerWork
 
     public GenerationSequence(
         IReadOnlyList<int> promptIds, int maxNewTokens, TokenSampler sampler, IReadOnlyList<string> stops,
-        bool logprobs, bool ignoreEos, CancellationToken cancellation, string requestId = "")
+        bool logprobs, bool ignoreEos, CancellationToken cancellation, string requestId = "", int topLogprobs = 0)
     {
+        TopLogprobs = topLogprobs;
         PromptIds = promptIds;
         MaxNewTokens = maxNewTokens;
         Sampler = sampler;
@@ -38,6 +39,9 @@ internal sealed class GenerationSequence : ISchedulerWork
     public IncrementalDetokenizer? Detokenizer { get; set; }
 
     public bool WantsLogprobs { get; }
+
+    /// <summary>How many alternatives each token's log-probability lists (0 = none).</summary>
+    public int TopLogprobs { get; }
 
     public bool IgnoreEos { get; }
 

@@ -88,9 +88,9 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
         {
             return create();
         }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.OutOfRange)
         {
-            state.Metrics.Requests.WithLabels(rpc, "invalid_argument").Inc();
+            state.Metrics.Requests.WithLabels(rpc, ex.StatusCode == StatusCode.OutOfRange ? "out_of_range" : "invalid_argument").Inc();
             throw;
         }
     }
@@ -110,8 +110,9 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
         }
 
         var maxNew = RequestValidator.MaxNewTokens(request.MaxNewTokens, ids.Count, state.Model.Engine.Conventions.MaxSequenceLength, state.Options.DefaultMaxNewTokens);
+        var topLogprobs = RequestValidator.TopLogprobs(request);
         var seed = request.Sampling?.HasSeed == true ? unchecked((int)(request.Sampling.Seed ^ (request.Sampling.Seed >> 32))) : state.NextSeed();
-        return new GenerationSequence(ids, maxNew, new TokenSampler(sampling, new Random(seed)), stops, request.Logprobs, request.IgnoreEos, cancellation, request.RequestId);
+        return new GenerationSequence(ids, maxNew, new TokenSampler(sampling, new Random(seed)), stops, request.Logprobs, request.IgnoreEos, cancellation, request.RequestId, topLogprobs);
     }
 
     private ClassifyJob CreateClassifyJob(ClassifyRequest request, CancellationToken cancellation)
@@ -134,7 +135,7 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
         var longest = labelIds.Max(l => l.Count);
         if (ids.Count + longest > maxSequence)
         {
-            throw RequestValidator.Invalid($"prompt: {ids.Count} tokens plus the longest label ({longest} tokens) exceed the maximum sequence length {maxSequence}");
+            throw RequestValidator.TooLong($"prompt: {ids.Count} tokens plus the longest label ({longest} tokens) exceed the maximum sequence length {maxSequence}");
         }
 
         return new ClassifyJob(ids, labelIds, cancellation);

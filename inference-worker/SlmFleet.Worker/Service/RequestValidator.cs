@@ -14,6 +14,8 @@ internal static class RequestValidator
     /// <summary>All labels are scored in one forward pass, so their count bounds that pass's memory.</summary>
     public const int MaxLabels = 64;
 
+    public const int MaxTopLogprobs = 20;
+
     /// <summary>Roles a request may send; what each means is up to the chat template (a model's own template may raise on some).</summary>
     public static IReadOnlyList<string> Roles { get; } = ["system", "user", "assistant", "tool"];
 
@@ -122,7 +124,13 @@ internal static class RequestValidator
         return new SamplingOptions(sampling.Temperature, sampling.TopK, sampling.TopP);
     }
 
-    /// <summary>Returns the number of new tokens to generate for a prompt of <paramref name="promptTokens"/> tokens.</summary>
+    /// <summary>
+    /// Returns the number of new tokens to generate for a prompt of <paramref name="promptTokens"/> tokens:
+    /// the request's, or the worker's default clamped to the room left. A prompt, or a prompt plus an
+    /// explicit <c>max_new_tokens</c>, that does not fit the context is OUT_OF_RANGE (not INVALID_ARGUMENT)
+    /// so that a router can tell "too long for this model" from a malformed request and send it to a
+    /// model with a longer context instead.
+    /// </summary>
     public static int MaxNewTokens(int requested, int promptTokens, int contextLength, int defaultMaxNewTokens)
     {
         if (requested < 0)
@@ -130,22 +138,38 @@ internal static class RequestValidator
             throw Invalid($"max_new_tokens: {requested} is negative; accepted: 0 (the worker's default, {defaultMaxNewTokens}) to {contextLength}");
         }
 
-        if (requested > contextLength)
-        {
-            throw Invalid($"max_new_tokens: {requested} exceeds the model's context length {contextLength}; accepted: 0 to {contextLength}");
-        }
-
         CheckPromptLength(promptTokens, contextLength);
         var room = contextLength - promptTokens;
-        return Math.Min(requested == 0 ? defaultMaxNewTokens : requested, room);
+        if (requested > room)
+        {
+            throw TooLong($"max_new_tokens: {requested} new tokens after a prompt of {promptTokens} tokens exceed the context length {contextLength}; accepted: at most {room} (or 0 for the worker's default)");
+        }
+
+        return requested == 0 ? Math.Min(defaultMaxNewTokens, room) : requested;
     }
 
     public static void CheckPromptLength(int promptTokens, int contextLength)
     {
         if (promptTokens >= contextLength)
         {
-            throw Invalid($"prompt: {promptTokens} tokens do not fit the context length {contextLength}; accepted: at most {contextLength - 1} tokens");
+            throw TooLong($"prompt: {promptTokens} tokens do not fit the context length {contextLength}; accepted: at most {contextLength - 1} tokens");
         }
+    }
+
+    /// <summary>Top alternatives per token: 0 to 20 as OpenAI accepts, and only together with logprobs.</summary>
+    public static int TopLogprobs(GenerateRequest request)
+    {
+        if (request.TopLogprobs is < 0 or > MaxTopLogprobs)
+        {
+            throw Invalid($"top_logprobs: {request.TopLogprobs} is out of range; accepted: 0 to {MaxTopLogprobs}");
+        }
+
+        if (request.TopLogprobs > 0 && !request.Logprobs)
+        {
+            throw Invalid($"top_logprobs: {request.TopLogprobs} needs logprobs: true");
+        }
+
+        return request.TopLogprobs;
     }
 
     public static IReadOnlyList<string> Stops(IReadOnlyList<string> stops)
@@ -191,6 +215,9 @@ internal static class RequestValidator
     }
 
     public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+
+    /// <summary>The request is well formed but longer than this model's context.</summary>
+    public static RpcException TooLong(string message) => new(new Status(StatusCode.OutOfRange, message));
 
     private static string Format(float value) => value.ToString(CultureInfo.InvariantCulture);
 }

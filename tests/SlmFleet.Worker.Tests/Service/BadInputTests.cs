@@ -18,9 +18,9 @@ public sealed class BadInputTests
     private static IEnumerable<TestCaseData> BadGenerateRequests()
     {
         yield return new TestCaseData(new GenerateRequest(), "prompt").SetName("Generate_EmptyPrompt_InvalidArgument");
-        yield return new TestCaseData(new GenerateRequest { Prompt = string.Concat(Enumerable.Repeat("word ", 2000)) }, "prompt").SetName("Generate_PromptOverContext_InvalidArgument");
         yield return new TestCaseData(new GenerateRequest { Prompt = "hi", MaxNewTokens = -1 }, "max_new_tokens").SetName("Generate_NegativeMaxNewTokens_InvalidArgument");
-        yield return new TestCaseData(new GenerateRequest { Prompt = "hi", MaxNewTokens = 1_000_000 }, "max_new_tokens").SetName("Generate_AbsurdMaxNewTokens_InvalidArgument");
+        yield return new TestCaseData(new GenerateRequest { Prompt = "hi", TopLogprobs = 21, Logprobs = true }, "top_logprobs").SetName("Generate_TopLogprobsOverTwenty_InvalidArgument");
+        yield return new TestCaseData(new GenerateRequest { Prompt = "hi", TopLogprobs = 3 }, "top_logprobs").SetName("Generate_TopLogprobsWithoutLogprobs_InvalidArgument");
         yield return new TestCaseData(new GenerateRequest { Prompt = "hi", Sampling = new SamplingParameters { Temperature = -0.5f } }, "sampling.temperature").SetName("Generate_NegativeTemperature_InvalidArgument");
         yield return new TestCaseData(new GenerateRequest { Prompt = "hi", Sampling = new SamplingParameters { TopP = 1.5f } }, "sampling.top_p").SetName("Generate_TopPAboveOne_InvalidArgument");
         yield return new TestCaseData(new GenerateRequest { Prompt = "hi", Sampling = new SamplingParameters { TopK = -3 } }, "sampling.top_k").SetName("Generate_NegativeTopK_InvalidArgument");
@@ -36,6 +36,24 @@ public sealed class BadInputTests
         var emptyStop = new GenerateRequest { Prompt = "hi" };
         emptyStop.Stop.Add(string.Empty);
         yield return new TestCaseData(emptyStop, "stop[0]").SetName("Generate_EmptyStop_InvalidArgument");
+    }
+
+    private static IEnumerable<TestCaseData> TooLongRequests()
+    {
+        yield return new TestCaseData(new GenerateRequest { Prompt = string.Concat(Enumerable.Repeat("word ", 2000)) }, "prompt").SetName("Generate_PromptOverContext_OutOfRange");
+        yield return new TestCaseData(new GenerateRequest { Prompt = "hi", MaxNewTokens = 1_000_000 }, "max_new_tokens").SetName("Generate_AbsurdMaxNewTokens_OutOfRange");
+    }
+
+    /// <summary>Too long for this model is OUT_OF_RANGE, so a router can send it to a longer-context model instead.</summary>
+    [TestCaseSource(nameof(TooLongRequests))]
+    public async Task Generate_OverContext_OutOfRangeNamingTheField(GenerateRequest request, string field)
+    {
+        var act = () => _worker.GenerateAllAsync(request);
+
+        var error = await act.Should().ThrowAsync<RpcException>();
+        error.Which.StatusCode.Should().Be(StatusCode.OutOfRange);
+        error.Which.Status.Detail.Should().StartWith(field);
+        await WorkerStillServes();
     }
 
     [TestCaseSource(nameof(BadGenerateRequests))]

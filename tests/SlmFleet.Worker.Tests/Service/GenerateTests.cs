@@ -63,6 +63,25 @@ public sealed class GenerateTests
     }
 
     [Test]
+    public async Task Generate_TopLogprobs_GreedyTokenLeadsItsAlternativesInOrder()
+    {
+        var messages = await _worker.GenerateAllAsync(new GenerateRequest { Prompt = "Hello world", MaxNewTokens = 8, IgnoreEos = true, Logprobs = true, TopLogprobs = 5 });
+
+        var tokens = messages.SelectMany(m => m.Logprobs).ToList();
+        tokens.Should().HaveCount(8);
+        foreach (var token in tokens)
+        {
+            token.TopLogprobs.Should().HaveCount(5);
+            token.TopLogprobs.Select(t => t.Logprob).Should().BeInDescendingOrder();
+            // Greedy picks the arg-max, so the sampled token is the first alternative with the same log-probability.
+            token.TopLogprobs[0].Logprob.Should().BeApproximately(token.Logprob, 1e-5f);
+            token.TopLogprobs[0].Token.Should().Be(token.Token);
+            // Five of the vocabulary's probabilities cannot sum above one.
+            token.TopLogprobs.Sum(t => Math.Exp(t.Logprob)).Should().BeLessThanOrEqualTo(1.0 + 1e-5);
+        }
+    }
+
+    [Test]
     public async Task Generate_Greedy_SameTextAloneAndInAPaddedBatch()
     {
         // Batching left-pads prompts of different lengths and masks the padding: a greedy answer

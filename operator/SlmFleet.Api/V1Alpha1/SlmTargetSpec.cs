@@ -12,9 +12,13 @@ public sealed class SlmTargetSpec
     [JsonPropertyName("deploymentRef")]
     public LocalObjectReference DeploymentRef { get; set; } = new();
 
-    /// <summary>How long the SLM may take before the request escalates with reason <c>timeout</c>, in milliseconds.</summary>
+    /// <summary>How long the SLM may take before the request escalates with reason <c>timeout</c>, in milliseconds (for a streamed answer: until its hold-back window closes).</summary>
     [Range(50, 600000)]
     [DefaultValue(10000)]
     [JsonPropertyName("timeoutMilliseconds")]
     public int TimeoutMilliseconds { get; set; } = 10000;
+
+    /// <summary>The hold-back window of streamed answers (see <see cref="HoldBackSpec"/>); the timeout runs until it closes.</summary>
+    [JsonPropertyName("holdBack")]
+    public HoldBackSpec HoldBack { get; set; } = new();
 }

@@ -26,4 +26,7 @@ internal static partial class RouterLog
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Invalid routing policy {Name} ignored: {Errors}")]
     public static partial void PolicyInvalid(ILogger logger, string name, string errors);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "SLM stream for {Model} broke after it was committed: {Reason}; the client got an error event")]
+    public static partial void SlmStreamBroken(ILogger logger, string model, string reason);
 }

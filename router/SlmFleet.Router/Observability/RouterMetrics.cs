@@ -21,6 +21,7 @@ internal sealed class RouterMetrics
     private readonly ConcurrentDictionary<(string Model, string Route, string Reason), (Counter.Child Count, Histogram.Child Duration)> _requestChildren = new();
     private readonly ConcurrentDictionary<(string Model, string Route), (Counter.Child Prompt, Counter.Child Completion)> _tokenChildren = new();
     private readonly ConcurrentDictionary<(string Model, string Reason), Counter.Child> _escalationChildren = new();
+    private readonly ConcurrentDictionary<(string Model, string Feature), Counter.Child> _unsupportedChildren = new();
     private readonly ConcurrentDictionary<string, Counter.Child> _spendChildren = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Counter.Child> _savingsChildren = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Histogram.Child> _confidenceChildren = new(StringComparer.Ordinal);
@@ -55,6 +56,7 @@ internal sealed class RouterMetrics
             Buckets = Histogram.LinearBuckets(0.1, 0.1, 10),
         });
         ClientErrors = factory.CreateCounter("slm_router_client_errors_total", "Requests refused before routing, by HTTP status and error code.", "status", "code");
+        Unsupported = factory.CreateCounter("slm_router_unsupported_total", "Requests sent to the LLM (or refused, for a served model) because they need a feature the SLM lacks, by feature (tools, non_text_content, audio, web_search, logit_bias, penalties, completion_options, logprobs, context).", "model", "feature");
         Endpoints = factory.CreateGauge("slm_router_slm_endpoints", "Worker endpoints known per SlmDeployment.", "deployment");
     }
 
@@ -75,6 +77,10 @@ internal sealed class RouterMetrics
         children.Prompt.Inc(prompt);
         children.Completion.Inc(completion);
     }
+
+    /// <summary>Counts a request that needs a feature the SLM lacks.</summary>
+    public void RecordUnsupported(string model, string feature) =>
+        _unsupportedChildren.GetOrAdd((model, feature), key => Unsupported.WithLabels(key.Model, key.Feature)).Inc();
 
     /// <summary>Counts a request the SLM did not answer that went (or would have gone) to the LLM.</summary>
     public void RecordEscalation(string model, string reason) =>
@@ -129,4 +135,6 @@ internal sealed class RouterMetrics
     public Counter ClientErrors { get; }
 
     public Gauge Endpoints { get; }
+
+    public Counter Unsupported { get; }
 }

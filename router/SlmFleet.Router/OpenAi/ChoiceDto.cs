@@ -20,6 +20,10 @@ internal sealed class ChoiceDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Text { get; set; }
 
+    [JsonPropertyName("logprobs")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LogprobsDto? Logprobs { get; set; }
+
     // Always written (null until the last chunk), as OpenAI does.
     [JsonPropertyName("finish_reason")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]

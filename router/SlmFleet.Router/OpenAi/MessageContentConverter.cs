@@ -5,37 +5,42 @@ using System.Text.Json.Serialization;
 namespace SlmFleet.Router.OpenAi;
 
 /// <summary>
-/// Reads a message's <c>content</c> (a string, null, or an array of <c>{"type":"text","text":...}</c>
-/// parts) straight into a string, without building a JSON document per message on the hot path.
+/// Reads a message's <c>content</c> (a string, null, or an array of parts) straight into a
+/// <see cref="MessageContent"/>, without building a JSON document per message on the hot path. Text
+/// parts are joined; image, audio and file parts are recorded by type (they route the request to the
+/// LLM, untouched); any other part type is refused.
 /// </summary>
-internal sealed class MessageContentConverter : JsonConverter<string?>
+internal sealed class MessageContentConverter : JsonConverter<MessageContent?>
 {
+    private static readonly string[] NonTextTypes = ["image_url", "input_audio", "file"];
+
     public override bool HandleNull => true;
 
-    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override MessageContent? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.Null:
                 return null;
             case JsonTokenType.String:
-                return reader.GetString();
+                return new MessageContent(reader.GetString()!, null);
             case JsonTokenType.StartArray:
                 return ReadParts(ref reader);
             default:
-                throw new JsonException("expected a string or an array of {\"type\":\"text\",\"text\":...} parts.");
+                throw new JsonException("expected a string or an array of content parts like {\"type\":\"text\",\"text\":...}.");
         }
     }
 
-    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, MessageContent? value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStringValue(value);
+        writer.WriteStringValue(value?.Text);
     }
 
-    private static string ReadParts(ref Utf8JsonReader reader)
+    private static MessageContent ReadParts(ref Utf8JsonReader reader)
     {
         var text = new StringBuilder();
+        string? nonText = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
@@ -64,14 +69,20 @@ internal sealed class MessageContentConverter : JsonConverter<string?>
                 }
             }
 
+            if (type is not null && Array.IndexOf(NonTextTypes, type) >= 0)
+            {
+                nonText ??= type;
+                continue;
+            }
+
             if (type != "text" || partText is null)
             {
-                throw new JsonException($"content part of type '{type}' is not supported; only {{\"type\":\"text\",\"text\":...}} parts are.");
+                throw new JsonException($"content part of type '{type}' is not supported; expected text (with a string 'text'), image_url, input_audio or file parts.");
             }
 
             text.Append(partText);
         }
 
-        return text.ToString();
+        return new MessageContent(text.ToString(), nonText);
     }
 }

@@ -15,4 +15,5 @@ internal sealed record ParsedRequest(
     string? LabelProperty,
     JsonElement? Schema,
     bool RequiresJsonObject,
-    string PromptText);
+    string PromptText,
+    RequestNeeds Needs);

@@ -67,6 +67,12 @@ internal static class RequestParser
             return (null, error);
         }
 
+        var (needs, needsError) = RequestCapabilities.Check(dto, kind);
+        if (needsError is not null)
+        {
+            return (null, needsError);
+        }
+
         var (schema, requiresObject, formatError) = CheckResponseFormat(dto.ResponseFormat);
         if (formatError is not null)
         {
@@ -77,6 +83,12 @@ internal static class RequestParser
         if (labelError is not null)
         {
             return (null, labelError);
+        }
+
+        if (labels is not null && needs!.Logprobs && needs.Unsupported is null)
+        {
+            // A classification is scored label by label, not sampled token by token: there are no token log-probabilities to return.
+            needs = needs with { Unsupported = new UnsupportedFeature("logprobs", "logprobs", "classification") };
         }
 
         var request = new ParsedRequest(
@@ -91,7 +103,8 @@ internal static class RequestParser
             property,
             schema,
             requiresObject,
-            prompt!);
+            prompt!,
+            needs!);
         return (request, null);
     }
 

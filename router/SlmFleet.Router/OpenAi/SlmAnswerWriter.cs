@@ -1,15 +1,16 @@
+using System.Text;
 using System.Text.Json;
+using SlmFleet.Inference.V1;
 using SlmFleet.Router.Slm;
 
 namespace SlmFleet.Router.OpenAi;
 
-/// <summary>Writes an SLM answer to the client as an OpenAI completion, or as an SSE stream of chunks.</summary>
+/// <summary>
+/// Writes SLM answers to the client in OpenAI's shapes: a completion with one choice per answer, or
+/// (through <see cref="SlmChunkWriter"/>) an SSE stream of chunks.
+/// </summary>
 internal static class SlmAnswerWriter
 {
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
-
     /// <summary>The client-visible content: classification labels are shaped to match the requested format.</summary>
     public static string Content(ParsedRequest request, SlmAnswer answer)
     {
@@ -23,62 +24,113 @@ internal static class SlmAnswerWriter
         };
     }
 
-    public static async Task WriteAsync(HttpContext context, ParsedRequest request, SlmAnswer answer, string content, long created, string id)
+    /// <summary>OpenAI counts the prompt once however many choices there are.</summary>
+    public static UsageDto Usage(IReadOnlyList<SlmAnswer> answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        var prompt = answers.Count == 0 ? 0 : answers[0].PromptTokens;
+        var completion = answers.Sum(a => a.CompletionTokens);
+        return new UsageDto { PromptTokens = prompt, CompletionTokens = completion, TotalTokens = prompt + completion };
+    }
+
+    public static string FinishReason(string workerReason) => workerReason is "length" ? "length" : "stop";
+
+    /// <summary>Writes complete answers: one completion, or (for a stream held to its end) the same answers as chunks.</summary>
+    public static async Task WriteAsync(HttpContext context, ParsedRequest request, IReadOnlyList<SlmAnswer> answers, IReadOnlyList<string> contents, long created, string id)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(answer);
-        var chat = request.Kind == EndpointKind.ChatCompletions;
-        var usage = new UsageDto { PromptTokens = answer.PromptTokens, CompletionTokens = answer.CompletionTokens, TotalTokens = answer.PromptTokens + answer.CompletionTokens };
-        var finish = answer.FinishReason is "length" ? "length" : "stop";
-        var response = context.Response;
-        if (!request.Stream)
+        ArgumentNullException.ThrowIfNull(answers);
+        ArgumentNullException.ThrowIfNull(contents);
+        var usage = Usage(answers);
+        if (request.Stream)
         {
-            response.ContentType = "application/json";
-            var completion = new ChatCompletionResponse
+            var writer = new SlmChunkWriter(context, request, id, created);
+            await writer.StartAsync(answers.Count).ConfigureAwait(false);
+            for (var i = 0; i < answers.Count; i++)
             {
-                Id = id,
-                Object = chat ? "chat.completion" : "text_completion",
-                Created = created,
-                Model = request.Model,
-                Choices = [chat
-                    ? new ChoiceDto { Message = new AssistantMessageDto { Role = "assistant", Content = content }, FinishReason = finish }
-                    : new ChoiceDto { Text = content, FinishReason = finish }],
-                Usage = usage,
-            };
-            await JsonSerializer.SerializeAsync(response.Body, completion, RouterJsonContext.Default.ChatCompletionResponse, context.RequestAborted).ConfigureAwait(false);
+                await writer.WriteTextAsync(i, contents[i], answers[i].Logprobs, FinishReason(answers[i].FinishReason)).ConfigureAwait(false);
+            }
+
+            await writer.EndAsync(usage).ConfigureAwait(false);
             return;
         }
 
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        var kind = chat ? "chat.completion.chunk" : "text_completion";
-        ChoiceDto Choice(string? role, string? text, string? finishReason) => chat
-            ? new ChoiceDto { Delta = new AssistantMessageDto { Role = role, Content = text }, FinishReason = finishReason }
-            : new ChoiceDto { Text = text ?? string.Empty, FinishReason = finishReason };
-
-        var chunk = new ChatCompletionResponse { Id = id, Object = kind, Created = created, Model = request.Model };
-        chunk.Choices = [Choice("assistant", string.Empty, null)];
-        await WriteEventAsync(response, chunk, context.RequestAborted).ConfigureAwait(false);
-        chunk.Choices = [Choice(null, content, null)];
-        await WriteEventAsync(response, chunk, context.RequestAborted).ConfigureAwait(false);
-        chunk.Choices = [Choice(null, null, finish)];
-        await WriteEventAsync(response, chunk, context.RequestAborted).ConfigureAwait(false);
-        if (request.IncludeUsage)
+        var chat = request.Kind == EndpointKind.ChatCompletions;
+        var completion = new ChatCompletionResponse
         {
-            chunk.Choices = [];
-            chunk.Usage = usage;
-            await WriteEventAsync(response, chunk, context.RequestAborted).ConfigureAwait(false);
+            Id = id,
+            Object = chat ? "chat.completion" : "text_completion",
+            Created = created,
+            Model = request.Model,
+            Usage = usage,
+        };
+        for (var i = 0; i < answers.Count; i++)
+        {
+            var finish = FinishReason(answers[i].FinishReason);
+            var logprobs = request.Needs.Logprobs ? Logprobs(request, answers[i].Logprobs ?? [], 0) : null;
+            completion.Choices.Add(chat
+                ? new ChoiceDto { Index = i, Message = new AssistantMessageDto { Role = "assistant", Content = contents[i] }, Logprobs = logprobs, FinishReason = finish }
+                : new ChoiceDto { Index = i, Text = contents[i], Logprobs = logprobs, FinishReason = finish });
         }
 
-        await response.Body.WriteAsync(Done, context.RequestAborted).ConfigureAwait(false);
-        await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(context.Response.Body, completion, RouterJsonContext.Default.ChatCompletionResponse, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static async Task WriteEventAsync(HttpResponse response, ChatCompletionResponse chunk, CancellationToken cancellationToken)
+    /// <summary>
+    /// The worker's per-token log-probabilities in the endpoint's shape. <paramref name="textOffset"/>
+    /// is where these tokens start in the choice's text (the completions shape reports offsets).
+    /// </summary>
+    public static LogprobsDto Logprobs(ParsedRequest request, IReadOnlyList<TokenLogprob> tokens, int textOffset)
     {
-        await response.Body.WriteAsync(DataPrefix, cancellationToken).ConfigureAwait(false);
-        await JsonSerializer.SerializeAsync(response.Body, chunk, RouterJsonContext.Default.ChatCompletionResponse, cancellationToken).ConfigureAwait(false);
-        await response.Body.WriteAsync(EventEnd, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (request.Kind == EndpointKind.ChatCompletions)
+        {
+            var content = new List<TokenLogprobDto>(tokens.Count);
+            foreach (var token in tokens)
+            {
+                var entry = new TokenLogprobDto { Token = token.Token, Logprob = token.Logprob, Bytes = Bytes(token.Token), TopLogprobs = new List<TokenLogprobDto>(token.TopLogprobs.Count) };
+                foreach (var alternative in token.TopLogprobs)
+                {
+                    entry.TopLogprobs.Add(new TokenLogprobDto { Token = alternative.Token, Logprob = alternative.Logprob, Bytes = Bytes(alternative.Token) });
+                }
+
+                content.Add(entry);
+            }
+
+            return new LogprobsDto { Content = content };
+        }
+
+        var result = new LogprobsDto { Tokens = new(tokens.Count), TokenLogprobs = new(tokens.Count), TopLogprobs = new(tokens.Count), TextOffset = new(tokens.Count) };
+        foreach (var token in tokens)
+        {
+            result.Tokens.Add(token.Token);
+            result.TokenLogprobs.Add(token.Logprob);
+            var top = new Dictionary<string, float>(token.TopLogprobs.Count, StringComparer.Ordinal);
+            foreach (var alternative in token.TopLogprobs)
+            {
+                top.TryAdd(alternative.Token, alternative.Logprob);
+            }
+
+            result.TopLogprobs.Add(top);
+            result.TextOffset.Add(textOffset);
+            textOffset += token.Token.Length;
+        }
+
+        return result;
+    }
+
+    private static int[] Bytes(string token)
+    {
+        var bytes = Encoding.UTF8.GetBytes(token);
+        var values = new int[bytes.Length];
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            values[i] = bytes[i];
+        }
+
+        return values;
     }
 }

@@ -30,7 +30,8 @@ internal static class FeatureExtractor
             promptTokens,
             flags,
             request.Labels,
-            request.Schema is not null);
+            request.Schema is not null,
+            request.Needs.Unsupported?.Feature);
     }
 
     private static void AddFlags(HashSet<string> flags, string value)

@@ -6,9 +6,11 @@ namespace SlmFleet.Router.Routing;
 /// <param name="Flags">From header <c>x-slmfleet-flags</c> and <c>metadata.flags</c> (comma-separated).</param>
 /// <param name="Labels">Candidate labels when the request is a classification; null for generation.</param>
 /// <param name="HasSchema">The request asks for a <c>json_schema</c> response format.</param>
+/// <param name="Unsupported">The first feature the SLM cannot honour (tools, images…); null when it can serve the request.</param>
 internal sealed record RequestFeatures(
     string? TaskType,
     int PromptTokens,
     IReadOnlySet<string> Flags,
     IReadOnlyList<string>? Labels,
-    bool HasSchema);
+    bool HasSchema,
+    string? Unsupported = null);

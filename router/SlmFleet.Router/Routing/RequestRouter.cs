@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Threading.Channels;
+using Grpc.Core;
 using Polly;
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Inference.V1;
 using SlmFleet.Router.Budget;
 using SlmFleet.Router.Buffers;
 using SlmFleet.Router.Hosting;
@@ -41,6 +44,9 @@ internal sealed class RequestRouter(
     public const string ConfidenceHeader = "x-slmfleet-confidence";
     public const string RuleHeader = "x-slmfleet-rule";
 
+    /// <summary>With reason <c>unsupported</c>: the feature only the LLM can honour (tools, non_text_content, context…).</summary>
+    public const string UnsupportedHeader = "x-slmfleet-unsupported";
+
     public async Task HandleAsync(HttpContext context, EndpointKind kind)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -73,7 +79,7 @@ internal sealed class RequestRouter(
             return;
         }
 
-        var (route, reason) = await RouteAsync(context, request, resolved, body.WrittenMemory).ConfigureAwait(false);
+        var (route, reason) = await RouteAsync(context, request, resolved, body.WrittenMemory, started).ConfigureAwait(false);
         metrics.RecordRequest(resolved.Model, route, reason, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
@@ -110,11 +116,26 @@ internal sealed class RequestRouter(
 
     private const string FleetFullRetryAfterKey = "slmfleet.fleet-full-retry-after";
 
-    private async Task<(string Route, string Reason)> RouteAsync(HttpContext context, ParsedRequest request, ResolvedModel resolved, ReadOnlyMemory<byte> body)
+    /// <summary>Direct requests (a served model, no policy) stream at once: there is nothing to escalate to.</summary>
+    private static readonly HoldBackSpec NoHoldBack = new() { Tokens = 0, Milliseconds = 0 };
+
+    private async Task<(string Route, string Reason)> RouteAsync(HttpContext context, ParsedRequest request, ResolvedModel resolved, ReadOnlyMemory<byte> body, long started)
     {
         if (resolved.Policy is not { } policy)
         {
-            var (outcome, answer, rejected) = await TrySlmAsync(context, request, resolved.Deployment, TimeSpan.FromMinutes(10), 1).ConfigureAwait(false);
+            if (request.Needs.Unsupported is { } feature)
+            {
+                metrics.RecordUnsupported(resolved.Model, feature.Feature);
+                await FailAsync(context, UnsupportedByDirectModel(resolved.Model, feature)).ConfigureAwait(false);
+                return ("none", RouteReasons.Unsupported);
+            }
+
+            if (StreamsLive(request))
+            {
+                return await StreamSlmAsync(context, request, resolved, null, null, body, started).ConfigureAwait(false);
+            }
+
+            var (outcome, answers, rejected) = await TrySlmAsync(context, request, resolved.Deployment, TimeSpan.FromMinutes(10), 1).ConfigureAwait(false);
             if (rejected is not null)
             {
                 await FailAsync(context, rejected).ConfigureAwait(false);
@@ -122,27 +143,38 @@ internal sealed class RequestRouter(
             }
 
             var direct = RoutingDecider.JudgeDirect(outcome);
-            return await FinishSlmAsync(context, request, resolved, null, direct, answer, null, body).ConfigureAwait(false);
+            return await FinishSlmAsync(context, request, resolved, null, direct, answers, null, body).ConfigureAwait(false);
         }
 
         var features = FeatureExtractor.Extract(context.Request.Headers, request);
         var decision = RoutingDecider.Route(policy, features, budget.State(resolved.Model, policy.Budget));
+        if (request.Needs.Unsupported is { } unsupported)
+        {
+            metrics.RecordUnsupported(resolved.Model, unsupported.Feature);
+            context.Response.Headers[UnsupportedHeader] = unsupported.Feature;
+        }
+
         if (decision.Reject)
         {
-            await FailAsync(context, BudgetRejected(resolved.Model)).ConfigureAwait(false);
+            await FailAsync(context, BudgetRejected(resolved.Model, request.Needs.Unsupported)).ConfigureAwait(false);
             return ("none", RouteReasons.BudgetExhausted);
         }
 
         if (decision.Target == RouteTarget.Llm)
         {
-            // A rule route is a routing choice, not an escalation: slm_router_requests_total{reason="rule"} counts it.
+            // Rule and capability routes are routing choices, not escalations: slm_router_requests_total{reason} counts them.
             return await ToLlmAsync(context, request, policy, resolved.Model, decision.Reason, decision.RuleName, null, body).ConfigureAwait(false);
+        }
+
+        if (StreamsLive(request))
+        {
+            return await StreamSlmAsync(context, request, resolved, policy, decision, body, started).ConfigureAwait(false);
         }
 
         var timeout = TimeSpan.FromMilliseconds(policy.Slm.TimeoutMilliseconds);
         for (var attempt = 1; ; attempt++)
         {
-            var (outcome, answer, rejected) = await TrySlmAsync(context, request, resolved.Deployment, timeout, attempt).ConfigureAwait(false);
+            var (outcome, answers, rejected) = await TrySlmAsync(context, request, resolved.Deployment, timeout, attempt).ConfigureAwait(false);
             if (rejected is not null)
             {
                 await FailAsync(context, rejected).ConfigureAwait(false);
@@ -160,57 +192,317 @@ internal sealed class RequestRouter(
                 case VerdictAction.RetrySlm:
                     continue;
                 case VerdictAction.Escalate:
-                    metrics.RecordEscalation(resolved.Model, verdict.Reason);
-                    return await ToLlmAsync(context, request, policy, resolved.Model, verdict.Reason, decision.RuleName, verdict.Confidence, body).ConfigureAwait(false);
+                    return await EscalateAsync(context, request, policy, resolved.Model, verdict, decision.RuleName, body).ConfigureAwait(false);
                 default:
                     if (verdict.Reason == RouteReasons.BudgetExhausted)
                     {
                         metrics.RecordEscalation(resolved.Model, RouteReasons.BudgetExhausted);
                     }
 
-                    return await FinishSlmAsync(context, request, resolved, policy, verdict, answer, decision.RuleName, body).ConfigureAwait(false);
+                    return await FinishSlmAsync(context, request, resolved, policy, verdict, answers, decision.RuleName, body).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task<(string Route, string Reason)> FinishSlmAsync(
-        HttpContext context, ParsedRequest request, ResolvedModel resolved, RoutingPolicySpec? policy, SlmVerdict verdict, SlmAnswer? answer, string? rule, ReadOnlyMemory<byte> body)
+    /// <summary>
+    /// Generation streams live (through the hold-back window). Classification is one scoring call, and
+    /// a json_schema / json_object answer is held to its end where it can be checked (the worker does
+    /// not constrain its decoding yet); both are then written as a stream in one go.
+    /// </summary>
+    private static bool StreamsLive(ParsedRequest request) =>
+        request.Stream && request.Labels is null && request.Schema is null && !request.RequiresJsonObject;
+
+    private Task<(string Route, string Reason)> EscalateAsync(
+        HttpContext context, ParsedRequest request, RoutingPolicySpec policy, string model, SlmVerdict verdict, string? rule, ReadOnlyMemory<byte> body)
     {
-        if (verdict.Action == VerdictAction.Fail || answer is null)
+        if (verdict.Reason == RouteReasons.Unsupported)
         {
-            var error = verdict.StatusCode switch
-            {
-                429 => BudgetRejected(resolved.Model),
-                504 => new RequestError(504, $"The SLM for '{resolved.Model}' did not answer in time and escalation on timeout is off.", OpenAiErrors.Server, null, "slm_timeout"),
-                _ when verdict.Reason == RouteReasons.BudgetExhausted => new RequestError(503, $"The SLM for '{resolved.Model}' could not answer and the LLM budget is exhausted.", OpenAiErrors.Server, null, "budget_exhausted"),
-                _ when context.Items[FleetFullRetryAfterKey] is TimeSpan retryAfter => new RequestError(
-                    429,
-                    $"Every SLM replica of '{resolved.Deployment}' is at capacity (queue full) for '{resolved.Model}'; retry after {Math.Ceiling(retryAfter.TotalSeconds):F0} s.",
-                    OpenAiErrors.RateLimit,
-                    null,
-                    "slm_overloaded")
-                {
-                    RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                },
-                _ => new RequestError(503, $"No SLM replica of '{resolved.Deployment}' could answer for '{resolved.Model}'.", OpenAiErrors.Server, null, "slm_unavailable"),
-            };
+            // The worker found the request longer than its context: a capability route, not an escalation.
+            metrics.RecordUnsupported(model, "context");
+            context.Response.Headers[UnsupportedHeader] = "context";
+        }
+        else
+        {
+            metrics.RecordEscalation(model, verdict.Reason);
+        }
+
+        return ToLlmAsync(context, request, policy, model, verdict.Reason, rule, verdict.Confidence, body);
+    }
+
+    private async Task<(string Route, string Reason)> FinishSlmAsync(
+        HttpContext context, ParsedRequest request, ResolvedModel resolved, RoutingPolicySpec? policy, SlmVerdict verdict, IReadOnlyList<SlmAnswer>? answers, string? rule, ReadOnlyMemory<byte> body)
+    {
+        if (verdict.Action == VerdictAction.Fail || answers is null)
+        {
             SetHeaders(context, "none", verdict.Reason, rule, verdict.Confidence);
-            await FailAsync(context, error).ConfigureAwait(false);
+            await FailAsync(context, SlmFailure(context, resolved, verdict)).ConfigureAwait(false);
             return ("none", verdict.Reason);
         }
 
         SetHeaders(context, "slm", verdict.Reason, rule, verdict.Confidence);
-        var content = SlmAnswerWriter.Content(request, answer);
-        await SlmAnswerWriter.WriteAsync(context, request, answer, content, time.GetUtcNow().ToUnixTimeSeconds(), "chatcmpl-" + context.TraceIdentifier).ConfigureAwait(false);
-        metrics.RecordTokens(resolved.Model, "slm", answer.PromptTokens, answer.CompletionTokens);
+        var contents = answers.Select(a => SlmAnswerWriter.Content(request, a)).ToArray();
+        await SlmAnswerWriter.WriteAsync(context, request, answers, contents, time.GetUtcNow().ToUnixTimeSeconds(), "chatcmpl-" + context.TraceIdentifier).ConfigureAwait(false);
+        var usage = SlmAnswerWriter.Usage(answers);
+        RecordSlmServed(resolved.Model, policy, usage);
         if (policy is not null)
         {
-            metrics.AddSavings(resolved.Model, LlmClient.Cost(policy.Llm, answer.PromptTokens, answer.CompletionTokens));
-            shadow.MaybeShadow(policy, request, body.Span, RouteTarget.Slm, content);
+            shadow.MaybeShadow(policy, request, body.Span, RouteTarget.Slm, contents[0]);
         }
 
         return ("slm", verdict.Reason);
     }
+
+    private void RecordSlmServed(string model, RoutingPolicySpec? policy, UsageDto usage)
+    {
+        metrics.RecordTokens(model, "slm", usage.PromptTokens, usage.CompletionTokens);
+        if (policy is not null)
+        {
+            metrics.AddSavings(model, LlmClient.Cost(policy.Llm, usage.PromptTokens, usage.CompletionTokens));
+        }
+    }
+
+    private static RequestError SlmFailure(HttpContext context, ResolvedModel resolved, SlmVerdict verdict) => verdict.StatusCode switch
+    {
+        400 => ContextExceeded(resolved.Model),
+        429 => BudgetRejected(resolved.Model, null),
+        504 => new RequestError(504, $"The SLM for '{resolved.Model}' did not answer in time and escalation on timeout is off.", OpenAiErrors.Server, null, "slm_timeout"),
+        _ when verdict.Reason == RouteReasons.BudgetExhausted => new RequestError(503, $"The SLM for '{resolved.Model}' could not answer and the LLM budget is exhausted.", OpenAiErrors.Server, null, "budget_exhausted"),
+        _ when context.Items[FleetFullRetryAfterKey] is TimeSpan retryAfter => new RequestError(
+            429,
+            $"Every SLM replica of '{resolved.Deployment}' is at capacity (queue full) for '{resolved.Model}'; retry after {Math.Ceiling(retryAfter.TotalSeconds):F0} s.",
+            OpenAiErrors.RateLimit,
+            null,
+            "slm_overloaded")
+        {
+            RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
+        },
+        _ => new RequestError(503, $"No SLM replica of '{resolved.Deployment}' could answer for '{resolved.Model}'.", OpenAiErrors.Server, null, "slm_unavailable"),
+    };
+
+    /// <summary>
+    /// Streams an SLM generation. The first tokens are withheld (the policy's hold-back window) while
+    /// confidence over them is measured; if the policy escalates inside the window the worker is
+    /// cancelled and the client receives only the LLM's answer. Once the window closes the stream is
+    /// committed: the held tokens are sent and the rest is relayed as the worker produces it. The
+    /// SLM timeout runs until the commit; after it, a broken worker stream ends with an error event,
+    /// never with <c>[DONE]</c>.
+    /// </summary>
+    private async Task<(string Route, string Reason)> StreamSlmAsync(
+        HttpContext context, ParsedRequest request, ResolvedModel resolved, RoutingPolicySpec? policy, RouteDecision? decision, ReadOnlyMemory<byte> body, long started)
+    {
+        var hold = policy?.Slm.HoldBack ?? NoHoldBack;
+        var timeout = policy is null ? TimeSpan.FromMinutes(10) : TimeSpan.FromMilliseconds(policy.Slm.TimeoutMilliseconds);
+        var choices = request.Needs.Choices;
+        using var life = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var committed = 0;
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var expiry = deadline.Token.Register(() =>
+        {
+            if (Volatile.Read(ref committed) == 0)
+            {
+                life.Cancel();
+            }
+        });
+
+        SlmStream[]? streams = null;
+        try
+        {
+            var (opened, failed, rejected) = await OpenStreamsAsync(context, request, resolved.Deployment, choices, life.Token).ConfigureAwait(false);
+            if (rejected is not null)
+            {
+                await FailAsync(context, rejected).ConfigureAwait(false);
+                return ("none", "rejected");
+            }
+
+            if (failed is not null)
+            {
+                return await JudgeStreamFailureAsync(context, request, resolved, policy, decision, failed, body).ConfigureAwait(false);
+            }
+
+            streams = opened!;
+            var merged = Channel.CreateUnbounded<(int Choice, GenerateResponse Message)>(new UnboundedChannelOptions { SingleReader = true });
+            var pumping = choices;
+            for (var i = 0; i < choices; i++)
+            {
+                _ = PumpAsync(streams[i], i, merged.Writer, () => Interlocked.Decrement(ref pumping) == 0, life.Token);
+            }
+
+            var window = new HoldBackWindow(choices, hold.Tokens, TimeSpan.FromMilliseconds(hold.Milliseconds));
+            var held = new List<(int Choice, GenerateResponse Message)>();
+            try
+            {
+                while (!window.Closed(Stopwatch.GetElapsedTime(started)) && await merged.Reader.WaitToReadAsync(life.Token).ConfigureAwait(false))
+                {
+                    while (merged.Reader.TryRead(out var item))
+                    {
+                        held.Add(item);
+                        window.Add(item.Choice, item.Message);
+                    }
+                }
+            }
+            catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && IsStreamFailure(ex))
+            {
+                var kind = deadline.IsCancellationRequested ? SlmOutcomeKind.Timeout : SlmOutcomeKind.Unavailable;
+                return await JudgeStreamFailureAsync(context, request, resolved, policy, decision, new SlmOutcome(kind), body).ConfigureAwait(false);
+            }
+
+            var (mean, min) = window.Confidence();
+            var outcome = new SlmOutcome(SlmOutcomeKind.Answered, null, mean, min);
+            var verdict = policy is null
+                ? RoutingDecider.JudgeDirect(outcome)
+                : RoutingDecider.Judge(policy, outcome, 1, decision!.Reason, budget.State(resolved.Model, policy.Budget));
+            if (verdict.Confidence is { } confidence && policy is not null)
+            {
+                metrics.ObserveConfidence(resolved.Model, confidence);
+            }
+
+            if (verdict.Action == VerdictAction.Escalate)
+            {
+                // Nothing has reached the client yet: the LLM's stream will be the whole answer.
+                life.Cancel();
+                return await EscalateAsync(context, request, policy!, resolved.Model, verdict, decision!.RuleName, body).ConfigureAwait(false);
+            }
+
+            if (verdict.Action == VerdictAction.Fail)
+            {
+                life.Cancel();
+                return await FinishSlmAsync(context, request, resolved, policy, verdict, null, decision?.RuleName, body).ConfigureAwait(false);
+            }
+
+            if (verdict.Reason == RouteReasons.BudgetExhausted)
+            {
+                metrics.RecordEscalation(resolved.Model, RouteReasons.BudgetExhausted);
+            }
+
+            Volatile.Write(ref committed, 1);
+            SetHeaders(context, "slm", verdict.Reason, decision?.RuleName, verdict.Confidence);
+            var writer = new SlmChunkWriter(context, request, "chatcmpl-" + context.TraceIdentifier, time.GetUtcNow().ToUnixTimeSeconds());
+            await writer.StartAsync(choices).ConfigureAwait(false);
+            foreach (var (choice, message) in held)
+            {
+                await writer.WriteAsync(choice, message).ConfigureAwait(false);
+            }
+
+            try
+            {
+                while (await merged.Reader.WaitToReadAsync(life.Token).ConfigureAwait(false))
+                {
+                    while (merged.Reader.TryRead(out var item))
+                    {
+                        window.Add(item.Choice, item.Message);
+                        await writer.WriteAsync(item.Choice, item.Message).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && IsStreamFailure(ex))
+            {
+                RouterLog.SlmStreamBroken(logger, resolved.Model, ex.GetType().Name);
+                await writer.InterruptAsync().ConfigureAwait(false);
+                return ("slm", verdict.Reason);
+            }
+
+            var usage = new UsageDto
+            {
+                PromptTokens = window.Final[0]?.Usage?.PromptTokens ?? 0,
+                CompletionTokens = window.Final.Sum(f => f?.Usage?.CompletionTokens ?? 0),
+            };
+            usage.TotalTokens = usage.PromptTokens + usage.CompletionTokens;
+            await writer.EndAsync(usage).ConfigureAwait(false);
+            RecordSlmServed(resolved.Model, policy, usage);
+            return ("slm", verdict.Reason);
+        }
+        finally
+        {
+            await life.CancelAsync().ConfigureAwait(false);
+            if (streams is not null)
+            {
+                foreach (var stream in streams)
+                {
+                    stream.Dispose();
+                }
+            }
+        }
+    }
+
+    /// <summary>Opens one worker stream per choice; if any fails the others are closed and the failure is returned as an outcome.</summary>
+    private async Task<(SlmStream[]? Streams, SlmOutcome? Failed, RequestError? Rejected)> OpenStreamsAsync(
+        HttpContext context, ParsedRequest request, string deployment, int choices, CancellationToken cancellationToken)
+    {
+        var id = context.TraceIdentifier;
+        var opening = new Task<SlmStream>[choices];
+        for (var i = 0; i < choices; i++)
+        {
+            opening[i] = slm.OpenStreamAsync(deployment, SlmRequestFactory.Generate(request, 1, id, i, tokenProbabilities: true), cancellationToken);
+        }
+
+        try
+        {
+            return (await Task.WhenAll(opening).ConfigureAwait(false), null, null);
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or SlmUnavailableException or SlmRejectedException or RpcException)
+        {
+            foreach (var task in opening)
+            {
+                if (task.IsCompletedSuccessfully)
+                {
+                    task.Result.Dispose();
+                }
+            }
+
+            return ex switch
+            {
+                OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled or StatusCode.DeadlineExceeded } => (null, new SlmOutcome(SlmOutcomeKind.Timeout), null),
+                SlmUnavailableException unavailable => (null, Unavailable(context, unavailable), null),
+                SlmRejectedException { TooLong: true } => (null, new SlmOutcome(SlmOutcomeKind.TooLong), null),
+                SlmRejectedException rejected => (null, null, WorkerRejected(rejected)),
+                _ => (null, new SlmOutcome(SlmOutcomeKind.Unavailable), null),
+            };
+        }
+    }
+
+    private async Task<(string Route, string Reason)> JudgeStreamFailureAsync(
+        HttpContext context, ParsedRequest request, ResolvedModel resolved, RoutingPolicySpec? policy, RouteDecision? decision, SlmOutcome outcome, ReadOnlyMemory<byte> body)
+    {
+        if (policy is null)
+        {
+            if (outcome.Kind == SlmOutcomeKind.TooLong)
+            {
+                await FailAsync(context, ContextExceeded(resolved.Model)).ConfigureAwait(false);
+                return ("none", RouteReasons.Unsupported);
+            }
+
+            return await FinishSlmAsync(context, request, resolved, null, RoutingDecider.JudgeDirect(outcome), null, null, body).ConfigureAwait(false);
+        }
+
+        var verdict = RoutingDecider.Judge(policy, outcome, 1, decision!.Reason, budget.State(resolved.Model, policy.Budget));
+        return verdict.Action == VerdictAction.Escalate
+            ? await EscalateAsync(context, request, policy, resolved.Model, verdict, decision.RuleName, body).ConfigureAwait(false)
+            : await FinishSlmAsync(context, request, resolved, policy, verdict, null, decision.RuleName, body).ConfigureAwait(false);
+    }
+
+    /// <summary>Copies one worker stream into the merged channel; the last pump to finish completes it, a failing one completes it with the error.</summary>
+    private static async Task PumpAsync(SlmStream stream, int choice, ChannelWriter<(int, GenerateResponse)> into, Func<bool> isLast, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var message in stream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                into.TryWrite((choice, message));
+            }
+
+            if (isLast())
+            {
+                into.TryComplete();
+            }
+        }
+        catch (Exception ex) when (ex is RpcException or OperationCanceledException or IOException or InvalidOperationException)
+        {
+            into.TryComplete(ex);
+        }
+    }
+
+    private static bool IsStreamFailure(Exception ex) =>
+        ex is RpcException or OperationCanceledException or IOException or ChannelClosedException;
 
     private async Task<(string Route, string Reason)> ToLlmAsync(
         HttpContext context, ParsedRequest request, RoutingPolicySpec policy, string model, string reason, string? rule, double? confidence, ReadOnlyMemory<byte> body)
@@ -244,7 +536,12 @@ internal sealed class RequestRouter(
         return ("llm", reason);
     }
 
-    private async Task<(SlmOutcome Outcome, SlmAnswer? Answer, RequestError? Rejected)> TrySlmAsync(
+    /// <summary>
+    /// One SLM attempt: <c>n</c> generations side by side (each choice its own seed), or one
+    /// classification shared by every choice. The attempt's confidence is its least confident choice's,
+    /// and the schema must hold for every choice.
+    /// </summary>
+    private async Task<(SlmOutcome Outcome, IReadOnlyList<SlmAnswer>? Answers, RequestError? Rejected)> TrySlmAsync(
         HttpContext context, ParsedRequest request, string deployment, TimeSpan timeout, int attempt)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -252,11 +549,30 @@ internal sealed class RequestRouter(
         var id = context.TraceIdentifier;
         try
         {
-            var answer = request.Labels is not null
-                ? await slm.ClassifyAsync(deployment, SlmRequestFactory.Classify(request, id), deadline.Token).ConfigureAwait(false)
-                : await slm.GenerateAsync(deployment, SlmRequestFactory.Generate(request, attempt, id), deadline.Token).ConfigureAwait(false);
-            var outcome = new SlmOutcome(SlmOutcomeKind.Answered, answer.LabelConfidence, answer.MeanTokenProbability, answer.MinTokenProbability, SchemaSatisfied(request, answer));
-            return (outcome, answer, null);
+            SlmAnswer[] answers;
+            if (request.Labels is not null)
+            {
+                var label = await slm.ClassifyAsync(deployment, SlmRequestFactory.Classify(request, id), deadline.Token).ConfigureAwait(false);
+                answers = Enumerable.Repeat(label, request.Needs.Choices).ToArray();
+            }
+            else if (request.Needs.Choices == 1)
+            {
+                answers = [await slm.GenerateAsync(deployment, SlmRequestFactory.Generate(request, attempt, id), deadline.Token).ConfigureAwait(false)];
+            }
+            else
+            {
+                answers = await Task.WhenAll(Enumerable.Range(0, request.Needs.Choices)
+                    .Select(choice => slm.GenerateAsync(deployment, SlmRequestFactory.Generate(request, attempt, id, choice), deadline.Token))).ConfigureAwait(false);
+            }
+
+            var schemaSatisfied = answers.Select(a => SchemaSatisfied(request, a)).Aggregate((bool?)null, (all, one) => one is null ? all : (all ?? true) && one.Value);
+            var outcome = new SlmOutcome(
+                SlmOutcomeKind.Answered,
+                answers[0].LabelConfidence,
+                answers.Min(a => a.MeanTokenProbability),
+                answers.Min(a => a.MinTokenProbability),
+                schemaSatisfied);
+            return (outcome, answers, null);
         }
         catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -264,19 +580,50 @@ internal sealed class RequestRouter(
         }
         catch (SlmUnavailableException ex)
         {
-            if (ex.RetryAfter is { } retryAfter)
-            {
-                // Read by FinishSlmAsync when the policy does not escalate: a full fleet answers 429, not 503.
-                context.Items[FleetFullRetryAfterKey] = retryAfter;
-            }
-
-            return (new SlmOutcome(SlmOutcomeKind.Unavailable), null, null);
+            return (Unavailable(context, ex), null, null);
+        }
+        catch (SlmRejectedException ex) when (ex.TooLong)
+        {
+            return (new SlmOutcome(SlmOutcomeKind.TooLong), null, null);
         }
         catch (SlmRejectedException ex)
         {
-            return (new SlmOutcome(SlmOutcomeKind.Unavailable), null, new RequestError(400, $"The SLM refused the request: {ex.Message}", OpenAiErrors.InvalidRequest, "messages", "invalid_value"));
+            return (new SlmOutcome(SlmOutcomeKind.Unavailable), null, WorkerRejected(ex));
         }
     }
+
+    private static SlmOutcome Unavailable(HttpContext context, SlmUnavailableException ex)
+    {
+        if (ex.RetryAfter is { } retryAfter)
+        {
+            // Read by SlmFailure when the policy does not escalate: a full fleet answers 429, not 503.
+            context.Items[FleetFullRetryAfterKey] = retryAfter;
+        }
+
+        return new SlmOutcome(SlmOutcomeKind.Unavailable);
+    }
+
+    private static RequestError WorkerRejected(SlmRejectedException ex) =>
+        new(400, $"The SLM refused the request: {ex.Message}", OpenAiErrors.InvalidRequest, "messages", "invalid_value");
+
+    private static RequestError ContextExceeded(string model) =>
+        new(400, $"The request does not fit the context of the SLM serving '{model}' (prompt plus max_tokens); shorten the prompt or lower max_tokens, or call it through a routing policy that can send it to the LLM.", OpenAiErrors.InvalidRequest, "messages", "context_length_exceeded");
+
+    private static RequestError UnsupportedByDirectModel(string model, UnsupportedFeature feature) =>
+        new(400, $"'{feature.Param}' asks for {Describe(feature)}, which the SLM serving '{model}' cannot do; call it through a routing policy alias, which sends such requests to the LLM.", OpenAiErrors.InvalidRequest, feature.Param, "unsupported_parameter");
+
+    private static string Describe(UnsupportedFeature feature) => feature.Feature switch
+    {
+        "tools" => "tool calling",
+        "non_text_content" => $"a '{feature.Detail}' content part",
+        "audio" => "audio input or output",
+        "web_search" => "web search",
+        "logit_bias" => "logit bias",
+        "penalties" => "a presence or frequency penalty",
+        "completion_options" => $"'{feature.Param}'",
+        "logprobs" => "token log-probabilities of a classification",
+        _ => feature.Feature,
+    };
 
     private bool? SchemaSatisfied(ParsedRequest request, SlmAnswer answer)
     {
@@ -315,8 +662,9 @@ internal sealed class RequestRouter(
         }
     }
 
-    private static RequestError BudgetRejected(string model) =>
-        new(429, $"The monthly LLM budget of '{model}' is exhausted and its policy rejects LLM-bound requests (budget.whenExhausted: reject).", OpenAiErrors.RateLimit, null, "budget_exhausted");
+    private static RequestError BudgetRejected(string model, UnsupportedFeature? unsupported) => unsupported is null
+        ? new(429, $"The monthly LLM budget of '{model}' is exhausted and its policy rejects LLM-bound requests (budget.whenExhausted: reject).", OpenAiErrors.RateLimit, null, "budget_exhausted")
+        : new(429, $"The monthly LLM budget of '{model}' is exhausted, and '{unsupported.Param}' asks for {Describe(unsupported)}, which only the LLM can do.", OpenAiErrors.RateLimit, null, "budget_exhausted");
 
     private static ReadOnlySpan<char> BearerToken(string header) =>
         header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header.AsSpan(7).Trim() : ReadOnlySpan<char>.Empty;

@@ -10,9 +10,9 @@ namespace SlmFleet.Router.Routing;
 ///   Route ──► slm ──► attempt ──► Judge ──► Accept        (answer from the SLM)
 ///    │                  ▲           ├─────► RetrySlm      (schema failed, retries left)
 ///    │                  └───────────┤
-///    │                              ├─────► Escalate      (low_confidence | schema_fail | timeout | unavailable)
+///    │                              ├─────► Escalate      (low_confidence | schema_fail | timeout | unavailable | unsupported: too long)
 ///    │                              └─────► Fail          (escalation off for that cause, or budget says reject)
-///    └──► llm (rule / default) ───────────► LLM answers   (or 429 when the budget rejects)
+///    └──► llm (unsupported / rule / default) ─► LLM answers (or 429 when the budget rejects)
 /// </code>
 /// </summary>
 internal static class RoutingDecider
@@ -23,11 +23,15 @@ internal static class RoutingDecider
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(features);
 
-        var decision = FirstMatch(policy, features);
+        // A capability the SLM lacks is not a preference: it outranks every rule.
+        var decision = features.Unsupported is not null
+            ? new RouteDecision(RouteTarget.Llm, RouteReasons.Unsupported)
+            : FirstMatch(policy, features);
         if (decision.Target == RouteTarget.Llm && budget.Exhausted)
         {
             // Spent: the LLM is off limits. slm-only serves the SLM instead; reject refuses.
-            return budget.RejectWhenExhausted
+            // An unsupported request cannot fall back to the SLM: it is refused under either setting.
+            return budget.RejectWhenExhausted || features.Unsupported is not null
                 ? decision with { Reason = RouteReasons.BudgetExhausted, Reject = true }
                 : new RouteDecision(RouteTarget.Slm, RouteReasons.BudgetExhausted, decision.RuleName);
         }
@@ -43,6 +47,7 @@ internal static class RoutingDecider
         {
             SlmOutcomeKind.Answered => new SlmVerdict(VerdictAction.Accept, RouteReasons.Direct, ConfidenceOf(outcome, "mean")),
             SlmOutcomeKind.Timeout => new SlmVerdict(VerdictAction.Fail, RouteReasons.Timeout, null, 504),
+            SlmOutcomeKind.TooLong => new SlmVerdict(VerdictAction.Fail, RouteReasons.Unsupported, null, 400),
             _ => new SlmVerdict(VerdictAction.Fail, RouteReasons.Unavailable, null, 503),
         };
     }
@@ -67,6 +72,11 @@ internal static class RoutingDecider
                 return escalation.OnUnavailable
                     ? Escalate(RouteReasons.Unavailable, null, budget, hasAnswer: false)
                     : new SlmVerdict(VerdictAction.Fail, RouteReasons.Unavailable, null, 503);
+            case SlmOutcomeKind.TooLong:
+                // Too long for the SLM's context: only the LLM can answer, whatever the escalation switches say.
+                return budget.Exhausted
+                    ? new SlmVerdict(VerdictAction.Fail, RouteReasons.BudgetExhausted, null, 429)
+                    : new SlmVerdict(VerdictAction.Escalate, RouteReasons.Unsupported, null);
         }
 
         var confidence = ConfidenceOf(outcome, escalation.ConfidenceAggregate);

@@ -10,9 +10,12 @@ internal static class SlmRequestFactory
     /// <summary>
     /// Greedy unless the client set a temperature (confidence is most meaningful for the most likely
     /// answer). A schema retry samples at temperature ≥ 0.7 with a different seed, else it would
-    /// repeat the same failing answer.
+    /// repeat the same failing answer. Choice <paramref name="choice"/> of <c>n</c> gets its own seed
+    /// (the client's plus the choice) so sampled choices differ yet stay reproducible.
+    /// <paramref name="tokenProbabilities"/> asks the worker for each token's log-probability even when
+    /// the client did not (a streamed answer's hold-back window is judged on them).
     /// </summary>
-    public static GenerateRequest Generate(ParsedRequest request, int attempt, string requestId)
+    public static GenerateRequest Generate(ParsedRequest request, int attempt, string requestId, int choice = 0, bool tokenProbabilities = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         var body = request.Body;
@@ -25,14 +28,16 @@ internal static class SlmRequestFactory
         }
         else if (body.Seed is { } seed)
         {
-            sampling.Seed = (ulong)seed;
+            sampling.Seed = unchecked((ulong)(seed + choice));
         }
 
         var generate = new GenerateRequest
         {
             MaxNewTokens = request.MaxNewTokens,
             Sampling = sampling,
-            RequestId = requestId,
+            RequestId = choice == 0 ? requestId : requestId + "/" + choice.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Logprobs = request.Needs.Logprobs || tokenProbabilities,
+            TopLogprobs = request.Needs.Logprobs ? request.Needs.TopLogprobs : 0,
         };
         AddStops(body.Stop, generate.Stop);
         if (request.Kind == EndpointKind.Completions)

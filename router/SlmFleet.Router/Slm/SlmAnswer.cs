@@ -1,6 +1,9 @@
 namespace SlmFleet.Router.Slm;
 
-/// <summary>A complete SLM answer (generation or classification) with its measured confidence.</summary>
+/// <summary>
+/// A complete SLM answer (generation or classification) with its measured confidence, and the
+/// per-token log-probabilities when the request asked for them.
+/// </summary>
 internal sealed record SlmAnswer(
     string Text,
     string FinishReason,
@@ -9,4 +12,5 @@ internal sealed record SlmAnswer(
     double MeanTokenProbability,
     double MinTokenProbability,
     double? LabelConfidence,
-    string Endpoint);
+    string Endpoint,
+    IReadOnlyList<Inference.V1.TokenLogprob>? Logprobs = null);

@@ -7,8 +7,9 @@ namespace SlmFleet.Router.Slm;
 
 /// <summary>
 /// Calls a deployment's workers. A call that fails on one replica (connection refused, UNAVAILABLE,
-/// INTERNAL…) ejects it and is tried once on another: answers are collected before anything is sent
-/// to the client, so a retry can never produce a duplicate or a half answer.
+/// INTERNAL…) ejects it and is tried once on another. A retry happens only before anything reaches
+/// the client: complete answers are collected first, and a stream is handed over only once its first
+/// token has arrived, so a retry can never produce a duplicate or a half answer.
 /// </summary>
 internal sealed class SlmClient(SlmEndpointRegistry registry, TimeProvider time, ILogger<SlmClient> logger)
 {
@@ -20,7 +21,16 @@ internal sealed class SlmClient(SlmEndpointRegistry registry, TimeProvider time,
     public Task<SlmAnswer> ClassifyAsync(string deployment, ClassifyRequest request, CancellationToken cancellationToken) =>
         CallAsync(deployment, (endpoint, ct) => ClassifyOnceAsync(endpoint, request, ct), cancellationToken);
 
-    private async Task<SlmAnswer> CallAsync(string deployment, Func<SlmEndpoint, CancellationToken, Task<SlmAnswer>> call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a generation and returns once its first message (the first token, after prefill) has
+    /// arrived: until then a failing replica is retried on another. The stream keeps its replica
+    /// counted as busy until it is disposed. <paramref name="cancellationToken"/> cancels the call for
+    /// its whole life, not only the start.
+    /// </summary>
+    public Task<SlmStream> OpenStreamAsync(string deployment, GenerateRequest request, CancellationToken cancellationToken) =>
+        CallAsync(deployment, (endpoint, ct) => OpenOnceAsync(endpoint, request, ct), cancellationToken);
+
+    private async Task<T> CallAsync<T>(string deployment, Func<SlmEndpoint, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         var pool = registry.Get(deployment);
         SlmEndpoint? tried = null;
@@ -38,10 +48,13 @@ internal sealed class SlmClient(SlmEndpointRegistry registry, TimeProvider time,
 
             tried = endpoint;
             endpoint.Begin();
+            var handedOver = false;
             try
             {
                 var answer = await call(endpoint, cancellationToken).ConfigureAwait(false);
                 endpoint.RecordSuccess();
+                // An open stream keeps the replica busy; it ends the count when disposed.
+                handedOver = answer is SlmStream;
                 return answer;
             }
             catch (RpcException ex) when (cancellationToken.IsCancellationRequested)
@@ -50,7 +63,7 @@ internal sealed class SlmClient(SlmEndpointRegistry registry, TimeProvider time,
             }
             catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.OutOfRange or StatusCode.FailedPrecondition)
             {
-                throw new SlmRejectedException(ex.Status.Detail, ex);
+                throw new SlmRejectedException(ex.Status.Detail, ex) { TooLong = ex.StatusCode == StatusCode.OutOfRange };
             }
             catch (RpcException ex)
             {
@@ -75,7 +88,10 @@ internal sealed class SlmClient(SlmEndpointRegistry registry, TimeProvider time,
             }
             finally
             {
-                endpoint.End();
+                if (!handedOver)
+                {
+                    endpoint.End();
+                }
             }
         }
 
@@ -106,9 +122,11 @@ internal sealed class SlmClient(SlmEndpointRegistry registry, TimeProvider time,
         using var call = endpoint.Client.Generate(request, cancellationToken: cancellationToken);
         var text = new StringBuilder();
         GenerateResponse? final = null;
+        List<TokenLogprob>? logprobs = request.Logprobs ? [] : null;
         await foreach (var message in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             text.Append(message.Delta);
+            logprobs?.AddRange(message.Logprobs);
             if (message.FinishReason.Length > 0)
             {
                 final = message;
@@ -123,7 +141,27 @@ internal sealed class SlmClient(SlmEndpointRegistry registry, TimeProvider time,
             final?.Confidence?.MeanTokenProbability ?? 0,
             final?.Confidence?.MinTokenProbability ?? 0,
             null,
-            endpoint.Address.ToString());
+            endpoint.Address.ToString(),
+            logprobs);
+    }
+
+    private static async Task<SlmStream> OpenOnceAsync(SlmEndpoint endpoint, GenerateRequest request, CancellationToken cancellationToken)
+    {
+        var call = endpoint.Client.Generate(request, cancellationToken: cancellationToken);
+        try
+        {
+            if (!await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+            {
+                throw new RpcException(new Status(StatusCode.Internal, "the worker ended the stream without a message"));
+            }
+
+            return new SlmStream(call, endpoint);
+        }
+        catch
+        {
+            call.Dispose();
+            throw;
+        }
     }
 
     private static async Task<SlmAnswer> ClassifyOnceAsync(SlmEndpoint endpoint, ClassifyRequest request, CancellationToken cancellationToken)

@@ -3,6 +3,12 @@ namespace SlmFleet.Router.Slm;
 /// <summary>The worker refused the request as invalid (gRPC INVALID_ARGUMENT / OUT_OF_RANGE): a client error, not an outage.</summary>
 internal sealed class SlmRejectedException : Exception
 {
+    /// <summary>
+    /// OUT_OF_RANGE: the request is valid but longer than the SLM's context (prompt, or prompt plus
+    /// max_tokens). A policy sends it to the LLM (reason <c>unsupported</c>, feature <c>context</c>).
+    /// </summary>
+    public bool TooLong { get; init; }
+
     public SlmRejectedException()
     {
     }

@@ -7,7 +7,9 @@ using SlmFleet.Api.Validation;
 namespace SlmFleet.Api.V1Alpha1;
 
 /// <summary>The model a fleet serves.</summary>
-[CelRule(CrossFieldRules.ChatTemplateKnownOrCustom, "chatTemplate must be chatml, phi3, llama3 or a custom template containing {{content}}", FieldPath = ".chatTemplate")]
+[CelRule(CrossFieldRules.ChatTemplateKnownOrCustom,
+    "chatTemplate must be left out (the model's own template), chatml, phi3, llama3, a one-message format containing {content} (or {{content}}), or a Jinja chat template that reads messages",
+    FieldPath = ".chatTemplate")]
 public sealed class ModelSpec
 {
     /// <summary>Served name: what clients put in the request's <c>model</c> field.</summary>
@@ -51,14 +53,22 @@ public sealed class ModelSpec
     public int ContextLength { get; set; } = 4096;
 
     /// <summary>
-    /// Chat template: <c>chatml</c>, <c>phi3</c>, <c>llama3</c>, or a custom template string that
-    /// contains <c>{{content}}</c> (and usually <c>{{role}}</c>), applied to each message in turn.
+    /// Forces a chat template. Leave it out to use the model's own template (<c>chat_template.jinja</c>, else
+    /// <c>tokenizer_config.json</c>'s <c>chat_template</c>; its "tool_use" template for requests with tools),
+    /// or the <c>chatml</c> preset when the model ships none. Otherwise one of: the presets <c>chatml</c>,
+    /// <c>phi3</c>, <c>llama3</c>; a one-message format with <c>{role}</c> and <c>{content}</c> (or
+    /// <c>{{role}}</c> and <c>{{content}}</c>) applied to each message in turn, the assistant turn opened by
+    /// the format up to <c>{content}</c>; or a Jinja chat template (with <c>{%</c> or <c>{{</c>, reading
+    /// <c>messages</c>), rendered as Hugging Face transformers does. A Jinja template that does not parse
+    /// stops the worker at start, naming the line and column. A request's own <c>chat_template</c> still wins.
     /// </summary>
+    // 16384 characters: room for the longest published templates (Llama 3.1's is 4.6 K) while the
+    // UTF-8 text stays well under Linux's 128 KiB limit on one argument (MAX_ARG_STRLEN), since it
+    // reaches the worker as its --chat-template argument.
     [MinLength(1)]
-    [MaxLength(4096)]
-    [DefaultValue("chatml")]
+    [MaxLength(16384)]
     [JsonPropertyName("chatTemplate")]
-    public string ChatTemplate { get; set; } = "chatml";
+    public string? ChatTemplate { get; set; }
 
     /// <summary>
     /// Model architecture facts for the memory fit check. Optional: when omitted, the operator

@@ -16,8 +16,15 @@ public static class CrossFieldRules
     /// <summary>SlmDeployment: the CUDA execution provider needs a GPU accelerator.</summary>
     public const string CudaNeedsGpu = "self.accelerator.type != 'cpu' || !has(self.runtime) || self.runtime.executionProvider != 'cuda'";
 
-    /// <summary>Model: a named chat template, or a custom one with a content placeholder.</summary>
-    public const string ChatTemplateKnownOrCustom = "self.chatTemplate in ['chatml', 'phi3', 'llama3'] || self.chatTemplate.contains('{{content}}')";
+    /// <summary>
+    /// Model: no chat template (the worker renders the model's own), a preset, a one-message format with a
+    /// <c>{content}</c> placeholder (<c>{{content}}</c> contains it), or a Jinja template that reads
+    /// <c>messages</c>. The same forms the worker's <c>--chat-template</c> accepts, except that a Jinja
+    /// template that never reads the conversation is refused here: the worker would render it as a
+    /// constant prompt, which is a mistake (a one-message format that lost its placeholder), not a choice.
+    /// </summary>
+    public const string ChatTemplateKnownOrCustom = "!has(self.chatTemplate) || self.chatTemplate in ['chatml', 'phi3', 'llama3'] || self.chatTemplate.contains('{content}') "
+        + "|| ((self.chatTemplate.contains('{%') || self.chatTemplate.contains('{{')) && self.chatTemplate.contains('messages'))";
 
     /// <summary>Model source: a revision only makes sense for Hugging Face sources.</summary>
     public const string RevisionOnlyForHuggingFace = "!has(self.revision) || self.uri.startsWith('hf://')";
@@ -42,7 +49,10 @@ public static class CrossFieldRules
     {
         [MinNotAboveMax] = For<SlmDeploymentSpec>(s => s.MinReplicas <= s.MaxReplicas),
         [CudaNeedsGpu] = For<SlmDeploymentSpec>(s => s.Accelerator.Type != "cpu" || s.Runtime is null || s.Runtime.ExecutionProvider != "cuda"),
-        [ChatTemplateKnownOrCustom] = For<ModelSpec>(m => m.ChatTemplate is "chatml" or "phi3" or "llama3" || m.ChatTemplate.Contains("{{content}}", StringComparison.Ordinal)),
+        [ChatTemplateKnownOrCustom] = For<ModelSpec>(m => m.ChatTemplate is null or "chatml" or "phi3" or "llama3"
+            || m.ChatTemplate.Contains("{content}", StringComparison.Ordinal)
+            || ((m.ChatTemplate.Contains("{%", StringComparison.Ordinal) || m.ChatTemplate.Contains("{{", StringComparison.Ordinal))
+                && m.ChatTemplate.Contains("messages", StringComparison.Ordinal))),
         [RevisionOnlyForHuggingFace] = For<ModelSourceSpec>(s => s.Revision is null || s.Uri.StartsWith("hf://", StringComparison.Ordinal)),
         [CacheEitherPvcOrSize] = For<ModelCacheSpec>(c => !(c.PersistentVolumeClaim is not null && c.SizeLimit is not null)),
         [BandLowBelowHigh] = For<AutoscalingSpec>(a => a.TargetUtilizationLow < a.TargetUtilizationHigh),

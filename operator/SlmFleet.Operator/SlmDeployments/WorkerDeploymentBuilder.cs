@@ -93,12 +93,21 @@ internal static class WorkerDeploymentBuilder
             "--port", Invariant(WorkerPorts.Grpc),
             "--metrics-port", Invariant(WorkerPorts.Metrics),
             "--served-name", settings.ServedName,
-            "--chat-template", settings.ChatTemplate,
+        };
+        // Without the flag the worker renders the model's own template, which only the model folder knows.
+        if (settings.ChatTemplate is { } template)
+        {
+            args.Add("--chat-template");
+            args.Add(template);
+        }
+
+        args.AddRange(
+        [
             "--execution-provider", settings.ExecutionProvider,
             "--max-batch", Invariant(settings.MaxBatchSize),
             "--max-queue", Invariant(settings.MaxConcurrentRequests),
             "--max-new-tokens", Invariant(settings.MaxNewTokens),
-        };
+        ]);
         foreach (var prompt in settings.WarmupPrompts)
         {
             args.Add("--warmup-prompt");

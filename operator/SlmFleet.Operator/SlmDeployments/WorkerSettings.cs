@@ -9,7 +9,8 @@ internal sealed record WorkerSettings
     public required string Namespace { get; init; }
     public required string Image { get; init; }
     public required string ServedName { get; init; }
-    public required string ChatTemplate { get; init; }
+    /// <summary>The forced chat template; null = the worker renders the model's own (else its chatml preset).</summary>
+    public required string? ChatTemplate { get; init; }
     public required int Replicas { get; init; }
     public required int MinReplicas { get; init; }
     public required AcceleratorProfile Accelerator { get; init; }

@@ -83,13 +83,21 @@ public sealed class SlmDeploymentValidatorTests
         SlmDeploymentValidator.Validate(spec).Should().BeEmpty();
     }
 
+    [TestCase(null, true)]
     [TestCase("chatml", true)]
     [TestCase("phi3", true)]
     [TestCase("llama3", true)]
+    [TestCase("<|{role}|>\n{content}<|end|>\n", true)]
     [TestCase("<|{{role}}|>{{content}}<|end|>", true)]
+    [TestCase("{% for message in messages %}<|{{ message.role }}|>\n{{ message.content }}<|end|>\n{% endfor %}<|assistant|>\n", true)]
+    [TestCase("{{ bos_token }}{{ messages[0].content }}", true)]
+    [TestCase("chatmlx", false)]
     [TestCase("mistral", false)]
+    [TestCase("tool_use", false)]
     [TestCase("<|user|>{{role}}", false)]
-    public void Validate_ChatTemplate_KnownNameOrCustomWithContent(string template, bool valid)
+    [TestCase("<|{role}|>\n", false)]
+    [TestCase("{% if add_generation_prompt %}<|assistant|>{% endif %}", false)]
+    public void Validate_ChatTemplate_AbsentPresetMessageFormatOrJinja(string? template, bool valid)
     {
         var spec = ValidSpec();
         spec.Model.ChatTemplate = template;
@@ -97,6 +105,28 @@ public sealed class SlmDeploymentValidatorTests
         var errors = SlmDeploymentValidator.Validate(spec);
 
         errors.Select(e => e.Path).Should().BeEquivalentTo(valid ? [] : new[] { "spec.model.chatTemplate" });
+    }
+
+    [Test]
+    public void Validate_UnknownChatTemplate_MessageNamesValueAndAcceptedForms()
+    {
+        var spec = ValidSpec();
+        spec.Model.ChatTemplate = "chatmlx";
+
+        var errors = SlmDeploymentValidator.Validate(spec);
+
+        errors.Should().ContainSingle().Which.Message.Should().Be(
+            "spec.model.chatTemplate: Invalid value: \"chatmlx\": chatTemplate must be left out (the model's own template), chatml, phi3, llama3, "
+            + "a one-message format containing {content} (or {{content}}), or a Jinja chat template that reads messages");
+    }
+
+    [Test]
+    public void Validate_ChatTemplateEmpty_Refused()
+    {
+        var spec = ValidSpec();
+        spec.Model.ChatTemplate = string.Empty;
+
+        SlmDeploymentValidator.Validate(spec).Select(e => e.Path).Should().Contain("spec.model.chatTemplate");
     }
 
     [Test]

@@ -350,7 +350,10 @@ internal sealed class RequestRouter(
             var outcome = new SlmOutcome(SlmOutcomeKind.Answered, null, mean, min);
             var verdict = policy is null
                 ? RoutingDecider.JudgeDirect(outcome)
-                : RoutingDecider.Judge(policy, outcome, 1, decision!.Reason, budget.State(resolved.Model, policy.Budget));
+                : hold.Tokens == 0
+                    // No window: the stream is committed before any token exists, so there is no confidence to judge.
+                    ? new SlmVerdict(VerdictAction.Accept, decision!.Reason, null)
+                    : RoutingDecider.Judge(policy, outcome, 1, decision!.Reason, budget.State(resolved.Model, policy.Budget));
             if (verdict.Confidence is { } confidence && policy is not null)
             {
                 metrics.ObserveConfidence(resolved.Model, confidence);

@@ -24,12 +24,16 @@ public static class PolicyYaml
         return yaml + string.Join("\n", policies);
     }
 
-    /// <summary>A policy block: alias, deployment, LLM base URL, threshold and any extra YAML lines (already indented by 4).</summary>
-    public static string Policy(string alias, string deployment, Uri llm, double threshold, string extra = "", int slmTimeoutMs = 60000) => $"""
+    /// <summary>
+    /// A policy block: alias, deployment, LLM base URL, threshold and any extra YAML lines (already
+    /// indented by 4); <paramref name="holdBackTokens"/> sets the streaming hold-back window (default: the API's).
+    /// </summary>
+    public static string Policy(string alias, string deployment, Uri llm, double threshold, string extra = "", int slmTimeoutMs = 60000, int? holdBackTokens = null, int holdBackMs = 1000) => $"""
           - modelAlias: {alias}
             slm:
               deploymentRef: {"{"} name: {deployment} {"}"}
               timeoutMilliseconds: {slmTimeoutMs}
+              {(holdBackTokens is { } tokens ? $"holdBack: {{ tokens: {tokens}, milliseconds: {holdBackMs} }}" : string.Empty)}
             llm:
               baseUrl: "{llm}"
               model: big-llm

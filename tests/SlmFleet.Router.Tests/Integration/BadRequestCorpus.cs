@@ -80,7 +80,7 @@ public static class BadRequestCorpus
         yield return ("empty-object", "{}"u8.ToArray());
         yield return ("role-missing", """{"model":"fleet","messages":[{"content":"hi"}]}"""u8.ToArray());
         yield return ("message-null", """{"model":"fleet","messages":[null]}"""u8.ToArray());
-        yield return ("content-parts-bad", """{"model":"fleet","messages":[{"role":"user","content":[{"type":"image_url"}]}]}"""u8.ToArray());
+        yield return ("content-parts-bad", """{"model":"fleet","messages":[{"role":"user","content":[{"type":"video"}]}]}"""u8.ToArray());
         yield return ("stop-too-many", """{"model":"fleet","messages":[{"role":"user","content":"hi"}],"stop":["a","b","c","d","e"]}"""u8.ToArray());
         yield return ("max-completion-zero", """{"model":"fleet","messages":[{"role":"user","content":"hi"}],"max_completion_tokens":0}"""u8.ToArray());
         yield return ("top-p-high", """{"model":"fleet","messages":[{"role":"user","content":"hi"}],"top_p":1.5}"""u8.ToArray());

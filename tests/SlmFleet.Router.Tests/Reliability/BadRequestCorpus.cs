@@ -106,7 +106,7 @@ public static class BadRequestCorpus
             ["model"] = ["1", "true", "[]", "{}", "[\"a\"]"],
             ["messages"] = ["\"hello\"", "1", "true", "{}", "[\"hello\"]", "[1]", "[[]]"],
             ["messages[0].role"] = ["1", "true", "[]", "{}"],
-            ["messages[0].content"] = ["1", "true", "{}", "[1]", "[\"text\"]", "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"x\"}}]", "[{\"type\":\"text\"}]", "[{\"type\":\"text\",\"text\":1}]"],
+            ["messages[0].content"] = ["1", "true", "{}", "[1]", "[\"text\"]", "[{\"type\":\"video\",\"video\":{\"url\":\"x\"}}]", "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"x\"}},{\"type\":\"text\",\"text\":1}]", "[{\"type\":\"text\"}]", "[{\"type\":\"text\",\"text\":1}]"],
             ["stream"] = ["\"yes\"", "1", "[]", "{}"],
             ["stream_options"] = ["\"on\"", "1", "true", "[]"],
             ["stream_options.include_usage"] = ["\"yes\"", "1", "{}"],
@@ -120,6 +120,14 @@ public static class BadRequestCorpus
             ["response_format.type"] = ["1", "true", "{}"],
             ["response_format.json_schema"] = ["\"s\"", "1", "[]"],
             ["metadata"] = ["\"m\"", "1", "true", "[]", "{\"labels\":1}", "{\"task_type\":{}}", "{\"flags\":[\"a\"]}"],
+            ["n"] = ["\"2\"", "0", "-1", "129", "1.5", "true"],
+            ["logprobs"] = ["\"yes\"", "1", "{}"],
+            ["top_logprobs"] = ["\"1\"", "-1", "21", "3"],
+            ["tools"] = ["\"t\"", "1", "{}", "[1]", "[{}]", "[{\"type\":\"function\"}]", "[{\"type\":\"function\",\"function\":{\"name\":\"bad name\"}}]"],
+            ["tool_choice"] = ["1", "\"sometimes\"", "\"required\"", "[]"],
+            ["presence_penalty"] = ["\"x\"", "3", "-2.5"],
+            ["frequency_penalty"] = ["5", "[]"],
+            ["logit_bias"] = ["1", "[]", "{\"a\":1}", "{\"5\":101}"],
         };
         foreach (var (field, values) in wrongTypes)
         {

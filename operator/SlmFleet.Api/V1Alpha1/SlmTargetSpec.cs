@@ -18,7 +18,7 @@ public sealed class SlmTargetSpec
     [JsonPropertyName("timeoutMilliseconds")]
     public int TimeoutMilliseconds { get; set; } = 10000;
 
-    /// <summary>The hold-back window of streamed answers (see <see cref="HoldBackSpec"/>); the timeout runs until it closes.</summary>
+    /// <summary>The hold-back window of streamed answers: tokens withheld while their confidence is measured; the timeout runs until it closes.</summary>
     [JsonPropertyName("holdBack")]
     public HoldBackSpec HoldBack { get; set; } = new();
 }

@@ -48,9 +48,13 @@ public sealed partial class WorkerProcess : IAsyncDisposable
         => Path.Combine(TestPaths.RepositoryRoot, "inference-worker", "SlmFleet.Worker", "bin", configuration, "net10.0", "slm-worker.dll");
 
     /// <summary>Runs <c>slm-worker make-model --preset tiny</c> into <paramref name="directory"/>.</summary>
-    public static async Task MakeTinyModelAsync(string workerDll, string directory, CancellationToken cancellationToken)
+    public static Task MakeTinyModelAsync(string workerDll, string directory, CancellationToken cancellationToken) =>
+        MakeModelAsync(workerDll, directory, "tiny", cancellationToken);
+
+    /// <summary>Runs <c>slm-worker make-model --preset <paramref name="preset"/></c> into <paramref name="directory"/>.</summary>
+    public static async Task MakeModelAsync(string workerDll, string directory, string preset, CancellationToken cancellationToken)
     {
-        using var process = Process.Start(StartInfo(workerDll, "make-model", "--out", directory, "--preset", "tiny"))!;
+        using var process = Process.Start(StartInfo(workerDll, "make-model", "--out", directory, "--preset", preset))!;
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.StandardOutput.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);

@@ -40,4 +40,8 @@ public sealed class EscalationSpec
     [DefaultValue(true)]
     [JsonPropertyName("onUnavailable")]
     public bool OnUnavailable { get; set; } = true;
+
+    /// <summary>Calibrate the threshold from shadow traffic (recommend, or apply with <c>mode: auto</c>).</summary>
+    [JsonPropertyName("calibration")]
+    public CalibrationSpec? Calibration { get; set; }
 }

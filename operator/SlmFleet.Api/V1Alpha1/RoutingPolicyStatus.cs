@@ -51,4 +51,12 @@ public sealed class RoutingPolicyStatus
     /// <summary>What the same tokens would have cost at the LLM's prices, minus the actual LLM spend, in USD.</summary>
     [JsonPropertyName("savingsThisMonthUsd")]
     public double? SavingsThisMonthUsd { get; set; }
+
+    /// <summary>The confidence threshold in force: configured or calibrated, lowered by the budget curve.</summary>
+    [JsonPropertyName("effectiveThreshold")]
+    public double? EffectiveThreshold { get; set; }
+
+    /// <summary>Threshold calibration from shadow traffic (with <c>spec.escalation.calibration</c>).</summary>
+    [JsonPropertyName("calibration")]
+    public CalibrationStatus? Calibration { get; set; }
 }

@@ -18,6 +18,8 @@ namespace SlmFleet.Api.V1Alpha1;
 [PrinterColumn("LLM", "string", ".spec.llm.model")]
 [PrinterColumn("Escalation", "number", ".status.escalationRate", Description = "Fraction of requests escalated to the LLM this month.")]
 [PrinterColumn("Spend $", "number", ".status.spendThisMonthUsd")]
+[PrinterColumn("Threshold", "number", ".status.effectiveThreshold", Description = "Confidence threshold in force (configured or calibrated, after the budget curve).")]
+[PrinterColumn("Recommended", "number", ".status.calibration.recommendedThreshold", Description = "Threshold recommended by calibration from shadow traffic.")]
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
 public sealed class V1Alpha1RoutingPolicy : IKubernetesObject<V1ObjectMeta>, ISpec<RoutingPolicySpec>, IStatus<RoutingPolicyStatus>
 {

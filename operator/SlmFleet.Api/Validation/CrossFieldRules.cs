@@ -44,6 +44,12 @@ public static class CrossFieldRules
     /// <summary>Shadow: enabled shadowing samples something.</summary>
     public const string ShadowSamples = "!self.enabled || self.sampleRate > 0.0";
 
+    /// <summary>Calibration: the bounds of an automatic threshold do not cross.</summary>
+    public const string CalibrationBounds = "self.minThreshold <= self.maxThreshold";
+
+    /// <summary>Budget curve: points sorted by spent fraction (Kubernetes' CEL list library's isSorted).</summary>
+    public const string CurveSorted = "self.map(p, p.spentFraction).isSorted()";
+
     /// <summary>Predicates by CEL text; each returns true when the rule holds.</summary>
     public static IReadOnlyDictionary<string, Func<object, bool>> Predicates { get; } = new Dictionary<string, Func<object, bool>>(StringComparer.Ordinal)
     {
@@ -59,6 +65,8 @@ public static class CrossFieldRules
         [PromptTokenRange] = For<RuleMatch>(m => m.MinPromptTokens is not { } min || m.MaxPromptTokens is not { } max || min <= max),
         [UniqueRuleNames] = For<List<RoutingRule>>(rules => rules.All(r => rules.Count(s => s.Name == r.Name) == 1)),
         [ShadowSamples] = For<ShadowSpec>(s => !s.Enabled || s.SampleRate > 0.0),
+        [CalibrationBounds] = For<CalibrationSpec>(c => c.MinThreshold <= c.MaxThreshold),
+        [CurveSorted] = For<List<ThresholdCurvePoint>>(points => points.Zip(points.Skip(1)).All(pair => pair.First.SpentFraction <= pair.Second.SpentFraction)),
     };
 
     private static Func<object, bool> For<T>(Func<T, bool> predicate) => value => value is T typed

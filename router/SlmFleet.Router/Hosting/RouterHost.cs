@@ -74,6 +74,9 @@ internal static class RouterHost
         services.AddSingleton(sp => new ClientKeyAuthenticator(options.ClientKeysFile, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => new ClientRateLimiter(options.RateLimitPerSecond, options.RateLimitBurst));
         services.AddSingleton<RequestRouter>();
+        services.AddSingleton<ClientAdmission>();
+        services.AddSingleton<ModelsEndpoint>();
+        services.AddSingleton<EmbeddingsRouter>();
         services.AddSingleton(headerLimits);
         if (https)
         {
@@ -171,7 +174,6 @@ internal static class RouterHost
     private static void MapEndpoints(WebApplication app)
     {
         var router = app.Services.GetRequiredService<RequestRouter>();
-        var store = app.Services.GetRequiredService<PolicyStore>();
         var metrics = app.Services.GetRequiredService<RouterMetrics>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RouterHost));
         var limiter = new ConcurrencyGate(app.Services.GetRequiredService<RouterOptions>().MaxConcurrentRequests);
@@ -182,7 +184,10 @@ internal static class RouterHost
             ? OpenAiErrors.WriteAsync(context, tooLarge)
             : next(context));
 
-        async Task Guarded(HttpContext context, EndpointKind kind)
+        var embeddings = app.Services.GetRequiredService<EmbeddingsRouter>();
+        var models = app.Services.GetRequiredService<ModelsEndpoint>();
+
+        async Task Guarded(HttpContext context, Func<HttpContext, Task> handle)
         {
             if (!limiter.TryEnter())
             {
@@ -192,7 +197,7 @@ internal static class RouterHost
 
             try
             {
-                await router.HandleAsync(context, kind).ConfigureAwait(false);
+                await handle(context).ConfigureAwait(false);
             }
             catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && ex is not OutOfMemoryException)
             {
@@ -209,15 +214,13 @@ internal static class RouterHost
             }
         }
 
-        app.MapPost("/v1/chat/completions", context => Guarded(context, EndpointKind.ChatCompletions));
-        app.MapPost("/v1/completions", context => Guarded(context, EndpointKind.Completions));
-        app.MapGet("/v1/models", context =>
-        {
-            var list = new ModelListDto { Data = [.. store.Current.ModelNames.Select(name => new ModelDto { Id = name })] };
-            return context.Response.WriteAsJsonAsync(list, RouterJsonContext.Default.ModelListDto);
-        });
+        app.MapPost("/v1/chat/completions", context => Guarded(context, c => router.HandleAsync(c, EndpointKind.ChatCompletions)));
+        app.MapPost("/v1/completions", context => Guarded(context, c => router.HandleAsync(c, EndpointKind.Completions)));
+        app.MapPost("/v1/embeddings", context => Guarded(context, embeddings.HandleAsync));
+        app.MapGet("/v1/models", models.ListAsync);
+        app.MapGet("/v1/models/{**id}", context => models.GetAsync(context, (string)context.Request.RouteValues["id"]!));
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapMetrics("/metrics", metrics.Registry);
-        app.MapFallback(context => OpenAiErrors.WriteAsync(context, new RequestError(404, $"Unknown endpoint {context.Request.Method} {context.Request.Path}; the router serves POST /v1/chat/completions, POST /v1/completions and GET /v1/models.", OpenAiErrors.InvalidRequest, null, "unknown_url")));
+        app.MapFallback(context => OpenAiErrors.WriteAsync(context, new RequestError(404, $"Unknown endpoint {context.Request.Method} {context.Request.Path}; the router serves POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings, GET /v1/models and GET /v1/models/{{model}}.", OpenAiErrors.InvalidRequest, null, "unknown_url")));
     }
 }

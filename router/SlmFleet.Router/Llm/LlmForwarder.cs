@@ -39,6 +39,28 @@ internal sealed class LlmForwarder(LlmClient client)
         }
     }
 
+    /// <summary>
+    /// Forwards <c>POST /v1/embeddings</c> to <paramref name="embeddingsModel"/> at the policy's endpoint and
+    /// relays the answer with <paramref name="alias"/> as its <c>model</c>; usage is read for spend.
+    /// </summary>
+    /// <exception cref="HttpRequestException">The endpoint could not be reached (after retries).</exception>
+    public async Task<LlmForwardResult> ForwardEmbeddingsAsync(HttpContext context, string alias, ReadOnlyMemory<byte> body, LlmTargetSpec llm, string embeddingsModel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(llm);
+        using var rewritten = new PooledBufferWriter(body.Length + 256);
+        LlmRequestRewriter.Rewrite(body.Span, embeddingsModel, forceStream: false, streamValue: null, rewritten);
+        using var upstream = await client.SendAsync(llm, "embeddings", rewritten.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        var response = context.Response;
+        response.StatusCode = (int)upstream.StatusCode;
+        response.ContentType = upstream.Content.Headers.ContentType?.ToString() ?? "application/json";
+        var source = await upstream.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (source.ConfigureAwait(false))
+        {
+            return await RelayWholeAsync(source, response, (int)upstream.StatusCode, upstream.Content.Headers.ContentLength, keepContent: false, LlmAnswerModel.QuotedAlias(alias), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>A non-streamed call whose answer stays in the router (shadow copies, judging).</summary>
     public async Task<LlmForwardResult> CallAsync(ReadOnlyMemory<byte> body, string path, LlmTargetSpec llm, CancellationToken cancellationToken)
     {

@@ -30,8 +30,9 @@ internal static class RouterHost
         ArgumentNullException.ThrowIfNull(options);
         var https = HttpsListener.Validate(options);
         var headerLimits = RequestHeaderLimits.From(options);
+        var metricsApart = MetricsListener.Apart(options);
         var builder = WebApplication.CreateSlimBuilder();
-        if (!https)
+        if (!https && !metricsApart)
         {
             builder.WebHost.UseUrls(options.Listen);
         }
@@ -49,6 +50,16 @@ internal static class RouterHost
             if (https)
             {
                 HttpsListener.Listen(kestrel, options.Listen, kestrel.ApplicationServices.GetRequiredService<ReloadingCertificate>());
+            }
+            else if (metricsApart)
+            {
+                ListenBinder.Bind(kestrel, options.Listen, "--listen", static _ => { });
+            }
+
+            // Bound after the API addresses: BoundAddress and MetricsAddress rely on that order.
+            if (metricsApart)
+            {
+                MetricsListener.Listen(kestrel, options);
             }
         });
         builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(options.LogLevel, true, out var level) ? level : LogLevel.Information);
@@ -118,17 +129,29 @@ internal static class RouterHost
             LoadLocal(app.Services, options.Policies);
         }
 
-        MapEndpoints(app);
+        MapEndpoints(app, metricsApart);
         return app;
     }
 
-    /// <summary>The address Kestrel actually bound (resolves port 0).</summary>
+    /// <summary>The API address Kestrel actually bound (resolves port 0).</summary>
     public static Uri BoundAddress(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        return Loopback(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
+
+    /// <summary>The metrics address Kestrel bound (the API address when metrics share it).</summary>
+    public static Uri MetricsAddress(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.Services.GetRequiredService<RouterOptions>();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToList();
+        var apiCount = ListenBinder.Addresses(options.Listen, "--listen").Count();
+        return Loopback(MetricsListener.Apart(options) && addresses.Count > apiCount ? addresses[apiCount] : addresses[0]);
+    }
+
+    private static Uri Loopback(string address) =>
+        new(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
 
     /// <summary>
     /// Retries (429/5xx/408 and transport errors, exponential back-off with jitter) inside a circuit
@@ -171,7 +194,24 @@ internal static class RouterHost
         RouterLog.PoliciesLoaded(logger, config.Policies.Count, config.Deployments.Count, path);
     }
 
-    private static void MapEndpoints(WebApplication app)
+    /// <summary>The metrics listener serves /metrics and the probes only; the API listener everything but /metrics.</summary>
+    private static Task SplitByListener(HttpContext context, RequestDelegate next)
+    {
+        var path = context.Request.Path;
+        var isMetrics = path.Equals("/metrics", StringComparison.Ordinal);
+        if (MetricsListener.IsMetricsConnection(context))
+        {
+            return isMetrics || path.Equals("/healthz", StringComparison.Ordinal) || path.Equals("/readyz", StringComparison.Ordinal)
+                ? next(context)
+                : OpenAiErrors.WriteAsync(context, new RequestError(404, $"Unknown endpoint {context.Request.Method} {path} on the metrics port; it serves GET /metrics, /healthz and /readyz only (the OpenAI API is on --listen).", OpenAiErrors.InvalidRequest, null, "unknown_url"));
+        }
+
+        return isMetrics
+            ? OpenAiErrors.WriteAsync(context, new RequestError(404, $"/metrics is served on the metrics port ({MetricsListener.Flag}), not on the API port.", OpenAiErrors.InvalidRequest, null, "unknown_url"))
+            : next(context);
+    }
+
+    private static void MapEndpoints(WebApplication app, bool metricsApart)
     {
         var router = app.Services.GetRequiredService<RequestRouter>();
         var metrics = app.Services.GetRequiredService<RouterMetrics>();
@@ -183,6 +223,10 @@ internal static class RouterHost
         app.Use(next => context => headerLimits.Check(context.Request.Headers) is { } tooLarge
             ? OpenAiErrors.WriteAsync(context, tooLarge)
             : next(context));
+        if (metricsApart)
+        {
+            app.Use(next => context => SplitByListener(context, next));
+        }
 
         var embeddings = app.Services.GetRequiredService<EmbeddingsRouter>();
         var models = app.Services.GetRequiredService<ModelsEndpoint>();

@@ -9,6 +9,7 @@ var configuration = new ConfigurationBuilder()
     {
         ["--policies"] = "Policies",
         ["--listen"] = "Listen",
+        ["--metrics-listen"] = "MetricsListen",
         ["--namespace"] = "Namespace",
         ["--secrets-dir"] = "SecretsDir",
         ["--client-keys-file"] = "ClientKeysFile",

@@ -21,6 +21,16 @@ public sealed class LlmTargetSpec
     [JsonPropertyName("model")]
     public string Model { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Embeddings model at the same endpoint (same key and base URL), e.g. <c>text-embedding-3-small</c>.
+    /// When set, the router forwards <c>POST /v1/embeddings</c> for this alias to it (input tokens at
+    /// <c>inputPricePerMillionTokens</c>, counted against the budget); when empty, it answers 404.
+    /// </summary>
+    [MinLength(1)]
+    [MaxLength(128)]
+    [JsonPropertyName("embeddingsModel")]
+    public string? EmbeddingsModel { get; set; }
+
     /// <summary>Secret key holding the API key (key defaults to <c>api-key</c>). Mounted into the router, never logged.</summary>
     [JsonPropertyName("apiKeySecretRef")]
     public SecretKeyReference? ApiKeySecretRef { get; set; }

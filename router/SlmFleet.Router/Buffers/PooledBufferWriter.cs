@@ -30,6 +30,18 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         return _buffer.AsSpan(_written);
     }
 
+    /// <summary>Forgets everything written; the array is kept for reuse.</summary>
+    public void Clear() => _written = 0;
+
+    /// <summary>Drops the first <paramref name="count"/> written bytes and moves the rest to the front (a partial SSE event kept for the next read).</summary>
+    public void DiscardFront(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _written);
+        _buffer.AsSpan(count, _written - count).CopyTo(_buffer);
+        _written -= count;
+    }
+
     public void Dispose()
     {
         var buffer = _buffer;

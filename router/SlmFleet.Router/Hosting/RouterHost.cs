@@ -30,8 +30,9 @@ internal static class RouterHost
         ArgumentNullException.ThrowIfNull(options);
         var https = HttpsListener.Validate(options);
         var headerLimits = RequestHeaderLimits.From(options);
+        var metricsApart = MetricsListener.Apart(options);
         var builder = WebApplication.CreateSlimBuilder();
-        if (!https)
+        if (!https && !metricsApart)
         {
             builder.WebHost.UseUrls(options.Listen);
         }
@@ -49,6 +50,16 @@ internal static class RouterHost
             if (https)
             {
                 HttpsListener.Listen(kestrel, options.Listen, kestrel.ApplicationServices.GetRequiredService<ReloadingCertificate>());
+            }
+            else if (metricsApart)
+            {
+                ListenBinder.Bind(kestrel, options.Listen, "--listen", static _ => { });
+            }
+
+            // Bound after the API addresses: BoundAddress and MetricsAddress rely on that order.
+            if (metricsApart)
+            {
+                MetricsListener.Listen(kestrel, options);
             }
         });
         builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(options.LogLevel, true, out var level) ? level : LogLevel.Information);
@@ -74,6 +85,9 @@ internal static class RouterHost
         services.AddSingleton(sp => new ClientKeyAuthenticator(options.ClientKeysFile, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => new ClientRateLimiter(options.RateLimitPerSecond, options.RateLimitBurst));
         services.AddSingleton<RequestRouter>();
+        services.AddSingleton<ClientAdmission>();
+        services.AddSingleton<ModelsEndpoint>();
+        services.AddSingleton<EmbeddingsRouter>();
         services.AddSingleton(headerLimits);
         if (https)
         {
@@ -115,17 +129,29 @@ internal static class RouterHost
             LoadLocal(app.Services, options.Policies);
         }
 
-        MapEndpoints(app);
+        MapEndpoints(app, metricsApart);
         return app;
     }
 
-    /// <summary>The address Kestrel actually bound (resolves port 0).</summary>
+    /// <summary>The API address Kestrel actually bound (resolves port 0).</summary>
     public static Uri BoundAddress(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        return Loopback(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
+
+    /// <summary>The metrics address Kestrel bound (the API address when metrics share it).</summary>
+    public static Uri MetricsAddress(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.Services.GetRequiredService<RouterOptions>();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToList();
+        var apiCount = ListenBinder.Addresses(options.Listen, "--listen").Count();
+        return Loopback(MetricsListener.Apart(options) && addresses.Count > apiCount ? addresses[apiCount] : addresses[0]);
+    }
+
+    private static Uri Loopback(string address) =>
+        new(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
 
     /// <summary>
     /// Retries (429/5xx/408 and transport errors, exponential back-off with jitter) inside a circuit
@@ -168,10 +194,26 @@ internal static class RouterHost
         RouterLog.PoliciesLoaded(logger, config.Policies.Count, config.Deployments.Count, path);
     }
 
-    private static void MapEndpoints(WebApplication app)
+    /// <summary>The metrics listener serves /metrics and the probes only; the API listener everything but /metrics.</summary>
+    private static Task SplitByListener(HttpContext context, RequestDelegate next)
+    {
+        var path = context.Request.Path;
+        var isMetrics = path.Equals("/metrics", StringComparison.Ordinal);
+        if (MetricsListener.IsMetricsConnection(context))
+        {
+            return isMetrics || path.Equals("/healthz", StringComparison.Ordinal) || path.Equals("/readyz", StringComparison.Ordinal)
+                ? next(context)
+                : OpenAiErrors.WriteAsync(context, new RequestError(404, $"Unknown endpoint {context.Request.Method} {path} on the metrics port; it serves GET /metrics, /healthz and /readyz only (the OpenAI API is on --listen).", OpenAiErrors.InvalidRequest, null, "unknown_url"));
+        }
+
+        return isMetrics
+            ? OpenAiErrors.WriteAsync(context, new RequestError(404, $"/metrics is served on the metrics port ({MetricsListener.Flag}), not on the API port.", OpenAiErrors.InvalidRequest, null, "unknown_url"))
+            : next(context);
+    }
+
+    private static void MapEndpoints(WebApplication app, bool metricsApart)
     {
         var router = app.Services.GetRequiredService<RequestRouter>();
-        var store = app.Services.GetRequiredService<PolicyStore>();
         var metrics = app.Services.GetRequiredService<RouterMetrics>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RouterHost));
         var limiter = new ConcurrencyGate(app.Services.GetRequiredService<RouterOptions>().MaxConcurrentRequests);
@@ -181,8 +223,15 @@ internal static class RouterHost
         app.Use(next => context => headerLimits.Check(context.Request.Headers) is { } tooLarge
             ? OpenAiErrors.WriteAsync(context, tooLarge)
             : next(context));
+        if (metricsApart)
+        {
+            app.Use(next => context => SplitByListener(context, next));
+        }
 
-        async Task Guarded(HttpContext context, EndpointKind kind)
+        var embeddings = app.Services.GetRequiredService<EmbeddingsRouter>();
+        var models = app.Services.GetRequiredService<ModelsEndpoint>();
+
+        async Task Guarded(HttpContext context, Func<HttpContext, Task> handle)
         {
             if (!limiter.TryEnter())
             {
@@ -192,7 +241,7 @@ internal static class RouterHost
 
             try
             {
-                await router.HandleAsync(context, kind).ConfigureAwait(false);
+                await handle(context).ConfigureAwait(false);
             }
             catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && ex is not OutOfMemoryException)
             {
@@ -209,15 +258,13 @@ internal static class RouterHost
             }
         }
 
-        app.MapPost("/v1/chat/completions", context => Guarded(context, EndpointKind.ChatCompletions));
-        app.MapPost("/v1/completions", context => Guarded(context, EndpointKind.Completions));
-        app.MapGet("/v1/models", context =>
-        {
-            var list = new ModelListDto { Data = [.. store.Current.ModelNames.Select(name => new ModelDto { Id = name })] };
-            return context.Response.WriteAsJsonAsync(list, RouterJsonContext.Default.ModelListDto);
-        });
+        app.MapPost("/v1/chat/completions", context => Guarded(context, c => router.HandleAsync(c, EndpointKind.ChatCompletions)));
+        app.MapPost("/v1/completions", context => Guarded(context, c => router.HandleAsync(c, EndpointKind.Completions)));
+        app.MapPost("/v1/embeddings", context => Guarded(context, embeddings.HandleAsync));
+        app.MapGet("/v1/models", models.ListAsync);
+        app.MapGet("/v1/models/{**id}", context => models.GetAsync(context, (string)context.Request.RouteValues["id"]!));
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapMetrics("/metrics", metrics.Registry);
-        app.MapFallback(context => OpenAiErrors.WriteAsync(context, new RequestError(404, $"Unknown endpoint {context.Request.Method} {context.Request.Path}; the router serves POST /v1/chat/completions, POST /v1/completions and GET /v1/models.", OpenAiErrors.InvalidRequest, null, "unknown_url")));
+        app.MapFallback(context => OpenAiErrors.WriteAsync(context, new RequestError(404, $"Unknown endpoint {context.Request.Method} {context.Request.Path}; the router serves POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings, GET /v1/models and GET /v1/models/{{model}}.", OpenAiErrors.InvalidRequest, null, "unknown_url")));
     }
 }

@@ -9,6 +9,12 @@ internal sealed class RouterOptions
     /// <summary>Address to listen on, e.g. <c>http://127.0.0.1:8080</c>; port 0 picks a free port.</summary>
     public string Listen { get; set; } = "http://0.0.0.0:8080";
 
+    /// <summary>
+    /// Address of the metrics listener (plain HTTP): <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c> only.
+    /// Empty, or equal to <see cref="Listen"/>, serves <c>/metrics</c> on the API port instead (local runs).
+    /// </summary>
+    public string? MetricsListen { get; set; } = "http://0.0.0.0:9464";
+
     /// <summary>A local policies file (YAML/JSON, see LocalRouterConfig). When empty, policies and endpoints are watched in the cluster.</summary>
     public string? Policies { get; set; }
 

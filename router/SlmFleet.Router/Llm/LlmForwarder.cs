@@ -1,4 +1,3 @@
-using System.Buffers;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Router.Buffers;
 using SlmFleet.Router.OpenAi;
@@ -8,13 +7,11 @@ namespace SlmFleet.Router.Llm;
 /// <summary>
 /// Relays a request to the LLM and its answer to the client: the body is rewritten in one pass
 /// (<see cref="LlmRequestRewriter"/>), a non-streamed answer is copied through a pooled buffer, a
-/// streamed one is relayed as it arrives (flushed per read) while its last bytes are kept to find the
-/// usage chunk.
+/// streamed one is relayed event by event as it arrives (<see cref="SseRelay"/>, flushed per read).
+/// Either way the answer's <c>model</c> becomes the alias the client sent and usage is read for spend.
 /// </summary>
 internal sealed class LlmForwarder(LlmClient client)
 {
-    private const int TailBytes = 8192;
-
     private static readonly byte[] StreamInterrupted =
         "data: {\"error\":{\"message\":\"The LLM stream ended before it was complete; the answer above is partial.\",\"type\":\"server_error\",\"param\":null,\"code\":\"llm_stream_interrupted\"}}\n\n"u8.ToArray();
 
@@ -35,9 +32,32 @@ internal sealed class LlmForwarder(LlmClient client)
         var source = await upstream.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))
         {
+            var alias = LlmAnswerModel.QuotedAlias(request.Model);
             return request.Stream && upstream.IsSuccessStatusCode
-                ? await RelayStreamAsync(source, response, cancellationToken).ConfigureAwait(false)
-                : await RelayWholeAsync(source, response, (int)upstream.StatusCode, upstream.Content.Headers.ContentLength, keepContent, cancellationToken).ConfigureAwait(false);
+                ? await RelayStreamAsync(source, response, new SseRelay(alias, request.IncludeUsage), cancellationToken).ConfigureAwait(false)
+                : await RelayWholeAsync(source, response, (int)upstream.StatusCode, upstream.Content.Headers.ContentLength, keepContent, alias, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Forwards <c>POST /v1/embeddings</c> to <paramref name="embeddingsModel"/> at the policy's endpoint and
+    /// relays the answer with <paramref name="alias"/> as its <c>model</c>; usage is read for spend.
+    /// </summary>
+    /// <exception cref="HttpRequestException">The endpoint could not be reached (after retries).</exception>
+    public async Task<LlmForwardResult> ForwardEmbeddingsAsync(HttpContext context, string alias, ReadOnlyMemory<byte> body, LlmTargetSpec llm, string embeddingsModel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(llm);
+        using var rewritten = new PooledBufferWriter(body.Length + 256);
+        LlmRequestRewriter.Rewrite(body.Span, embeddingsModel, forceStream: false, streamValue: null, rewritten);
+        using var upstream = await client.SendAsync(llm, "embeddings", rewritten.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        var response = context.Response;
+        response.StatusCode = (int)upstream.StatusCode;
+        response.ContentType = upstream.Content.Headers.ContentType?.ToString() ?? "application/json";
+        var source = await upstream.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (source.ConfigureAwait(false))
+        {
+            return await RelayWholeAsync(source, response, (int)upstream.StatusCode, upstream.Content.Headers.ContentLength, keepContent: false, LlmAnswerModel.QuotedAlias(alias), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -53,7 +73,7 @@ internal sealed class LlmForwarder(LlmClient client)
         return new LlmForwardResult((int)upstream.StatusCode, prompt, completion, upstream.IsSuccessStatusCode ? LlmAnswerReader.Content(bytes) : null);
     }
 
-    private static async Task<LlmForwardResult> RelayWholeAsync(Stream source, HttpResponse response, int status, long? length, bool keepContent, CancellationToken cancellationToken)
+    private static async Task<LlmForwardResult> RelayWholeAsync(Stream source, HttpResponse response, int status, long? length, bool keepContent, ReadOnlyMemory<byte> quotedAlias, CancellationToken cancellationToken)
     {
         using var buffer = new PooledBufferWriter((int)Math.Clamp(length ?? 4096, 256, 1 << 20));
         while (true)
@@ -67,91 +87,55 @@ internal sealed class LlmForwarder(LlmClient client)
             buffer.Advance(read);
         }
 
-        response.ContentLength = buffer.WrittenCount;
-        await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-        var hasUsage = UsageReader.TryRead(buffer.WrittenSpan, out var prompt, out var completion);
+        // An error body (or anything that is not a JSON object) is relayed byte for byte.
+        if (status >= 400 || !AnswerInspector.TryInspect(buffer.WrittenSpan, out var shape))
+        {
+            response.ContentLength = buffer.WrittenCount;
+            await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            UsageReader.TryRead(buffer.WrittenSpan, out var errorPrompt, out var errorCompletion);
+            return new LlmForwardResult(status, errorPrompt, errorCompletion, null);
+        }
+
+        response.ContentLength = LlmAnswerModel.RewrittenLength(buffer.WrittenCount, shape, quotedAlias.Length);
+        LlmAnswerModel.WriteWithModel(buffer.WrittenSpan, shape, quotedAlias.Span, response.BodyWriter);
+        await response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
         // The answer text is only parsed out when a shadow comparison may need it.
-        var content = keepContent && status < 400 && hasUsage ? LlmAnswerReader.Content(buffer.WrittenSpan) : null;
-        return new LlmForwardResult(status, prompt, completion, content);
+        var content = keepContent && shape.HasUsage ? LlmAnswerReader.Content(buffer.WrittenSpan) : null;
+        return new LlmForwardResult(status, shape.PromptTokens, shape.CompletionTokens, content);
     }
 
-    private static async Task<LlmForwardResult> RelayStreamAsync(Stream source, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<LlmForwardResult> RelayStreamAsync(Stream source, HttpResponse response, SseRelay relay, CancellationToken cancellationToken)
     {
         response.Headers.CacheControl = "no-cache";
-        var chunk = ArrayPool<byte>.Shared.Rent(16384);
-        var tail = ArrayPool<byte>.Shared.Rent(TailBytes);
-        var tailLength = 0;
+        using var pending = new PooledBufferWriter(16384);
+        var output = response.BodyWriter;
         try
         {
-            try
+            int read;
+            while ((read = await source.ReadAsync(pending.GetMemory(8192), cancellationToken).ConfigureAwait(false)) > 0)
             {
-                int read;
-                while ((read = await source.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    await response.Body.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    tailLength = KeepTail(tail, tailLength, chunk.AsSpan(0, read));
-                }
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException
-                && !response.HttpContext.RequestAborted.IsCancellationRequested)
-            {
-                // The LLM dropped the stream (or timed out) after the client got 200 and some chunks.
-                tailLength = 0;
+                pending.Advance(read);
+                pending.DiscardFront(relay.Process(pending.WrittenSpan, output));
+                // One flush per upstream read: every event that arrived complete goes out now.
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            if (tail.AsSpan(0, tailLength).IndexOf("data: [DONE]"u8) < 0)
-            {
-                // Never end a cut stream like a complete one: the client gets an explicit error event instead of [DONE].
-                await response.Body.WriteAsync(StreamInterrupted, response.HttpContext.RequestAborted).ConfigureAwait(false);
-                return new LlmForwardResult(502, 0, 0, null);
-            }
-
-            var (prompt, completion) = UsageFromTail(tail.AsSpan(0, tailLength));
-            return new LlmForwardResult(200, prompt, completion, null);
+            relay.Finish(pending.WrittenSpan, output);
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException
+            && !response.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            ArrayPool<byte>.Shared.Return(chunk);
-            ArrayPool<byte>.Shared.Return(tail);
+            // The LLM dropped the stream (or timed out) after the client got 200 and some chunks; a partial event is dropped.
         }
-    }
 
-    private static int KeepTail(byte[] tail, int tailLength, ReadOnlySpan<byte> data)
-    {
-        if (data.Length >= TailBytes)
+        if (!relay.SawDone)
         {
-            data[^TailBytes..].CopyTo(tail);
-            return TailBytes;
+            // Never end a cut stream like a complete one: the client gets an explicit error event instead of [DONE].
+            await response.Body.WriteAsync(StreamInterrupted, response.HttpContext.RequestAborted).ConfigureAwait(false);
+            return new LlmForwardResult(502, relay.PromptTokens, relay.CompletionTokens, null);
         }
 
-        var keep = Math.Min(tailLength, TailBytes - data.Length);
-        tail.AsSpan(tailLength - keep, keep).CopyTo(tail);
-        data.CopyTo(tail.AsSpan(keep));
-        return keep + data.Length;
-    }
-
-    private static (int Prompt, int Completion) UsageFromTail(ReadOnlySpan<byte> tail)
-    {
-        // Events are "data: {json}\n\n"; the usage chunk is the last JSON event before [DONE].
-        while (tail.Length > 0)
-        {
-            var start = tail.LastIndexOf("data: {"u8);
-            if (start < 0)
-            {
-                break;
-            }
-
-            var line = tail[(start + 6)..];
-            var end = line.IndexOf((byte)'\n');
-            if (end > 0 && UsageReader.TryRead(line[..end], out var prompt, out var completion))
-            {
-                return (prompt, completion);
-            }
-
-            tail = tail[..start];
-        }
-
-        return (0, 0);
+        return new LlmForwardResult(200, relay.PromptTokens, relay.CompletionTokens, null);
     }
 }

@@ -4,8 +4,10 @@ namespace SlmFleet.Router.Llm;
 
 /// <summary>
 /// Rewrites a client's request body for the LLM in one forward pass: <c>model</c> becomes the LLM's
-/// model, <c>metadata</c> (routing hints for this router) is dropped, a streamed request asks for a
-/// usage chunk so spend can be counted, and everything else is copied token by token unchanged.
+/// model, <c>metadata</c> (routing hints for this router) is dropped, a streamed request always asks for
+/// a usage chunk (<c>stream_options.include_usage: true</c>, whatever the client sent: spend is counted
+/// from it; <see cref="LlmForwarder"/> drops the chunk again when the client did not ask for it), and
+/// everything else is copied token by token unchanged.
 /// </summary>
 internal static class LlmRequestRewriter
 {
@@ -55,7 +57,21 @@ internal static class LlmRequestRewriter
                 continue;
             }
 
-            hadStreamOptions |= reader.ValueTextEquals("stream_options"u8);
+            if (reader.ValueTextEquals("stream_options"u8))
+            {
+                reader.Read();
+                if (forceStream && streamValue != true)
+                {
+                    // A non-streamed copy (shadow, judge) must not carry options that only streams accept.
+                    reader.Skip();
+                    continue;
+                }
+
+                WriteStreamOptions(ref reader, writer, body);
+                hadStreamOptions = true;
+                continue;
+            }
+
             writer.WritePropertyName(reader.ValueSpan);
             reader.Read();
             CopyValue(ref reader, writer, body);
@@ -81,6 +97,36 @@ internal static class LlmRequestRewriter
 
         writer.WriteEndObject();
         writer.Flush();
+    }
+
+    /// <summary>Copies the client's <c>stream_options</c> members except <c>include_usage</c>, which is always true upstream.</summary>
+    private static void WriteStreamOptions(ref Utf8JsonReader reader, Utf8JsonWriter writer, ReadOnlySpan<byte> body)
+    {
+        writer.WriteStartObject(StreamOptionsName);
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("include_usage"u8))
+                {
+                    reader.Read();
+                    reader.Skip();
+                    continue;
+                }
+
+                writer.WritePropertyName(reader.ValueSpan);
+                reader.Read();
+                CopyValue(ref reader, writer, body);
+            }
+        }
+        else
+        {
+            // null (or a wrong type the parser let through): replaced by an object asking for usage.
+            reader.Skip();
+        }
+
+        writer.WriteBoolean(IncludeUsageName, true);
+        writer.WriteEndObject();
     }
 
     private static void CopyValue(ref Utf8JsonReader reader, Utf8JsonWriter writer, ReadOnlySpan<byte> body)

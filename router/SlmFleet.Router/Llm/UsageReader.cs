@@ -26,31 +26,7 @@ internal static class UsageReader
                 }
 
                 reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    return false;
-                }
-
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var isPrompt = reader.ValueTextEquals("prompt_tokens"u8);
-                    var isCompletion = reader.ValueTextEquals("completion_tokens"u8);
-                    reader.Read();
-                    if (isPrompt && reader.TokenType == JsonTokenType.Number)
-                    {
-                        promptTokens = reader.GetInt32();
-                    }
-                    else if (isCompletion && reader.TokenType == JsonTokenType.Number)
-                    {
-                        completionTokens = reader.GetInt32();
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
-                }
-
-                return true;
+                return ReadUsageObject(ref reader, out promptTokens, out completionTokens);
             }
         }
         catch (JsonException)
@@ -59,5 +35,38 @@ internal static class UsageReader
         }
 
         return false;
+    }
+
+    /// <summary>Reads a <c>usage</c> value the reader is positioned on; false (reader past the value) when it is not an object.</summary>
+    internal static bool ReadUsageObject(ref Utf8JsonReader reader, out int promptTokens, out int completionTokens)
+    {
+        promptTokens = 0;
+        completionTokens = 0;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isPrompt = reader.ValueTextEquals("prompt_tokens"u8);
+            var isCompletion = reader.ValueTextEquals("completion_tokens"u8);
+            reader.Read();
+            if (isPrompt && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var prompt))
+            {
+                promptTokens = prompt;
+            }
+            else if (isCompletion && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var completion))
+            {
+                completionTokens = completion;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return true;
     }
 }

@@ -55,6 +55,7 @@ internal sealed class RouterMetrics
             LabelNames = ["model", "method"],
             Buckets = Histogram.LinearBuckets(0.1, 0.1, 10),
         });
+        ShadowSkipped = factory.CreateCounter("slm_router_shadow_skipped_total", "Sampled shadow copies (or LLM-as-judge calls) not made, by reason: budget (the policy's LLM budget is exhausted; shadow spend counts against it), in_flight_limit (64 shadow copies already running).", "model", "reason");
         ClientErrors = factory.CreateCounter("slm_router_client_errors_total", "Requests refused before routing, by HTTP status and error code.", "status", "code");
         Unsupported = factory.CreateCounter("slm_router_unsupported_total", "Requests sent to the LLM (or refused, for a served model) because they need a feature the SLM lacks, by feature (tools, non_text_content, audio, web_search, logit_bias, penalties, completion_options, logprobs, context).", "model", "feature");
         Endpoints = factory.CreateGauge("slm_router_slm_endpoints", "Worker endpoints known per SlmDeployment.", "deployment");
@@ -98,6 +99,9 @@ internal sealed class RouterMetrics
     public void ObserveConfidence(string model, double confidence) =>
         _confidenceChildren.GetOrAdd(model, static (key, histogram) => histogram.WithLabels(key), Confidence).Observe(confidence);
 
+    /// <summary>Counts a sampled shadow copy (or judge call) that was not made; rare, so the child is not cached.</summary>
+    public void RecordShadowSkipped(string model, string reason) => ShadowSkipped.WithLabels(model, reason).Inc();
+
     /// <summary>Counts a request refused before routing, by HTTP status and error code.</summary>
     public void RecordClientError(int status, string code) =>
         _clientErrorChildren.GetOrAdd((status, code), static (key, counter) => counter.WithLabels(key.Status.ToString(CultureInfo.InvariantCulture), key.Code), ClientErrors).Inc();
@@ -131,6 +135,8 @@ internal sealed class RouterMetrics
     public Counter ShadowComparisons { get; }
 
     public Histogram ShadowAgreement { get; }
+
+    public Counter ShadowSkipped { get; }
 
     public Counter ClientErrors { get; }
 

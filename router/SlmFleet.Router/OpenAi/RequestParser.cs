@@ -202,7 +202,7 @@ internal static class RequestParser
             case "json_object":
                 return (null, true, null);
             case "json_schema" when format.JsonSchema?.Schema is { ValueKind: JsonValueKind.Object } schema:
-                return (schema, false, null);
+                return (schema, false, Schema.ResponseSchemas.Check(schema));
             case "json_schema":
                 return (null, false, RequestError.Invalid("response_format.json_schema.schema", "Invalid 'response_format.json_schema.schema': expected a JSON Schema object."));
             default:

@@ -8,6 +8,7 @@ namespace SlmFleet.Router.OpenAi;
 [JsonSerializable(typeof(ChatCompletionResponse))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 [JsonSerializable(typeof(ModelListDto))]
+[JsonSerializable(typeof(ModelDto))]
 [JsonSerializable(typeof(UsageDto))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class RouterJsonContext : JsonSerializerContext;

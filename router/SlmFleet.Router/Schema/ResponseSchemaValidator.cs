@@ -1,34 +1,33 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using SlmFleet.Api.Schema;
+using Json.Schema;
 
 namespace SlmFleet.Router.Schema;
 
 /// <summary>
-/// Checks answers with the shared <see cref="SchemaValidator"/> in its JSON Schema dialect, so that the
-/// router and the operator agree on what a schema means (local <c>$ref</c>, <c>uniqueItems</c> and
-/// exclusive bounds included). Unknown keywords are ignored, as the specification says.
+/// Checks answers with JsonSchema.Net (draft 2020-12 by default, every keyword, <c>format</c> asserted),
+/// a kept implementation of the whole specification, instead of the subset the operator's own
+/// validator covers for the Kubernetes dialect. Compiled schemas come from <see cref="SchemaCache"/>.
 /// </summary>
 internal sealed class ResponseSchemaValidator : IResponseSchemaValidator
 {
     public string? Validate(JsonElement schema, JsonElement instance)
     {
-        if (ToNode(schema) is not { } schemaNode)
+        var compiled = SchemaCache.Get(schema);
+        if (compiled.Schema is not { } built)
         {
-            // A null schema constrains nothing.
-            return null;
+            // Requests are refused at parse time for this (see ResponseSchemas.Check); an answer cannot satisfy it.
+            return $"<schema>: {compiled.Error}";
         }
 
-        var errors = SchemaValidator.Validate(ToNode(instance), schemaNode, SchemaDialect.JsonSchema);
-        return errors.Count == 0 ? null : errors[0].ToString();
+        try
+        {
+            var results = built.Evaluate(instance, compiled.Options);
+            return results.IsValid ? null : SchemaErrors.First(results);
+        }
+        catch (Exception ex) when (ex is JsonSchemaException or RefResolutionException or InvalidOperationException)
+        {
+            // E.g. a $ref that only an answer's shape reaches and that resolves nowhere.
+            return $"<schema>: {ex.Message}";
+        }
     }
-
-    /// <summary>Wraps the element without re-parsing; a JSON null becomes <c>null</c>, as the validator expects.</summary>
-    private static JsonNode? ToNode(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => JsonObject.Create(element),
-        JsonValueKind.Array => JsonArray.Create(element),
-        JsonValueKind.Null or JsonValueKind.Undefined => null,
-        _ => JsonValue.Create(element),
-    };
 }

@@ -16,6 +16,13 @@ namespace SlmFleet.Router.Shadow;
 /// the other side and the two answers are scored (<see cref="AgreementScorer"/>, or the LLM as judge).
 /// Runs detached from the request; failures are logged and never reach the client. Streamed requests
 /// are not shadowed (their answer is not kept).
+/// <para>
+/// Shadow copies and judge calls are LLM spend like any other: they are recorded against the policy's
+/// budget, and none is sent once that budget is exhausted, whatever <c>whenExhausted</c> says (an
+/// exhausted budget must not keep paying for measurements). The budget is checked before each LLM call;
+/// copies already in flight when it runs out still finish, so the overshoot is bounded by the in-flight
+/// limit. Skipped copies count in <c>slm_router_shadow_skipped_total</c>.
+/// </para>
 /// </summary>
 internal sealed class ShadowRunner(
     ShadowSampler sampler,
@@ -25,6 +32,8 @@ internal sealed class ShadowRunner(
     RouterMetrics metrics,
     ILogger<ShadowRunner> logger)
 {
+    private const int MaxInFlight = 64;
+
     private int _inFlight;
 
     /// <summary>Shadow copies in progress (bounded: beyond 64 new samples are skipped).</summary>
@@ -37,9 +46,16 @@ internal sealed class ShadowRunner(
             return;
         }
 
-        if (Interlocked.Increment(ref _inFlight) > 64)
+        var callsLlm = answeredBy == RouteTarget.Slm || IsLlmJudged(shadow);
+        if (callsLlm && !BudgetAllows(policy))
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _inFlight) > MaxInFlight)
         {
             Interlocked.Decrement(ref _inFlight);
+            metrics.RecordShadowSkipped(policy.ModelAlias, "in_flight_limit");
             return;
         }
 
@@ -67,6 +83,11 @@ internal sealed class ShadowRunner(
         string? other;
         if (answeredBy == RouteTarget.Slm)
         {
+            if (!BudgetAllows(policy))
+            {
+                return;
+            }
+
             var path = request.Kind == EndpointKind.ChatCompletions ? "chat/completions" : "completions";
             var result = await llm.CallAsync(body, path, policy.Llm, timeout.Token).ConfigureAwait(false);
             budget.Record(policy.ModelAlias, policy.Budget, LlmClient.Cost(policy.Llm, result.PromptTokens, result.CompletionTokens));
@@ -88,7 +109,12 @@ internal sealed class ShadowRunner(
         }
 
         var (slmText, llmText) = answeredBy == RouteTarget.Slm ? (answer, other) : (other, answer);
-        var (method, score) = string.Equals(policy.Shadow!.Judge, "llm", StringComparison.Ordinal)
+        if (IsLlmJudged(policy.Shadow!) && !BudgetAllows(policy))
+        {
+            return;
+        }
+
+        var (method, score) = IsLlmJudged(policy.Shadow!)
             ? ("judge", await JudgeAsync(policy, request.PromptText, slmText, llmText, timeout.Token).ConfigureAwait(false))
             : AgreementScorer.Score(slmText, llmText, request.Labels is not null, request.Schema is not null || request.RequiresJsonObject);
         if (double.IsNaN(score))
@@ -98,6 +124,20 @@ internal sealed class ShadowRunner(
 
         metrics.ShadowComparisons.WithLabels(policy.ModelAlias, method).Inc();
         metrics.ShadowAgreement.WithLabels(policy.ModelAlias, method).Observe(score);
+    }
+
+    private static bool IsLlmJudged(ShadowSpec shadow) => string.Equals(shadow.Judge, "llm", StringComparison.Ordinal);
+
+    /// <summary>False (and the skip counted) when the policy's budget is exhausted: no LLM call is made for a shadow then.</summary>
+    private bool BudgetAllows(RoutingPolicySpec policy)
+    {
+        if (!budget.State(policy.ModelAlias, policy.Budget).Exhausted)
+        {
+            return true;
+        }
+
+        metrics.RecordShadowSkipped(policy.ModelAlias, "budget");
+        return false;
     }
 
     /// <summary>Asks the LLM to grade the SLM's answer against its own; NaN when the grade is not a number in 0..1.</summary>

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using SlmFleet.Router.Hosting;
@@ -59,45 +58,8 @@ internal static class HttpsListener
         ArgumentNullException.ThrowIfNull(kestrel);
         ArgumentNullException.ThrowIfNull(certificate);
         var tls = new TlsHandshakeCallbackOptions { OnConnection = _ => certificate.OnConnectionAsync() };
-        void Https(ListenOptions endpoint) => endpoint.UseHttps(tls);
-        foreach (var address in Addresses(listen))
-        {
-            var host = address.Host.Trim('[', ']');
-            if (address.IsUnixPipe)
-            {
-                kestrel.ListenUnixSocket(address.UnixPipePath, Https);
-            }
-            else if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
-            {
-                kestrel.ListenLocalhost(address.Port, Https);
-            }
-            else if (IPAddress.TryParse(host, out var ip))
-            {
-                kestrel.Listen(ip, address.Port, Https);
-            }
-            else
-            {
-                // "*", "+" or a host name: Kestrel binds those to every interface as well.
-                kestrel.ListenAnyIP(address.Port, Https);
-            }
-        }
+        ListenBinder.Bind(kestrel, listen, "--listen", endpoint => endpoint.UseHttps(tls));
     }
 
-    private static IEnumerable<BindingAddress> Addresses(string listen)
-    {
-        foreach (var url in listen.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            BindingAddress address;
-            try
-            {
-                address = BindingAddress.Parse(url);
-            }
-            catch (FormatException ex)
-            {
-                throw new FormatException($"--listen '{url}' is not an address like https://0.0.0.0:8443 or http://127.0.0.1:8080: {ex.Message}", ex);
-            }
-
-            yield return address;
-        }
-    }
+    private static IEnumerable<BindingAddress> Addresses(string listen) => ListenBinder.Addresses(listen, "--listen");
 }

@@ -19,8 +19,12 @@ public sealed class TestRouter : IAsyncDisposable
         _app = app;
         _directory = directory;
         BaseUrl = RouterHost.BoundAddress(app);
+        MetricsUrl = RouterHost.MetricsAddress(app);
         Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(120) };
     }
+
+    /// <summary>The metrics listener (its own port, as in production).</summary>
+    public Uri MetricsUrl { get; }
 
     public Uri BaseUrl { get; }
 
@@ -39,7 +43,7 @@ public sealed class TestRouter : IAsyncDisposable
         Directory.CreateDirectory(directory);
         var policies = Path.Combine(directory, "policies.yaml");
         await File.WriteAllTextAsync(policies, policiesYaml);
-        var options = new RouterOptions { Listen = "http://127.0.0.1:0", Policies = policies, SecretsDir = Path.Combine(directory, "secrets"), LogLevel = "Warning" };
+        var options = new RouterOptions { Listen = "http://127.0.0.1:0", MetricsListen = "http://127.0.0.1:0", Policies = policies, SecretsDir = Path.Combine(directory, "secrets"), LogLevel = "Warning" };
         configure?.Invoke(options, directory);
         var app = RouterHost.Build(options, logs is null ? null : services => services.AddSingleton(logs));
         await app.StartAsync();
@@ -54,7 +58,7 @@ public sealed class TestRouter : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "slm-router-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
-        var options = new RouterOptions { Listen = "http://127.0.0.1:0", Namespace = ns, SecretsDir = Path.Combine(directory, "secrets"), LogLevel = "Warning" };
+        var options = new RouterOptions { Listen = "http://127.0.0.1:0", MetricsListen = "http://127.0.0.1:0", Namespace = ns, SecretsDir = Path.Combine(directory, "secrets"), LogLevel = "Warning" };
         var app = RouterHost.Build(options, services =>
         {
             services.AddSingleton(time);

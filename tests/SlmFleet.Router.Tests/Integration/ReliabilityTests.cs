@@ -75,7 +75,7 @@ public sealed class ReliabilityTests
         var wrong = await Send("strict", ClientKey + "x");
         wrong.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         var bodies = await wrong.Content.ReadAsStringAsync();
-        var metrics = await router.Http.GetStringAsync("/metrics");
+        var metrics = await router.Http.GetStringAsync(new Uri(router.MetricsUrl, "/metrics"));
 
         llm.Requests.Should().Contain(r => r.Authorization == "Bearer " + LlmKey);
         logs.Entries.Should().NotBeEmpty();

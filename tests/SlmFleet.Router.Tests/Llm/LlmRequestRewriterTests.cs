@@ -32,8 +32,29 @@ public sealed class LlmRequestRewriterTests
     public void Rewrite_Streaming_AsksForUsageOnce()
     {
         Rewrite("""{"model":"a","stream":true,"messages":[]}""").GetProperty("stream_options").GetProperty("include_usage").GetBoolean().Should().BeTrue();
-        Rewrite("""{"model":"a","stream":true,"stream_options":{"include_usage":false},"messages":[]}""").GetProperty("stream_options").GetProperty("include_usage").GetBoolean().Should().BeFalse();
+        Rewrite("""{"model":"a","stream":true,"messages":[],"stream_options":null}""").GetProperty("stream_options").GetProperty("include_usage").GetBoolean().Should().BeTrue();
         Rewrite("""{"model":"a","stream":false,"messages":[]}""").TryGetProperty("stream_options", out _).Should().BeFalse();
+    }
+
+    [Test]
+    public void Rewrite_ClientTurnedUsageOff_AsksForUsageAnywayAndKeepsOtherOptions()
+    {
+        var result = Rewrite("""{"model":"a","stream_options":{"include_usage":false,"include_obfuscation":false},"stream":true,"messages":[]}""");
+
+        var options = result.GetProperty("stream_options");
+        options.GetProperty("include_usage").GetBoolean().Should().BeTrue("spend is counted from the usage chunk");
+        options.GetProperty("include_obfuscation").GetBoolean().Should().BeFalse();
+        options.EnumerateObject().Select(p => p.Name).Should().Equal("include_obfuscation", "include_usage");
+        result.EnumerateObject().Count(p => p.Name == "stream_options").Should().Be(1);
+    }
+
+    [Test]
+    public void Rewrite_ForceStreamOff_DropsClientStreamOptions()
+    {
+        var result = Rewrite("""{"model":"a","stream":true,"stream_options":{"include_usage":true},"messages":[]}""", forceStream: true, stream: false);
+
+        result.GetProperty("stream").GetBoolean().Should().BeFalse();
+        result.TryGetProperty("stream_options", out _).Should().BeFalse();
     }
 
     [Test]

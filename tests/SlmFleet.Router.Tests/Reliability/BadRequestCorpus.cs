@@ -181,6 +181,11 @@ public static class BadRequestCorpus
         Mutated("json_schema schema is a string", "response_format", "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\",\"schema\":\"object\"}}", "response_format.json_schema.schema");
         Mutated("json_schema schema is an array", "response_format", "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\",\"schema\":[]}}", "response_format.json_schema.schema");
         Mutated("json_schema missing", "response_format", "{\"type\":\"json_schema\"}", "response_format.json_schema.schema");
+        // Schemas JsonSchema.Net cannot build, or that break the 2020-12 meta-schema.
+        Mutated("json_schema schema type misspelt", "response_format", "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\",\"schema\":{\"type\":\"strnig\"}}}", "response_format.json_schema.schema");
+        Mutated("json_schema schema bad regex", "response_format", "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\",\"schema\":{\"type\":\"string\",\"pattern\":\"([\"}}}", "response_format.json_schema.schema");
+        Mutated("json_schema schema negative minLength", "response_format", "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\",\"schema\":{\"type\":\"string\",\"minLength\":-1}}}", "response_format.json_schema.schema");
+        Mutated("json_schema schema unknown draft", "response_format", "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\",\"schema\":{\"$schema\":\"https://example.com/s\"}}}", "response_format.json_schema.schema");
         Mutated("metadata.labels one label", "metadata", "{\"labels\":\"spam\"}", "metadata.labels");
         Mutated("metadata.labels empty", "metadata", "{\"labels\":\",,,\"}", "metadata.labels");
         Mutated("metadata.labels 65 labels", "metadata", "{\"labels\":\"" + string.Join(',', Enumerable.Range(0, 65).Select(i => $"l{i}")) + "\"}", "metadata.labels");

@@ -53,6 +53,7 @@ internal sealed class ReliableRouter : IAsyncDisposable
         var options = new RouterOptions
         {
             Listen = "http://127.0.0.1:0",
+            MetricsListen = "http://127.0.0.1:0",
             Policies = policies,
             SecretsDir = Path.Combine(directory, "secrets"),
             ClientKeysFile = keys,
@@ -106,7 +107,7 @@ internal sealed class ReliableRouter : IAsyncDisposable
     {
         using var stream = new MemoryStream();
         await _app.Services.GetRequiredService<RouterMetrics>().Registry.CollectAndExportAsTextAsync(stream);
-        var scraped = await Http.GetStringAsync("/metrics");
+        var scraped = await Http.GetStringAsync(new Uri(RouterHost.MetricsAddress(_app), "/metrics"));
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n" + scraped;
     }
 

@@ -55,7 +55,12 @@ public sealed class RouterSecretLeakTests
 
         var metrics = await router.MetricsTextAsync();
         var logs = router.Logs.AllText;
-        var models = await router.Http.GetStringAsync("/v1/models");
+        // /v1/models is behind the client keys like the rest of /v1.
+        using var listModels = new HttpRequestMessage(HttpMethod.Get, "/v1/models");
+        listModels.Headers.Authorization = new AuthenticationHeaderValue("Bearer", BadRequestKeys.Valid);
+        using var modelsResponse = await router.Http.SendAsync(listModels);
+        modelsResponse.EnsureSuccessStatusCode();
+        var models = await modelsResponse.Content.ReadAsStringAsync();
         TestContext.Out.WriteLine($"RELIABILITY router-secret-scan logEntries={router.Logs.Entries.Count} metricsBytes={metrics.Length} responseBytes={outputs.Length}");
 
         // Assert: the planted LLM key was really used (so the scan is meaningful) …

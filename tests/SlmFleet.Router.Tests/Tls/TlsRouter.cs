@@ -39,6 +39,7 @@ internal sealed class TlsRouter : IAsyncDisposable
         var options = new RouterOptions
         {
             Listen = "https://127.0.0.1:0",
+            MetricsListen = "http://127.0.0.1:0",
             Policies = policies,
             SecretsDir = Path.Combine(volume.Directory, "no-secrets"),
             TlsCertificate = volume.PathOf("tls.crt"),

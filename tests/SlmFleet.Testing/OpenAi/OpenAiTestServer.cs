@@ -13,7 +13,8 @@ namespace SlmFleet.Testing.OpenAi;
 
 /// <summary>
 /// A local OpenAI-compatible LLM stand-in (Kestrel on 127.0.0.1, a free port): POST
-/// <c>/v1/chat/completions</c> and <c>/v1/completions</c>, streamed (SSE) and not. Answers, latency,
+/// <c>/v1/chat/completions</c> and <c>/v1/completions</c>, streamed (SSE) and not, and
+/// <c>/v1/embeddings</c> (float or base64, <see cref="EmbeddingDimensions"/> values per input). Answers, latency,
 /// injected failures (e.g. 429 or 500 for the next N requests) and usage are configurable; every
 /// request is recorded. <see cref="StaticResponse"/> turns it into a fixed-bytes responder for benchmarks.
 /// </summary>
@@ -41,6 +42,9 @@ public sealed class OpenAiTestServer : IAsyncDisposable
     /// <summary>Usage reported for each answer.</summary>
     public int CompletionTokens { get; set; } = 5;
 
+    /// <summary>Length of each embedding vector; value <c>i</c> of input <c>n</c> is <c>n + i / 100</c>.</summary>
+    public int EmbeddingDimensions { get; set; } = 4;
+
     /// <summary>When set, every request gets exactly these bytes (application/json, 200) without parsing: the benchmark's fast upstream.</summary>
     public byte[]? StaticResponse { get; set; }
 
@@ -58,6 +62,7 @@ public sealed class OpenAiTestServer : IAsyncDisposable
         var server = new OpenAiTestServer(app);
         app.MapPost("/v1/chat/completions", context => server.HandleAsync(context, chat: true, record));
         app.MapPost("/v1/completions", context => server.HandleAsync(context, chat: false, record));
+        app.MapPost("/v1/embeddings", context => server.HandleEmbeddingsAsync(context, record));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUrl = new Uri(address.TrimEnd('/') + "/v1");
@@ -94,6 +99,36 @@ public sealed class OpenAiTestServer : IAsyncDisposable
             ["model"] = "stand-in",
             ["choices"] = new[] { new Dictionary<string, object?> { ["index"] = 0, ["text"] = content ?? string.Empty, ["finish_reason"] = finish } },
         });
+
+    private async Task HandleEmbeddingsAsync(HttpContext context, bool record)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        if (record)
+        {
+            _requests.Enqueue(new RecordedRequest(context.Request.Path, context.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null, body));
+        }
+
+        if (Interlocked.Decrement(ref _failuresLeft) >= 0)
+        {
+            context.Response.StatusCode = Volatile.Read(ref _failureStatus);
+            await context.Response.WriteAsJsonAsync(new { error = new { message = "injected failure", type = "server_error", param = (string?)null, code = "injected" } });
+            return;
+        }
+
+        Interlocked.Exchange(ref _failuresLeft, 0);
+        var json = JsonDocument.Parse(body).RootElement;
+        var input = json.GetProperty("input");
+        var count = input.ValueKind == JsonValueKind.Array && input[0].ValueKind != JsonValueKind.Number ? input.GetArrayLength() : 1;
+        var base64 = json.TryGetProperty("encoding_format", out var format) && format.GetString() == "base64";
+        var data = Enumerable.Range(0, count).Select(n =>
+        {
+            var vector = Enumerable.Range(0, EmbeddingDimensions).Select(i => n + (i / 100f)).ToArray();
+            object embedding = base64 ? Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan())) : vector;
+            return new { @object = "embedding", index = n, embedding };
+        }).ToArray();
+        await context.Response.WriteAsJsonAsync(new { @object = "list", data, model = "stand-in-embed", usage = new { prompt_tokens = PromptTokens, total_tokens = PromptTokens } });
+    }
 
     private async Task HandleAsync(HttpContext context, bool chat, bool record)
     {

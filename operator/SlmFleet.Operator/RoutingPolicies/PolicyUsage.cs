@@ -29,4 +29,17 @@ internal sealed record PolicyUsage
     /// <see cref="PromptTokens"/>/<see cref="CompletionTokens"/> hold only what was counted since. 0 without a seed.
     /// </summary>
     public double SeededBaselineUsd { get; init; }
+
+    /// <summary>
+    /// Shadow comparisons this month by task type: agreeing and disagreeing counts per confidence bucket
+    /// (see <see cref="SlmFleet.Api.Calibration.ThresholdCalibration"/>). Never seeded from a status: an
+    /// operator restart starts them from what the routers count after it.
+    /// </summary>
+    public IReadOnlyDictionary<string, CalibrationCounts> Calibration { get; init; } = new Dictionary<string, CalibrationCounts>();
+}
+
+/// <summary>Agreeing and disagreeing shadow comparisons per confidence bucket, for one task type.</summary>
+internal sealed record CalibrationCounts(long[] Agreed, long[] Disagreed)
+{
+    public long Samples => Agreed.Sum() + Disagreed.Sum();
 }

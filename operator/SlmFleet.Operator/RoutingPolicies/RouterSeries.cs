@@ -8,10 +8,13 @@ internal static class RouterSeries
     public const string Spend = "slm_router_llm_spend_usd_total";
     public const string Tokens = "slm_router_tokens_total";
 
+    /// <summary>Shadow comparisons by task, confidence bucket and agreement: the calibration's input.</summary>
+    public const string Calibration = "slm_router_calibration_samples_total";
+
     /// <summary>The label carrying the policy's modelAlias (or an SlmDeployment's served name) on every router series.</summary>
     public const string ModelLabel = "model";
 
-    public static bool IsWanted(string name) => name is Requests or Escalations or Spend or Tokens;
+    public static bool IsWanted(string name) => name is Requests or Escalations or Spend or Tokens or Calibration;
 
     /// <summary>The labels besides <c>model</c> that tell series apart, joined: route for requests, reason for escalations, kind for tokens.</summary>
     public static string Detail(MetricSample sample)
@@ -22,6 +25,7 @@ internal static class RouterSeries
             Requests => sample.Label("route"),
             Escalations => sample.Label("reason"),
             Tokens => sample.Label("kind"),
+            Calibration => sample.Label("task") + "|" + sample.Label("bucket") + "|" + sample.Label("agreed"),
             _ => string.Empty,
         };
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using k8s;
+using SlmFleet.Api.Calibration;
 using SlmFleet.Api.Validation;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Events;
@@ -53,12 +54,20 @@ internal static class RoutingPolicyPlanner
             BudgetFraction = usage.BudgetFraction,
             SavingsThisMonthUsd = usage.SavingsThisMonthUsd,
         };
+        status.Calibration = Calibrate(policy.Spec, observed.Usage, previous.Calibration);
+        status.EffectiveThreshold = EffectiveThreshold(policy.Spec, status.Calibration, usage.BudgetFraction ?? 0);
+
+        var events = Events(previous, conditions, problems);
+        if (CalibrationEvent(policy.Spec, previous.Calibration, status.Calibration) is { } calibrated)
+        {
+            events.Add(calibrated);
+        }
 
         return new RoutingPolicyPlan
         {
             Status = status,
             StatusChanged = !SameJson(previous, status),
-            Events = Events(previous, conditions, problems),
+            Events = events,
             Problems = problems,
         };
     }
@@ -95,6 +104,99 @@ internal static class RoutingPolicyPlanner
     }
 
     private static double Usd(double value) => Math.Round(value, 6);
+
+    /// <summary>Task types whose own calibration is shown (most samples first); the policy-wide table covers them all.</summary>
+    private const int MaxTasksShown = 8;
+
+    /// <summary>
+    /// The calibration table from this month's shadow counts (all routers), the recommendation, and with
+    /// <c>mode: auto</c> the applied threshold (bounded, with hysteresis against the previous one).
+    /// Without new usage the previous calibration is kept.
+    /// </summary>
+    private static CalibrationStatus? Calibrate(RoutingPolicySpec spec, PolicyUsage? usage, CalibrationStatus? previous)
+    {
+        if (spec.Escalation?.Calibration is not { } calibration)
+        {
+            return null;
+        }
+
+        if (usage is null)
+        {
+            return previous;
+        }
+
+        var configured = spec.Escalation.ConfidenceThreshold;
+        var auto = calibration.Mode == "auto";
+        long[] agreed = new long[ThresholdCalibration.Buckets], disagreed = new long[ThresholdCalibration.Buckets];
+        foreach (var counts in usage.Calibration.Values)
+        {
+            for (var i = 0; i < ThresholdCalibration.Buckets; i++)
+            {
+                agreed[i] += counts.Agreed[i];
+                disagreed[i] += counts.Disagreed[i];
+            }
+        }
+
+        var table = ThresholdCalibration.Table(agreed, disagreed);
+        var (recommended, message) = ThresholdCalibration.Recommend(table, calibration.TargetAgreement, calibration.MinSamples);
+        if (spec.Shadow is not { Enabled: true })
+        {
+            message = "spec.shadow is not enabled, so no samples are collected; " + message;
+        }
+
+        double? applied = auto ? ThresholdCalibration.Apply(recommended, previous?.AppliedThreshold, configured, calibration) : null;
+        var tasks = new List<TaskCalibration>();
+        foreach (var (task, counts) in usage.Calibration.OrderByDescending(c => c.Value.Samples).ThenBy(c => c.Key, StringComparer.Ordinal).Take(MaxTasksShown))
+        {
+            var taskTable = ThresholdCalibration.Table(counts.Agreed, counts.Disagreed);
+            var (taskRecommended, _) = ThresholdCalibration.Recommend(taskTable, calibration.TargetAgreement, calibration.MinSamples);
+            var previousTask = previous?.Tasks?.Find(t => t.Task == task)?.AppliedThreshold;
+            tasks.Add(new TaskCalibration
+            {
+                Task = task,
+                Samples = counts.Samples,
+                RecommendedThreshold = taskRecommended,
+                // A task without enough samples of its own follows the policy-wide threshold (the router falls back to it).
+                AppliedThreshold = auto && (taskRecommended is not null || previousTask is not null)
+                    ? ThresholdCalibration.Apply(taskRecommended, previousTask, applied ?? configured, calibration)
+                    : null,
+                Table = taskTable,
+            });
+        }
+
+        return new CalibrationStatus
+        {
+            Samples = table.Count == 0 ? 0 : table[0].Samples,
+            RecommendedThreshold = recommended,
+            Message = message,
+            AppliedThreshold = applied,
+            Table = table,
+            Tasks = tasks.Count == 0 ? null : tasks,
+        };
+    }
+
+    /// <summary>The threshold in force: configured, or calibrated with <c>mode: auto</c>, lowered by the budget curve.</summary>
+    private static double EffectiveThreshold(RoutingPolicySpec spec, CalibrationStatus? calibration, double budgetFraction)
+    {
+        var configured = spec.Escalation?.ConfidenceThreshold ?? new EscalationSpec().ConfidenceThreshold;
+        var baseThreshold = spec.Escalation?.Calibration is { Mode: "auto" } ? calibration?.AppliedThreshold ?? configured : configured;
+        return Math.Round(ThresholdCalibration.Effective(baseThreshold, spec.Budget, budgetFraction), 4);
+    }
+
+    /// <summary>An Event each time <c>mode: auto</c> moves the applied threshold (the policy-wide one).</summary>
+    private static PlannedEvent? CalibrationEvent(RoutingPolicySpec spec, CalibrationStatus? previous, CalibrationStatus? current)
+    {
+        if (spec.Escalation?.Calibration is not { Mode: "auto" } || current?.AppliedThreshold is not { } applied)
+        {
+            return null;
+        }
+
+        var before = previous?.AppliedThreshold ?? spec.Escalation.ConfidenceThreshold;
+        return Math.Abs(applied - before) < 1e-9
+            ? null
+            : new PlannedEvent(PlannedEvent.Normal, RoutingPolicyReasons.ThresholdCalibrated, string.Create(CultureInfo.InvariantCulture,
+                $"Confidence threshold calibrated from {before:0.###} to {applied:0.###}: {current.Message}."));
+    }
 
     private static void SetTargets(RoutingPolicyObserved observed, ConditionSet conditions, List<SpecProblem> problems)
     {

@@ -16,4 +16,5 @@ internal static class RoutingPolicyReasons
     public const string WithinBudget = "WithinBudget";
     public const string AlertFractionReached = "BudgetAlertFractionReached";
     public const string BudgetExhausted = "BudgetExhausted";
+    public const string ThresholdCalibrated = "ThresholdCalibrated";
 }

@@ -1,3 +1,5 @@
+using SlmFleet.Api.Calibration;
+
 namespace SlmFleet.Operator.RoutingPolicies;
 
 /// <summary>
@@ -93,7 +95,8 @@ internal sealed class UsageLedger
 
             foreach (var (key, value) in values)
             {
-                Observe(key, value, seeded && _seeds.ContainsKey((key.Namespace, key.Model)));
+                // Calibration counts are never in a seed (the status keeps only the table), so they always count from zero.
+                Observe(key, value, seeded && key.Name != RouterSeries.Calibration && _seeds.ContainsKey((key.Namespace, key.Model)));
             }
         }
 
@@ -167,6 +170,7 @@ internal sealed class UsageLedger
     private sealed class Sums
     {
         private readonly Dictionary<string, double> _escalations = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (double[] Agreed, double[] Disagreed)> _calibration = new(StringComparer.Ordinal);
         private readonly double _seedBaseline;
         private double _requests;
         private double _slm;
@@ -214,9 +218,31 @@ internal sealed class UsageLedger
                     _prompt += key.Detail == "prompt" ? amount : 0;
                     _completion += key.Detail == "completion" ? amount : 0;
                     break;
+                case RouterSeries.Calibration:
+                    AddCalibration(key.Detail, amount);
+                    break;
                 default:
                     break;
             }
+        }
+
+        private void AddCalibration(string detail, double amount)
+        {
+            // task|bucket|agreed, as RouterSeries.Detail joins them; a malformed sample is ignored.
+            var parts = detail.Split('|');
+            if (parts.Length != 3 || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var edge))
+            {
+                return;
+            }
+
+            if (!_calibration.TryGetValue(parts[0], out var counts))
+            {
+                counts = (new double[ThresholdCalibration.Buckets], new double[ThresholdCalibration.Buckets]);
+                _calibration[parts[0]] = counts;
+            }
+
+            var bucket = ThresholdCalibration.BucketOf(edge + (ThresholdCalibration.Step / 2));
+            (parts[2] == "true" ? counts.Agreed : counts.Disagreed)[bucket] += amount;
         }
 
         public PolicyUsage ToUsage(string month) => new()
@@ -230,6 +256,10 @@ internal sealed class UsageLedger
             PromptTokens = Count(_prompt),
             CompletionTokens = Count(_completion),
             SeededBaselineUsd = _seedBaseline,
+            Calibration = _calibration.ToDictionary(
+                c => c.Key,
+                c => new CalibrationCounts([.. c.Value.Agreed.Select(Count)], [.. c.Value.Disagreed.Select(Count)]),
+                StringComparer.Ordinal),
         };
 
         private static long Count(double value) => (long)Math.Round(Math.Max(0, value));

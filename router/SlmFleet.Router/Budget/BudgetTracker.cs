@@ -32,7 +32,10 @@ internal sealed class BudgetTracker(TimeProvider time, RouterMetrics metrics)
         }
 
         var spent = EnforcedSpend(model);
-        return new BudgetState(spent >= budget.MonthlyUsd, string.Equals(budget.WhenExhausted, "reject", StringComparison.Ordinal));
+        return new BudgetState(
+            spent >= budget.MonthlyUsd,
+            string.Equals(budget.WhenExhausted, "reject", StringComparison.Ordinal),
+            budget.MonthlyUsd > 0 ? spent / budget.MonthlyUsd : 1);
     }
 
     /// <summary>This router's own LLM spend for <paramref name="model"/> this month.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Prometheus;
 using SlmFleet.Router.Budget;
+using SlmFleet.Router.Calibration;
 using SlmFleet.Router.Kubernetes;
 using SlmFleet.Router.Llm;
 using SlmFleet.Router.Observability;
@@ -80,6 +81,7 @@ internal static class RouterHost
         services.AddSingleton<LlmForwarder>();
         services.AddSingleton<BudgetTracker>();
         services.AddSingleton<ShadowSampler>();
+        services.AddSingleton<ThresholdCalibrator>();
         services.AddSingleton<ShadowRunner>();
         services.AddSingleton<IResponseSchemaValidator, ResponseSchemaValidator>();
         services.AddSingleton(sp => new ClientKeyAuthenticator(options.ClientKeysFile, sp.GetRequiredService<TimeProvider>()));

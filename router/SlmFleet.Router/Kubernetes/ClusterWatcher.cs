@@ -4,6 +4,7 @@ using k8s.Models;
 using SlmFleet.Api;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Router.Budget;
+using SlmFleet.Router.Calibration;
 using SlmFleet.Router.Hosting;
 using SlmFleet.Router.Observability;
 using SlmFleet.Router.Policies;
@@ -23,6 +24,7 @@ internal sealed class ClusterWatcher(
     PolicyStore store,
     SlmEndpointRegistry registry,
     BudgetTracker budget,
+    ThresholdCalibrator calibrator,
     RouterMetrics metrics,
     TimeProvider time,
     ILogger<ClusterWatcher> logger) : BackgroundService
@@ -104,6 +106,8 @@ internal sealed class ClusterWatcher(
 
             valid.Add(item.Spec);
             budget.ObserveStatus(item.Spec.ModelAlias, item.Spec.Budget, item.Status?.Month, item.Status?.SpendThisMonthUsd);
+            // The operator's fleet-wide calibration (a stale one from before a spec change still beats none).
+            calibrator.ObserveStatus(item.Spec.ModelAlias, item.Status?.Calibration);
         }
 
         budget.ForgetStatusesExcept(valid.Select(p => p.ModelAlias).ToHashSet(StringComparer.Ordinal));

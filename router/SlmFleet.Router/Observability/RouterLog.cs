@@ -29,4 +29,7 @@ internal static partial class RouterLog
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "SLM stream for {Model} broke after it was committed: {Reason}; the client got an error event")]
     public static partial void SlmStreamBroken(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Confidence threshold of {Model} ({Task}) calibrated from {Previous} to {Applied} by this router's shadow counts")]
+    public static partial void ThresholdCalibrated(ILogger logger, string model, string task, double previous, double applied);
 }

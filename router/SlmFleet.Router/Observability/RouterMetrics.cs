@@ -22,6 +22,7 @@ internal sealed class RouterMetrics
     private readonly ConcurrentDictionary<(string Model, string Route), (Counter.Child Prompt, Counter.Child Completion)> _tokenChildren = new();
     private readonly ConcurrentDictionary<(string Model, string Reason), Counter.Child> _escalationChildren = new();
     private readonly ConcurrentDictionary<(string Model, string Feature), Counter.Child> _unsupportedChildren = new();
+    private readonly ConcurrentDictionary<string, Gauge.Child> _thresholdChildren = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Counter.Child> _spendChildren = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Counter.Child> _savingsChildren = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Histogram.Child> _confidenceChildren = new(StringComparer.Ordinal);
@@ -57,6 +58,8 @@ internal sealed class RouterMetrics
         });
         ShadowSkipped = factory.CreateCounter("slm_router_shadow_skipped_total", "Sampled shadow copies (or LLM-as-judge calls) not made, by reason: budget (the policy's LLM budget is exhausted; shadow spend counts against it), in_flight_limit (64 shadow copies already running).", "model", "reason");
         ClientErrors = factory.CreateCounter("slm_router_client_errors_total", "Requests refused before routing, by HTTP status and error code.", "status", "code");
+        CalibrationSamples = factory.CreateCounter("slm_router_calibration_samples_total", "Shadow comparisons with a measured SLM confidence, by policy, task type, confidence bucket (lower edge, steps of 0.05) and whether the LLM agreed (score >= calibration.agreeAt); the operator turns them into the RoutingPolicy's calibration table.", "model", "task", "bucket", "agreed");
+        EffectiveThreshold = factory.CreateGauge("slm_router_effective_threshold", "Confidence threshold last applied to a request of the policy: configured or calibrated, lowered by the budget curve.", "model");
         Unsupported = factory.CreateCounter("slm_router_unsupported_total", "Requests sent to the LLM (or refused, for a served model) because they need a feature the SLM lacks, by feature (tools, non_text_content, audio, web_search, logit_bias, penalties, completion_options, logprobs, context).", "model", "feature");
         Endpoints = factory.CreateGauge("slm_router_slm_endpoints", "Worker endpoints known per SlmDeployment.", "deployment");
     }
@@ -78,6 +81,10 @@ internal sealed class RouterMetrics
         children.Prompt.Inc(prompt);
         children.Completion.Inc(completion);
     }
+
+    /// <summary>Publishes the threshold in force for a policy.</summary>
+    public void SetEffectiveThreshold(string model, double threshold) =>
+        _thresholdChildren.GetOrAdd(model, key => EffectiveThreshold.WithLabels(key)).Set(threshold);
 
     /// <summary>Counts a request that needs a feature the SLM lacks.</summary>
     public void RecordUnsupported(string model, string feature) =>
@@ -143,4 +150,8 @@ internal sealed class RouterMetrics
     public Gauge Endpoints { get; }
 
     public Counter Unsupported { get; }
+
+    public Counter CalibrationSamples { get; }
+
+    public Gauge EffectiveThreshold { get; }
 }

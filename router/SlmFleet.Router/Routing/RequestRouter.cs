@@ -8,6 +8,7 @@ using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Inference.V1;
 using SlmFleet.Router.Budget;
 using SlmFleet.Router.Buffers;
+using SlmFleet.Router.Calibration;
 using SlmFleet.Router.Hosting;
 using SlmFleet.Router.Llm;
 using SlmFleet.Router.Observability;
@@ -35,6 +36,7 @@ internal sealed class RequestRouter(
     BudgetTracker budget,
     ShadowRunner shadow,
     IResponseSchemaValidator schemaValidator,
+    ThresholdCalibrator calibrator,
     RouterMetrics metrics,
     TimeProvider time,
     ILogger<RequestRouter> logger)
@@ -147,6 +149,7 @@ internal sealed class RequestRouter(
         }
 
         var features = FeatureExtractor.Extract(context.Request.Headers, request);
+        context.Items[TaskKey] = features.TaskType;
         var decision = RoutingDecider.Route(policy, features, budget.State(resolved.Model, policy.Budget));
         if (request.Needs.Unsupported is { } unsupported)
         {
@@ -181,7 +184,7 @@ internal sealed class RequestRouter(
                 return ("none", "rejected");
             }
 
-            var verdict = RoutingDecider.Judge(policy, outcome, attempt, decision.Reason, budget.State(resolved.Model, policy.Budget));
+            var verdict = Judge(context, policy, outcome, attempt, decision.Reason, resolved.Model);
             if (verdict.Confidence is { } confidence)
             {
                 metrics.ObserveConfidence(resolved.Model, confidence);
@@ -202,6 +205,17 @@ internal sealed class RequestRouter(
                     return await FinishSlmAsync(context, request, resolved, policy, verdict, answers, decision.RuleName, body).ConfigureAwait(false);
             }
         }
+    }
+
+    private const string TaskKey = "slmfleet.task";
+
+    private static string? TaskOf(HttpContext context) => context.Items[TaskKey] as string;
+
+    /// <summary>Judges an SLM outcome against the threshold in force for the request's task (calibrated, after the budget curve).</summary>
+    private SlmVerdict Judge(HttpContext context, RoutingPolicySpec policy, SlmOutcome outcome, int attempt, string initialReason, string model)
+    {
+        var state = budget.State(model, policy.Budget);
+        return RoutingDecider.Judge(policy, outcome, attempt, initialReason, state, calibrator.Threshold(policy, TaskOf(context), state));
     }
 
     /// <summary>
@@ -246,7 +260,7 @@ internal sealed class RequestRouter(
         RecordSlmServed(resolved.Model, policy, usage);
         if (policy is not null)
         {
-            shadow.MaybeShadow(policy, request, body.Span, RouteTarget.Slm, contents[0]);
+            shadow.MaybeShadow(policy, request, body.Span, RouteTarget.Slm, contents[0], verdict.Confidence, TaskOf(context));
         }
 
         return ("slm", verdict.Reason);
@@ -353,7 +367,7 @@ internal sealed class RequestRouter(
                 : hold.Tokens == 0
                     // No window: the stream is committed before any token exists, so there is no confidence to judge.
                     ? new SlmVerdict(VerdictAction.Accept, decision!.Reason, null)
-                    : RoutingDecider.Judge(policy, outcome, 1, decision!.Reason, budget.State(resolved.Model, policy.Budget));
+                    : Judge(context, policy, outcome, 1, decision!.Reason, resolved.Model);
             if (verdict.Confidence is { } confidence && policy is not null)
             {
                 metrics.ObserveConfidence(resolved.Model, confidence);
@@ -477,7 +491,7 @@ internal sealed class RequestRouter(
             return await FinishSlmAsync(context, request, resolved, null, RoutingDecider.JudgeDirect(outcome), null, null, body).ConfigureAwait(false);
         }
 
-        var verdict = RoutingDecider.Judge(policy, outcome, 1, decision!.Reason, budget.State(resolved.Model, policy.Budget));
+        var verdict = Judge(context, policy, outcome, 1, decision!.Reason, resolved.Model);
         return verdict.Action == VerdictAction.Escalate
             ? await EscalateAsync(context, request, policy, resolved.Model, verdict, decision.RuleName, body).ConfigureAwait(false)
             : await FinishSlmAsync(context, request, resolved, policy, verdict, null, decision.RuleName, body).ConfigureAwait(false);
@@ -533,7 +547,7 @@ internal sealed class RequestRouter(
         metrics.RecordTokens(model, "llm", result.PromptTokens, result.CompletionTokens);
         if (result.Content is { } content && result.Status < 400)
         {
-            shadow.MaybeShadow(policy, request, body.Span, RouteTarget.Llm, content);
+            shadow.MaybeShadow(policy, request, body.Span, RouteTarget.Llm, content, confidence, TaskOf(context));
         }
 
         return ("llm", reason);

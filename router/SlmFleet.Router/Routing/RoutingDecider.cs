@@ -56,7 +56,13 @@ internal static class RoutingDecider
     /// What to do after SLM attempt number <paramref name="attempt"/> (1-based), given how it ended.
     /// <paramref name="initialReason"/> is the reason the SLM was chosen (kept when the answer is accepted).
     /// </summary>
-    public static SlmVerdict Judge(RoutingPolicySpec policy, SlmOutcome outcome, int attempt, string initialReason, BudgetState budget)
+    /// <param name="policy">The request's policy.</param>
+    /// <param name="outcome">How the attempt ended.</param>
+    /// <param name="attempt">The attempt's number, from 1.</param>
+    /// <param name="initialReason">Why the SLM was chosen.</param>
+    /// <param name="budget">The policy's budget now.</param>
+    /// <param name="threshold">The threshold in force (calibrated, after the budget curve); the configured one when null.</param>
+    public static SlmVerdict Judge(RoutingPolicySpec policy, SlmOutcome outcome, int attempt, string initialReason, BudgetState budget, double? threshold = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(outcome);
@@ -87,7 +93,7 @@ internal static class RoutingDecider
                 : Escalate(RouteReasons.SchemaFail, confidence, budget, hasAnswer: true);
         }
 
-        if (confidence < escalation.ConfidenceThreshold)
+        if (confidence < (threshold ?? escalation.ConfidenceThreshold))
         {
             return Escalate(RouteReasons.LowConfidence, confidence, budget, hasAnswer: true);
         }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Router.Budget;
+using SlmFleet.Router.Calibration;
 using SlmFleet.Router.Llm;
 using SlmFleet.Router.Observability;
 using SlmFleet.Router.OpenAi;
@@ -29,6 +30,7 @@ internal sealed class ShadowRunner(
     SlmClient slm,
     LlmForwarder llm,
     BudgetTracker budget,
+    ThresholdCalibrator calibrator,
     RouterMetrics metrics,
     ILogger<ShadowRunner> logger)
 {
@@ -39,7 +41,14 @@ internal sealed class ShadowRunner(
     /// <summary>Shadow copies in progress (bounded: beyond 64 new samples are skipped).</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    public void MaybeShadow(RoutingPolicySpec policy, ParsedRequest request, ReadOnlySpan<byte> body, RouteTarget answeredBy, string answer)
+    /// <param name="policy">The request's policy (shadow settings, budget, calibration).</param>
+    /// <param name="request">The parsed request.</param>
+    /// <param name="body">The client's body, copied for the other side.</param>
+    /// <param name="answeredBy">The side whose answer the client got.</param>
+    /// <param name="answer">That answer's text.</param>
+    /// <param name="confidence">The SLM confidence the request was judged on (null for rule routes): with an agreement score it becomes a calibration sample.</param>
+    /// <param name="task">The request's task type, for per-task calibration.</param>
+    public void MaybeShadow(RoutingPolicySpec policy, ParsedRequest request, ReadOnlySpan<byte> body, RouteTarget answeredBy, string answer, double? confidence = null, string? task = null)
     {
         if (policy.Shadow is not { Enabled: true } shadow || request.Stream || !sampler.Sample(shadow.SampleRate))
         {
@@ -64,7 +73,11 @@ internal sealed class ShadowRunner(
         {
             try
             {
-                await CompareAsync(policy, request, copy, answeredBy, answer).ConfigureAwait(false);
+                var score = await CompareAsync(policy, request, copy, answeredBy, answer).ConfigureAwait(false);
+                if (confidence is { } measured && score is { } agreement)
+                {
+                    calibrator.Record(policy, task, measured, agreement);
+                }
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or SlmUnavailableException or SlmRejectedException or Polly.ExecutionRejectedException)
             {
@@ -77,7 +90,8 @@ internal sealed class ShadowRunner(
         });
     }
 
-    private async Task CompareAsync(RoutingPolicySpec policy, ParsedRequest request, byte[] body, RouteTarget answeredBy, string answer)
+    /// <summary>Compares the two sides; returns the agreement score, or null when there was none.</summary>
+    private async Task<double?> CompareAsync(RoutingPolicySpec policy, ParsedRequest request, byte[] body, RouteTarget answeredBy, string answer)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(policy.Llm.TimeoutSeconds + (policy.Slm.TimeoutMilliseconds / 1000.0)));
         string? other;
@@ -85,7 +99,7 @@ internal sealed class ShadowRunner(
         {
             if (!BudgetAllows(policy))
             {
-                return;
+                return null;
             }
 
             var path = request.Kind == EndpointKind.ChatCompletions ? "chat/completions" : "completions";
@@ -105,13 +119,13 @@ internal sealed class ShadowRunner(
         if (other is null)
         {
             RouterLog.ShadowFailed(logger, policy.ModelAlias, "the other side gave no answer");
-            return;
+            return null;
         }
 
         var (slmText, llmText) = answeredBy == RouteTarget.Slm ? (answer, other) : (other, answer);
         if (IsLlmJudged(policy.Shadow!) && !BudgetAllows(policy))
         {
-            return;
+            return null;
         }
 
         var (method, score) = IsLlmJudged(policy.Shadow!)
@@ -119,11 +133,12 @@ internal sealed class ShadowRunner(
             : AgreementScorer.Score(slmText, llmText, request.Labels is not null, request.Schema is not null || request.RequiresJsonObject);
         if (double.IsNaN(score))
         {
-            return;
+            return null;
         }
 
         metrics.ShadowComparisons.WithLabels(policy.ModelAlias, method).Inc();
         metrics.ShadowAgreement.WithLabels(policy.ModelAlias, method).Observe(score);
+        return score;
     }
 
     private static bool IsLlmJudged(ShadowSpec shadow) => string.Equals(shadow.Judge, "llm", StringComparison.Ordinal);

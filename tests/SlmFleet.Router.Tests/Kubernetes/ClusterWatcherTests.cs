@@ -38,7 +38,7 @@ public sealed class ClusterWatcherTests
         _store = new PolicyStore();
         _registry = new SlmEndpointRegistry();
         var metrics = new RouterMetrics();
-        var watcher = new ClusterWatcher(new RouterOptions(), _store, _registry, new BudgetTracker(TimeProvider.System, metrics), metrics, TimeProvider.System, NullLogger<ClusterWatcher>.Instance);
+        var watcher = new ClusterWatcher(new RouterOptions(), _store, _registry, new BudgetTracker(TimeProvider.System, metrics), new SlmFleet.Router.Calibration.ThresholdCalibrator(metrics, NullLogger<SlmFleet.Router.Calibration.ThresholdCalibrator>.Instance), metrics, TimeProvider.System, NullLogger<ClusterWatcher>.Instance);
         _stop = new CancellationTokenSource();
         _watching = watcher.RunAsync(_client, Ns, _stop.Token);
     }

@@ -5,7 +5,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SlmFleet.Router.Llm;
-using SlmFleet.Router.Observability;
 using SlmFleet.Router.OpenAi;
 using SlmFleet.Router.Schema;
 
@@ -46,12 +45,12 @@ internal sealed class RouterWarmUp(ReadinessGate gate, IServer server, IHostAppl
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A warm-up failure must not keep the router out of service: it only costs latency.
-            RouterLog.WarmUpFailed(logger, ex);
+            WarmUpLog.WarmUpFailed(logger, ex);
         }
 
         gate.MarkReady();
         var elapsed = Stopwatch.GetElapsedTime(started);
-        RouterLog.WarmedUp(logger, elapsed.TotalMilliseconds);
+        WarmUpLog.WarmedUp(logger, elapsed.TotalMilliseconds);
     }
 
     /// <summary>The in-process part: parsing, schema checks, LLM body rewriting and relaying, error bodies.</summary>

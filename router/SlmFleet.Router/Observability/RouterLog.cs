@@ -26,10 +26,4 @@ internal static partial class RouterLog
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Invalid routing policy {Name} ignored: {Errors}")]
     public static partial void PolicyInvalid(ILogger logger, string name, string errors);
-
-    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Warm-up done in {Milliseconds} ms; /readyz now answers 200")]
-    public static partial void WarmedUp(ILogger logger, double milliseconds);
-
-    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Warm-up failed; the router is marked ready anyway")]
-    public static partial void WarmUpFailed(ILogger logger, Exception exception);
 }

@@ -9,6 +9,7 @@ CONFIGURATION="${CONFIGURATION:-Release}"
 ROUTER_PORT="${ROUTER_PORT:-8080}"
 WORKER_PORT="${WORKER_PORT:-50051}"
 WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-9091}"
+ROUTER_METRICS_PORT="${ROUTER_METRICS_PORT:-9092}"
 MODEL_DIR=".models/tiny"
 RUN_DIR=".run/local"
 WORKER_BIN="inference-worker/SlmFleet.Worker/bin/${CONFIGURATION}/net10.0/slm-worker"
@@ -22,9 +23,9 @@ for bin in "$WORKER_BIN" "$ROUTER_BIN"; do
 done
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$ROUTER_PORT" "$WORKER_PORT" "$WORKER_METRICS_PORT"; do
+for port in "$ROUTER_PORT" "$ROUTER_METRICS_PORT" "$WORKER_PORT" "$WORKER_METRICS_PORT"; do
   if port_busy "$port"; then
-    echo "run-local: port $port on 127.0.0.1 is in use; set ROUTER_PORT / WORKER_PORT / WORKER_METRICS_PORT" >&2
+    echo "run-local: port $port on 127.0.0.1 is in use; set ROUTER_PORT / ROUTER_METRICS_PORT / WORKER_PORT / WORKER_METRICS_PORT" >&2
     exit 1
   fi
 done
@@ -61,7 +62,7 @@ trap cleanup INT TERM EXIT
 "$WORKER_BIN" serve --model "$MODEL_DIR" --listen 127.0.0.1 --port "$WORKER_PORT" \
   --metrics-port "$WORKER_METRICS_PORT" --execution-provider cpu --served-name tiny &
 pids+=($!)
-"$ROUTER_BIN" --policies "$RUN_DIR/policies.yaml" --listen "http://127.0.0.1:${ROUTER_PORT}" &
+"$ROUTER_BIN" --policies "$RUN_DIR/policies.yaml" --listen "http://127.0.0.1:${ROUTER_PORT}" --metrics-listen "http://127.0.0.1:${ROUTER_METRICS_PORT}" &
 pids+=($!)
 
 endpoint="http://127.0.0.1:${ROUTER_PORT}/v1"
@@ -79,7 +80,7 @@ done
 
 cat <<INFO
 
-SLM Fleet router: ${endpoint}   (metrics: http://127.0.0.1:${ROUTER_PORT}/metrics)
+SLM Fleet router: ${endpoint}   (metrics: http://127.0.0.1:${ROUTER_METRICS_PORT}/metrics)
 Models: fleet (routing policy), tiny (the worker directly)
 Sample:
   curl -s ${endpoint}/chat/completions -H 'content-type: application/json' \\

@@ -99,7 +99,7 @@ internal static class OverloadBench
     {
         var port = Peers.FreePort();
         var log = Path.Combine(workDir, Path.GetFileNameWithoutExtension(policies) + "-router.log");
-        using var router = ChildProcess.Start("dotnet", [RouterUnderTest.Dll(root), "--policies", policies, "--listen", $"http://127.0.0.1:{port}", "--log-level", "Warning", "--max-concurrent-requests", routerLimit.ToString(CultureInfo.InvariantCulture)], log);
+        using var router = ChildProcess.Start("dotnet", [RouterUnderTest.Dll(root), "--policies", policies, "--listen", $"http://127.0.0.1:{port}", "--metrics-listen", $"http://127.0.0.1:{port}", "--log-level", "Warning", "--max-concurrent-requests", routerLimit.ToString(CultureInfo.InvariantCulture)], log);
         if (!await router.WaitForHttpAsync(new Uri($"http://127.0.0.1:{port}/healthz"), TimeSpan.FromSeconds(30)))
         {
             Console.Error.WriteLine($"router did not start; see {log}");

@@ -46,7 +46,7 @@ var policies = Path.Combine(workDir, "policies.yaml");
 await File.WriteAllTextAsync(policies, RouterUnderTest.LlmOnlyPolicies(upstream.BaseUrl));
 var routerDll = RouterUnderTest.Dll(root);
 var routerPort = Peers.FreePort();
-using var router = ChildProcess.Start("dotnet", [routerDll, "--policies", policies, "--listen", $"http://127.0.0.1:{routerPort}", "--log-level", "Warning"], Path.Combine(workDir, "router.log"));
+using var router = ChildProcess.Start("dotnet", [routerDll, "--policies", policies, "--listen", $"http://127.0.0.1:{routerPort}", "--metrics-listen", $"http://127.0.0.1:{routerPort}", "--log-level", "Warning"], Path.Combine(workDir, "router.log"));
 if (!await router.WaitForHttpAsync(new Uri($"http://127.0.0.1:{routerPort}/healthz"), TimeSpan.FromSeconds(30)))
 {
     Console.Error.WriteLine($"router did not start; see {workDir}/router.log");

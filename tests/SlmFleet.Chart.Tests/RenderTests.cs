@@ -126,7 +126,7 @@ public sealed class RenderTests
         container.Args.Should().ContainInOrder("--health-port", "8081");
         container.Args.Should().ContainInOrder("--worker-image", "slmfleet/slm-worker:0.1.0");
         container.Args.Should().ContainInOrder("--workers", "8");
-        container.Args.Should().ContainInOrder("--router-metrics-port", "8080");
+        container.Args.Should().ContainInOrder("--router-metrics-port", "9090");
         container.Ports.Select(p => (p.Name, p.ContainerPort)).Should().BeEquivalentTo([("health", 8081)]);
         container.ReadinessProbe.HttpGet.Port.Value.Should().Be("health");
         metricsService.Spec.Ports.Single().TargetPort.Value.Should().Be("health", "/metrics is served on the health port");
@@ -176,6 +176,46 @@ public sealed class RenderTests
         container.Args.Should().ContainInOrder("--max-request-header-bytes", "32768");
         container.Args.Should().ContainInOrder("--max-request-headers", "100");
         container.Args.Should().NotContain(["--tls-certificate", "--tls-private-key"]);
+    }
+
+    [Test]
+    public void Template_DefaultValues_RouterServesMetricsOnItsOwnPortAndIsReadyAfterWarmUp()
+    {
+        var chart = RenderedChart.For(RenderScenario.DefaultWithMonitoring);
+
+        var container = KubernetesModels.ToModel<V1Deployment>(chart.Single("Deployment", Router)).Spec.Template.Spec.Containers.Single();
+        var apiService = KubernetesModels.ToModel<V1Service>(chart.Single("Service", Router));
+        var metricsService = KubernetesModels.ToModel<V1Service>(chart.Single("Service", Router + "-metrics"));
+        var monitor = chart.Single("ServiceMonitor", Router).Content["spec"]!;
+
+        container.Args.Should().ContainInOrder("--metrics-listen", "http://0.0.0.0:9090");
+        container.Ports.Select(p => (p.Name, p.ContainerPort)).Should().BeEquivalentTo([("http", 8080), ("metrics", 9090)]);
+        container.ReadinessProbe.HttpGet.Path.Should().Be("/readyz");
+        container.LivenessProbe.HttpGet.Path.Should().Be("/healthz");
+        apiService.Spec.Ports.Select(p => p.TargetPort.Value).Should().NotContain("metrics", "the API Service may be a LoadBalancer; /metrics stays inside the cluster");
+        metricsService.Spec.Type.Should().Be("ClusterIP");
+        metricsService.Spec.Ports.Single().TargetPort.Value.Should().Be("metrics");
+        metricsService.Metadata.Labels.Should().Contain("slmfleet.io/metrics", "true");
+        monitor["selector"]!["matchLabels"]!["slmfleet.io/metrics"]!.GetValue<string>().Should().Be("true", "only the metrics Service is scraped");
+        monitor["endpoints"]![0]!["port"]!.GetValue<string>().Should().Be("metrics");
+    }
+
+    [Test]
+    public void Template_NetworkPolicyWithMetricsFrom_OpensTheMetricsPortToScrapersAndTheOperatorOnly()
+    {
+        var chart = RenderedChart.For(new RenderScenario("metrics-from", [
+            "--set", "networkPolicy.enabled=true",
+            "--set", "networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.name=monitoring",
+        ]));
+
+        var policy = KubernetesModels.ToModel<V1NetworkPolicy>(chart.Single("NetworkPolicy", Router));
+        var metricsRule = policy.Spec.Ingress.Single(r => r.Ports.Any(p => p.Port.Value == "metrics"));
+
+        metricsRule.Ports.Should().ContainSingle();
+        metricsRule.FromProperty.Should().HaveCount(2);
+        metricsRule.FromProperty[0].NamespaceSelector.MatchLabels.Should().Contain("name", "monitoring");
+        metricsRule.FromProperty[1].PodSelector.MatchLabels.Should().Contain("app.kubernetes.io/component", "operator");
+        policy.Spec.Ingress.Where(r => r != metricsRule).Should().OnlyContain(r => r.Ports.All(p => p.Port.Value == "http"), "the API rule does not open the metrics port");
     }
 
     [Test]

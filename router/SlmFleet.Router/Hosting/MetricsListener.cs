@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace SlmFleet.Router.Hosting;
 
 /// <summary>
-/// <c>/metrics</c> on a port of its own (<c>--metrics-listen</c>, default <c>http://0.0.0.0:9464</c>),
+/// <c>/metrics</c> on a port of its own (<c>--metrics-listen</c>, default <c>http://0.0.0.0:9090</c>),
 /// as controller-runtime's metrics bind address and most exporters do: a NetworkPolicy can then let the
 /// monitoring namespace reach the metrics and nothing else, and clients of the API port cannot read the
 /// router's spend, policy names and traffic. The metrics port serves <c>/metrics</c> and the probes
@@ -13,8 +13,8 @@ namespace SlmFleet.Router.Hosting;
 /// </summary>
 /// <remarks>
 /// Which listener a request came in on is marked on its connection (a connection middleware on the
-/// metrics endpoints) rather than compared by port, so that port 0 (tests) works too. 9464 rather
-/// than 9090: 9090 is Prometheus's own port, which a router run on the same host would collide with.
+/// metrics endpoints) rather than compared by port, so that port 0 (tests) works too. 9090 is what the
+/// operator scrapes on router pods that declare no container port named <c>metrics</c>.
 /// </remarks>
 internal static class MetricsListener
 {

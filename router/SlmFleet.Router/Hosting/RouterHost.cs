@@ -91,6 +91,8 @@ internal static class RouterHost
         services.AddSingleton<ModelsEndpoint>();
         services.AddSingleton<EmbeddingsRouter>();
         services.AddSingleton(headerLimits);
+        services.AddSingleton<ReadinessGate>();
+        services.AddHostedService<RouterWarmUp>();
         if (https)
         {
             services.AddSingleton(sp => new ReloadingCertificate(
@@ -265,8 +267,10 @@ internal static class RouterHost
         app.MapPost("/v1/embeddings", context => Guarded(context, embeddings.HandleAsync));
         app.MapGet("/v1/models", models.ListAsync);
         app.MapGet("/v1/models/{**id}", context => models.GetAsync(context, (string)context.Request.RouteValues["id"]!));
+        var readiness = app.Services.GetRequiredService<ReadinessGate>();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", () => readiness.Ready ? Results.Text("ok") : Results.Text("warming up", statusCode: 503));
         app.MapMetrics("/metrics", metrics.Registry);
-        app.MapFallback(context => OpenAiErrors.WriteAsync(context, new RequestError(404, $"Unknown endpoint {context.Request.Method} {context.Request.Path}; the router serves POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings, GET /v1/models and GET /v1/models/{{model}}.", OpenAiErrors.InvalidRequest, null, "unknown_url")));
+        app.MapFallback(context => OpenAiErrors.WriteAsync(context, new RequestError(404, $"Unknown endpoint {context.Request.Method} {context.Request.Path}; the router serves POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings, GET /v1/models and GET /v1/models/{{model}} (plus /healthz and /readyz).", OpenAiErrors.InvalidRequest, null, "unknown_url")));
     }
 }

@@ -13,7 +13,7 @@ internal sealed class RouterOptions
     /// Address of the metrics listener (plain HTTP): <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c> only.
     /// Empty, or equal to <see cref="Listen"/>, serves <c>/metrics</c> on the API port instead (local runs).
     /// </summary>
-    public string? MetricsListen { get; set; } = "http://0.0.0.0:9464";
+    public string? MetricsListen { get; set; } = "http://0.0.0.0:9090";
 
     /// <summary>A local policies file (YAML/JSON, see LocalRouterConfig). When empty, policies and endpoints are watched in the cluster.</summary>
     public string? Policies { get; set; }

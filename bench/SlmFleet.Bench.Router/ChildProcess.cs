@@ -81,13 +81,19 @@ internal sealed class ChildProcess : IDisposable
         {
             try
             {
-                using var _ = await client.GetAsync(url);
-                return true;
+                // Any answer means "up" for a peer's root page; the router's /readyz answers 503 until it is warm.
+                using var response = await client.GetAsync(url);
+                if (response.IsSuccessStatusCode || !url.AbsolutePath.EndsWith("/readyz", StringComparison.Ordinal))
+                {
+                    return true;
+                }
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                await Task.Delay(100);
+                // Not listening yet.
             }
+
+            await Task.Delay(100);
         }
 
         return false;

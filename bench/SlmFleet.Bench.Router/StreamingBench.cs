@@ -15,7 +15,7 @@ namespace SlmFleet.Bench.Router;
 /// <c>dotnet run -c Release --project bench/SlmFleet.Bench.Router -- streaming</c>: time to first
 /// token of a streamed SLM answer through the router (hold-back window off, and at the default 16
 /// tokens) against the same worker called directly over gRPC, requests interleaved in one run; then
-/// the router's latency in the first 10 seconds after it starts against the next 10 seconds.
+/// the router's latency in the first 10 seconds after it reports ready against the next 10 seconds.
 /// Writes bench/results/router-streaming.json and .md.
 /// </summary>
 internal static class StreamingBench
@@ -59,8 +59,8 @@ internal static class StreamingBench
             """);
         var port = Peers.FreePort();
         var routerUrl = new Uri($"http://127.0.0.1:{port}");
-        using var router = ChildProcess.Start("dotnet", [RouterUnderTest.Dll(root), "--policies", policies, "--listen", routerUrl.ToString().TrimEnd('/'), "--log-level", "Warning"], Path.Combine(workDir, "router.log"));
-        if (!await router.WaitForHttpAsync(new Uri(routerUrl, "/healthz"), TimeSpan.FromSeconds(30)))
+        using var router = ChildProcess.Start("dotnet", [RouterUnderTest.Dll(root), "--policies", policies, "--listen", routerUrl.ToString().TrimEnd('/'), "--metrics-listen", routerUrl.ToString().TrimEnd('/'), "--log-level", "Warning"], Path.Combine(workDir, "router.log"));
+        if (!await router.WaitForHttpAsync(new Uri(routerUrl, "/readyz"), TimeSpan.FromSeconds(30)))
         {
             Console.Error.WriteLine($"router did not start; see {workDir}/router.log");
             return 1;
@@ -145,7 +145,7 @@ internal static class StreamingBench
     }
 
     /// <summary>
-    /// A fresh router process, requests at a fixed rate from the moment /healthz answers: p99 of the
+    /// A fresh router process, requests at a fixed rate from the moment /readyz answers: p99 of the
     /// first 10 seconds against the next 10 (the LLM side is a static local upstream, so only the
     /// router's own start-up shows).
     /// </summary>
@@ -156,9 +156,10 @@ internal static class StreamingBench
         var policies = Path.Combine(workDir, "cold.yaml");
         await File.WriteAllTextAsync(policies, RouterUnderTest.LlmOnlyPolicies(upstream.BaseUrl));
         var port = Peers.FreePort();
-        using var router = ChildProcess.Start("dotnet", [RouterUnderTest.Dll(root), "--policies", policies, "--listen", $"http://127.0.0.1:{port}", "--log-level", "Warning"], Path.Combine(workDir, "cold-router.log"));
+        using var router = ChildProcess.Start("dotnet", [RouterUnderTest.Dll(root), "--policies", policies, "--listen", $"http://127.0.0.1:{port}", "--metrics-listen", $"http://127.0.0.1:{port}", "--log-level", "Warning"], Path.Combine(workDir, "cold-router.log"));
         var url = new Uri($"http://127.0.0.1:{port}/v1/chat/completions");
-        if (!await router.WaitForHttpAsync(new Uri($"http://127.0.0.1:{port}/healthz"), TimeSpan.FromSeconds(30)))
+        // Ready, not merely alive: the router reports ready once its warm-up has run, which is when a Service sends it traffic.
+        if (!await router.WaitForHttpAsync(new Uri($"http://127.0.0.1:{port}/readyz"), TimeSpan.FromSeconds(30)))
         {
             return (double.NaN, double.NaN, 0, 0);
         }
@@ -254,7 +255,7 @@ internal static class StreamingBench
 
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Router overhead at p50: {Percentile(live, 0.5) - Percentile(direct, 0.5):F2} ms without a window (target: under 10 ms); {Percentile(held, 0.5) - Percentile(directHold, 0.5):F2} ms over the worker's {HoldTokens}th token with the window.").AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Cold start: a fresh router process at {ColdRatePerSecond} requests/s (LLM side, static local upstream) from the moment /healthz answers: p99 {coldP99:F2} ms over the first 10 s ({coldCount} requests), {warmP99:F2} ms over the next 10 s ({warmCount} requests).");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Cold start: a fresh router process at {ColdRatePerSecond} requests/s (LLM side, static local upstream) from the moment /readyz answers: p99 {coldP99:F2} ms over the first 10 s ({coldCount} requests), {warmP99:F2} ms over the next 10 s ({warmCount} requests).");
         File.WriteAllText(Path.Combine(results, "router-streaming.md"), md.ToString());
         Console.WriteLine(md.ToString());
     }

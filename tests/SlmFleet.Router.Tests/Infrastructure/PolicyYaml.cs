@@ -26,9 +26,10 @@ public static class PolicyYaml
 
     /// <summary>
     /// A policy block: alias, deployment, LLM base URL, threshold and any extra YAML lines (already
-    /// indented by 4); <paramref name="holdBackTokens"/> sets the streaming hold-back window (default: the API's).
+    /// indented by 4); <paramref name="holdBackTokens"/> sets the streaming hold-back window (default: the API's);
+    /// <paramref name="calibration"/> is the flow mapping of <c>escalation.calibration</c>.
     /// </summary>
-    public static string Policy(string alias, string deployment, Uri llm, double threshold, string extra = "", int slmTimeoutMs = 60000, int? holdBackTokens = null, int holdBackMs = 1000) => $"""
+    public static string Policy(string alias, string deployment, Uri llm, double threshold, string extra = "", int slmTimeoutMs = 60000, int? holdBackTokens = null, int holdBackMs = 1000, string? calibration = null) => $"""
           - modelAlias: {alias}
             slm:
               deploymentRef: {"{"} name: {deployment} {"}"}
@@ -42,6 +43,7 @@ public static class PolicyYaml
               outputPricePerMillionTokens: 2000
             escalation:
               confidenceThreshold: {threshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}
+              {(calibration is null ? string.Empty : "calibration: " + calibration)}
         {extra}
         """;
 }

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text.Json;
+using SlmFleet.Router.Tests.Infrastructure;
+using SlmFleet.Testing;
+using SlmFleet.Testing.OpenAi;
+
+namespace SlmFleet.Router.Tests.Integration;
+
+/// <summary>
+/// Threshold calibration and the budget curve through the real router, the real worker on the tiny
+/// model and the LLM stand-in, whose answers define agreement. The router has no operator here (local
+/// mode), so with <c>mode: auto</c> it calibrates from its own shadow counts.
+/// </summary>
+[TestFixture]
+public sealed class CalibrationTests
+{
+    private const string Prompt = "Is the parcel late?";
+
+    private OpenAiTestServer _llm = null!;
+    private TestRouter _router = null!;
+    private string _slmAnswer = string.Empty;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _llm = await OpenAiTestServer.StartAsync();
+        var worker = await TinyWorker.AddressAsync();
+        var yaml = PolicyYaml.Build(
+            worker,
+            null,
+            // Threshold 0.99: the tiny model's random weights never reach it, so everything escalates at first.
+            PolicyYaml.Policy("calibrated", "tiny", _llm.BaseUrl, 0.99,
+                "    shadow: { enabled: true, sampleRate: 1.0 }",
+                calibration: "{ mode: auto, minSamples: 10, targetAgreement: 0.6, minThreshold: 0.0, hysteresis: 0.01 }"),
+            // A budget of $0.05: one escalation ($0.02 at the stand-in's usage) passes 10 %, where the curve drops the threshold to 0.
+            PolicyYaml.Policy("frugal", "tiny", _llm.BaseUrl, 0.99,
+                "    budget: { monthlyUsd: 0.05, thresholdCurve: [{ spentFraction: 0.1, threshold: 0.0 }], thresholdFloor: 0.0 }"));
+        _router = await TestRouter.StartAsync(yaml, (_, dir) =>
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "secrets", "llm-key"));
+            File.WriteAllText(Path.Combine(dir, "secrets", "llm-key", "api-key"), "sk-test-llm-secret\n");
+        });
+
+        // The LLM agrees with the SLM word for word: the SLM's greedy answer to the prompt, asked directly.
+        var direct = await _router.PostJsonAsync("/v1/chat/completions", Body("tiny-direct"));
+        _slmAnswer = JsonDocument.Parse(await direct.Content.ReadAsStringAsync()).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
+        _llm.Answer = _ => _slmAnswer;
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _router.DisposeAsync();
+        await _llm.DisposeAsync();
+    }
+
+    private static string Body(string model) =>
+        $$"""{"model":"{{model}}","messages":[{"role":"user","content":"{{Prompt}}"}],"max_tokens":6}""";
+
+    private static string Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : string.Empty;
+
+    [Test]
+    public async Task AutoCalibration_AgreeingShadowTraffic_LowersTheThresholdUntilTheSlmAnswers()
+    {
+        var first = await _router.PostJsonAsync("/v1/chat/completions", Body("calibrated"));
+        Header(first, "x-slmfleet-route").Should().Be("llm");
+        Header(first, "x-slmfleet-reason").Should().Be("low_confidence");
+        var confidence = double.Parse(Header(first, "x-slmfleet-confidence"), System.Globalization.CultureInfo.InvariantCulture);
+
+        // Every escalated request is shadowed on the SLM, which gives the LLM's own answer: ten agreeing samples.
+        for (var i = 0; i < 11; i++)
+        {
+            (await _router.PostJsonAsync("/v1/chat/completions", Body("calibrated"))).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        await Poll.UntilAsync(
+            async () => await _router.MetricAsync("slm_router_calibration_samples_total", ("model", "calibrated"), ("agreed", "true")) >= 10,
+            "ten agreeing calibration samples");
+        var after = await _router.PostJsonAsync("/v1/chat/completions", Body("calibrated"));
+
+        Header(after, "x-slmfleet-route").Should().Be("slm", "the calibrated threshold is the bucket edge below the measured confidence");
+        var threshold = await _router.MetricAsync("slm_router_effective_threshold", ("model", "calibrated"));
+        threshold.Should().BeLessThanOrEqualTo(confidence).And.BeGreaterThan(confidence - 0.05 - 1e-9);
+        (await _router.MetricAsync("slm_router_calibration_samples_total", ("model", "calibrated"), ("task", "none"), ("agreed", "false"))).Should().Be(0);
+    }
+
+    [Test]
+    public async Task BudgetCurve_SpendPastTheFirstPoint_LowersTheThreshold()
+    {
+        var first = await _router.PostJsonAsync("/v1/chat/completions", Body("frugal"));
+        Header(first, "x-slmfleet-route").Should().Be("llm");
+        (await _router.MetricAsync("slm_router_effective_threshold", ("model", "frugal"))).Should().Be(0.99);
+
+        var second = await _router.PostJsonAsync("/v1/chat/completions", Body("frugal"));
+
+        Header(second, "x-slmfleet-route").Should().Be("slm", "40 % of the budget is spent, past the curve's point at 10 %");
+        Header(second, "x-slmfleet-reason").Should().Be("confident");
+        (await _router.MetricAsync("slm_router_effective_threshold", ("model", "frugal"))).Should().Be(0.0);
+    }
+}

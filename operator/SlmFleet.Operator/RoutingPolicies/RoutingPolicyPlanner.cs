@@ -144,7 +144,10 @@ internal static class RoutingPolicyPlanner
             message = "spec.shadow is not enabled, so no samples are collected; " + message;
         }
 
-        double? applied = auto ? ThresholdCalibration.Apply(recommended, previous?.AppliedThreshold, configured, calibration) : null;
+        // Nothing is applied until there is a recommendation; from then on the last applied one stays without one.
+        double? applied = auto && (recommended is not null || previous?.AppliedThreshold is not null)
+            ? ThresholdCalibration.Apply(recommended, previous?.AppliedThreshold, configured, calibration)
+            : null;
         var tasks = new List<TaskCalibration>();
         foreach (var (task, counts) in usage.Calibration.OrderByDescending(c => c.Value.Samples).ThenBy(c => c.Key, StringComparer.Ordinal).Take(MaxTasksShown))
         {

@@ -49,14 +49,17 @@ internal sealed class ThresholdCalibrator(RouterMetrics metrics, ILogger<Thresho
         return effective;
     }
 
-    /// <summary>Counts one shadow comparison; with <c>mode: auto</c> and no operator calibration, updates this router's own.</summary>
+    /// <summary>Counts one shadow comparison; with <c>mode: auto</c>, also updates this router's own calibration.</summary>
     public void Record(RoutingPolicySpec policy, string? task, double confidence, double agreementScore)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        if (policy.Escalation?.Calibration is not { } calibration || double.IsNaN(confidence) || double.IsNaN(agreementScore))
+        if (double.IsNaN(confidence) || double.IsNaN(agreementScore))
         {
             return;
         }
+
+        // Counted whether or not the policy asks for calibration yet: turning it on then starts from the history.
+        var calibration = policy.Escalation?.Calibration ?? new CalibrationSpec();
 
         var label = TaskLabel(policy.ModelAlias, task);
         var agreed = agreementScore >= calibration.AgreeAt;
@@ -66,7 +69,7 @@ internal sealed class ThresholdCalibrator(RouterMetrics metrics, ILogger<Thresho
         metrics.CalibrationSamples
             .WithLabels(policy.ModelAlias, label, ThresholdCalibration.LowerEdge(bucket).ToString("0.00", CultureInfo.InvariantCulture), agreed ? "true" : "false")
             .Inc();
-        if (calibration.Mode == "auto")
+        if (policy.Escalation?.Calibration is { Mode: "auto" })
         {
             UpdateLocal(policy, label, calibration);
             UpdateLocal(policy, AllTasks, calibration);

@@ -35,7 +35,7 @@ public sealed class BudgetTrackerTests
         restarted.ObserveStatus(Model, Reject, January, 10);
 
         restarted.OwnSpendThisMonth(Model).Should().Be(0);
-        restarted.State(Model, Reject).Should().Be(new BudgetState(Exhausted: true, RejectWhenExhausted: true));
+        restarted.State(Model, Reject).Should().Be(new BudgetState(Exhausted: true, RejectWhenExhausted: true, SpentFraction: 1.0));
     }
 
     [Test]

@@ -23,6 +23,7 @@ var configuration = new ConfigurationBuilder()
         ["--tls-reload-seconds"] = "TlsReloadSeconds",
         ["--max-request-header-bytes"] = "MaxRequestHeaderBytes",
         ["--max-request-headers"] = "MaxRequestHeaders",
+        ["--distillation-dir"] = "DistillationDir",
     })
     .Build();
 var options = new RouterOptions();

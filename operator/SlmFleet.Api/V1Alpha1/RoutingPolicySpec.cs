@@ -48,6 +48,10 @@ public sealed class RoutingPolicySpec
     [JsonPropertyName("shadow")]
     public ShadowSpec? Shadow { get; set; }
 
+    /// <summary>Record escalated requests and the LLM's answers as a fine-tuning set (opt-in).</summary>
+    [JsonPropertyName("distillation")]
+    public DistillationSpec? Distillation { get; set; }
+
     /// <summary>Monthly spending limit for the LLM side.</summary>
     [JsonPropertyName("budget")]
     public BudgetSpec? Budget { get; set; }

@@ -25,6 +25,32 @@ public static class RoutingPolicyValidator
         ArgumentNullException.ThrowIfNull(spec);
         var errors = new List<FieldError>();
         CelRuleEvaluator.Evaluate(spec, path, errors);
+        CheckRedactions(spec.Distillation, $"{path}.distillation.redact", errors);
         return errors;
+    }
+
+    /// <summary>
+    /// Each redaction pattern must compile as a .NET regular expression: a broken one would otherwise
+    /// fail only when the first record is written. (The API server cannot check .NET syntax.)
+    /// </summary>
+    private static void CheckRedactions(DistillationSpec? distillation, string path, List<FieldError> errors)
+    {
+        if (distillation?.Redact is not { } rules)
+        {
+            return;
+        }
+
+        for (var i = 0; i < rules.Count; i++)
+        {
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(rules[i].Pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(100));
+            }
+            catch (ArgumentException ex)
+            {
+                errors.Add(new FieldError(FieldErrorType.Invalid, $"{path}[{i}].pattern", System.Text.Json.JsonSerializer.Serialize(rules[i].Pattern),
+                    $"redaction \"{rules[i].Name}\" does not compile ({ex.Message}); accepted: a .NET regular expression"));
+            }
+        }
     }
 }

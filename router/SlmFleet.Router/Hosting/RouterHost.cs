@@ -6,6 +6,7 @@ using Polly;
 using Prometheus;
 using SlmFleet.Router.Budget;
 using SlmFleet.Router.Calibration;
+using SlmFleet.Router.Distillation;
 using SlmFleet.Router.Kubernetes;
 using SlmFleet.Router.Llm;
 using SlmFleet.Router.Observability;
@@ -82,6 +83,8 @@ internal static class RouterHost
         services.AddSingleton<BudgetTracker>();
         services.AddSingleton<ShadowSampler>();
         services.AddSingleton<ThresholdCalibrator>();
+        services.AddSingleton<DistillationWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<DistillationWriter>());
         services.AddSingleton<ShadowRunner>();
         services.AddSingleton<IResponseSchemaValidator, ResponseSchemaValidator>();
         services.AddSingleton(sp => new ClientKeyAuthenticator(options.ClientKeysFile, sp.GetRequiredService<TimeProvider>()));

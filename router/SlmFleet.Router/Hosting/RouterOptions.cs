@@ -57,6 +57,12 @@ internal sealed class RouterOptions
     /// <summary>Requests with more header lines than this get 431 with an OpenAI error body.</summary>
     public int MaxRequestHeaders { get; set; } = 100;
 
+    /// <summary>
+    /// Where policies with <c>spec.distillation.enabled</c> write their distillation sets (a mounted
+    /// volume); without it their records are counted as dropped (<c>no_directory</c>).
+    /// </summary>
+    public string? DistillationDir { get; set; }
+
     /// <summary>Logging: the minimum level for the router's own categories.</summary>
     public string LogLevel { get; set; } = "Information";
 }

@@ -32,4 +32,7 @@ internal static partial class RouterLog
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Confidence threshold of {Model} ({Task}) calibrated from {Previous} to {Applied} by this router's shadow counts")]
     public static partial void ThresholdCalibrated(ILogger logger, string model, string task, double previous, double applied);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Distillation record of {Model} dropped: {Kind}: {Reason}")]
+    public static partial void DistillationWriteFailed(ILogger logger, string model, string kind, string reason);
 }

@@ -42,6 +42,9 @@ internal static class PolicyValidator
             }
 
             ValidateEscalation(policy.Escalation, at, errors);
+            // The CRD's cross-field rules (CEL in a cluster) and the checks the API server cannot make
+            // (redaction patterns compile): a local policies file gets the same refusals.
+            errors.AddRange(SlmFleet.Api.Validation.RoutingPolicyValidator.Validate(policy, at).Select(e => e.Message));
             ValidateRules(policy.Rules, at, errors);
             if (policy.Shadow is { SampleRate: < 0 or > 1 } shadow)
             {

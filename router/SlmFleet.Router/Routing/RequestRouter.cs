@@ -9,6 +9,7 @@ using SlmFleet.Inference.V1;
 using SlmFleet.Router.Budget;
 using SlmFleet.Router.Buffers;
 using SlmFleet.Router.Calibration;
+using SlmFleet.Router.Distillation;
 using SlmFleet.Router.Hosting;
 using SlmFleet.Router.Llm;
 using SlmFleet.Router.Observability;
@@ -37,6 +38,7 @@ internal sealed class RequestRouter(
     ShadowRunner shadow,
     IResponseSchemaValidator schemaValidator,
     ThresholdCalibrator calibrator,
+    DistillationWriter distillation,
     RouterMetrics metrics,
     TimeProvider time,
     ILogger<RequestRouter> logger)
@@ -195,7 +197,7 @@ internal sealed class RequestRouter(
                 case VerdictAction.RetrySlm:
                     continue;
                 case VerdictAction.Escalate:
-                    return await EscalateAsync(context, request, policy, resolved.Model, verdict, decision.RuleName, body).ConfigureAwait(false);
+                    return await EscalateAsync(context, request, policy, resolved.Model, verdict, decision.RuleName, body, answers is { Count: > 0 } ? SlmAnswerWriter.Content(request, answers[0]) : null).ConfigureAwait(false);
                 default:
                     if (verdict.Reason == RouteReasons.BudgetExhausted)
                     {
@@ -227,7 +229,7 @@ internal sealed class RequestRouter(
         request.Stream && request.Labels is null && request.Schema is null && !request.RequiresJsonObject;
 
     private Task<(string Route, string Reason)> EscalateAsync(
-        HttpContext context, ParsedRequest request, RoutingPolicySpec policy, string model, SlmVerdict verdict, string? rule, ReadOnlyMemory<byte> body)
+        HttpContext context, ParsedRequest request, RoutingPolicySpec policy, string model, SlmVerdict verdict, string? rule, ReadOnlyMemory<byte> body, string? slmAnswer = null)
     {
         if (verdict.Reason == RouteReasons.Unsupported)
         {
@@ -240,7 +242,7 @@ internal sealed class RequestRouter(
             metrics.RecordEscalation(model, verdict.Reason);
         }
 
-        return ToLlmAsync(context, request, policy, model, verdict.Reason, rule, verdict.Confidence, body);
+        return ToLlmAsync(context, request, policy, model, verdict.Reason, rule, verdict.Confidence, body, slmAnswer);
     }
 
     private async Task<(string Route, string Reason)> FinishSlmAsync(
@@ -522,7 +524,7 @@ internal sealed class RequestRouter(
         ex is RpcException or OperationCanceledException or IOException or ChannelClosedException;
 
     private async Task<(string Route, string Reason)> ToLlmAsync(
-        HttpContext context, ParsedRequest request, RoutingPolicySpec policy, string model, string reason, string? rule, double? confidence, ReadOnlyMemory<byte> body)
+        HttpContext context, ParsedRequest request, RoutingPolicySpec policy, string model, string reason, string? rule, double? confidence, ReadOnlyMemory<byte> body, string? slmAnswer = null)
     {
         SetHeaders(context, "llm", reason, rule, confidence);
         LlmForwardResult result;
@@ -531,7 +533,9 @@ internal sealed class RequestRouter(
             timeout.CancelAfter(TimeSpan.FromSeconds(policy.Llm.TimeoutSeconds));
             try
             {
-                result = await llm.ForwardAsync(context, request, body, policy.Llm, policy.Shadow is { Enabled: true }, timeout.Token).ConfigureAwait(false);
+                // The answer's text is parsed out only when a shadow comparison or the distillation set needs it.
+                var keepContent = policy.Shadow is { Enabled: true } || policy.Distillation is { Enabled: true };
+                result = await llm.ForwardAsync(context, request, body, policy.Llm, keepContent, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested
                 && ex is HttpRequestException or OperationCanceledException or ExecutionRejectedException)
@@ -545,6 +549,11 @@ internal sealed class RequestRouter(
         var cost = LlmClient.Cost(policy.Llm, result.PromptTokens, result.CompletionTokens);
         budget.Record(model, policy.Budget, cost);
         metrics.RecordTokens(model, "llm", result.PromptTokens, result.CompletionTokens);
+        if (result.Status < 400)
+        {
+            distillation.Record(policy, request, reason, result.Content, slmAnswer, confidence, TaskOf(context));
+        }
+
         if (result.Content is { } content && result.Status < 400)
         {
             shadow.MaybeShadow(policy, request, body.Span, RouteTarget.Llm, content, confidence, TaskOf(context));

@@ -4,6 +4,7 @@
 # tokenizers: the worker's tokenizers beside transformers.js (needs `make tools`), bench/results/tokenizers.*
 # router-streaming: SLM streaming TTFT through the router vs the worker alone, and the router's first
 # 10 seconds after start, bench/results/router-streaming.*
+# calibration: the deterministic threshold-calibration simulation, bench/results/calibration.*
 # WORKER_BENCH_ARGS passes flags to the worker benchmark, e.g. "--model-dir DIR" or "--repeats 1"
 # (see bench/SlmFleet.Bench.Worker/BenchOptions.cs; the default model is the qwen2.5-0.5b preset).
 set -euo pipefail
@@ -13,7 +14,7 @@ configuration=${CONFIGURATION:-Release}
 benches=("$@")
 if [ ${#benches[@]} -eq 0 ]; then
   # The autoscaler simulation reads the worker's measured service rate, so the worker runs first.
-  benches=(worker autoscaler operator router router-streaming tokenizers)
+  benches=(worker autoscaler operator router router-streaming calibration tokenizers)
 fi
 
 mkdir -p bench/results
@@ -30,8 +31,12 @@ for name in "${benches[@]}"; do
     project="bench/SlmFleet.Bench.Router"
     extra=(streaming)
   fi
+  if [ "$name" = calibration ]; then
+    project="bench/SlmFleet.Bench.Router"
+    extra=(calibration)
+  fi
   if [ ! -d "$project" ]; then
-    echo "unknown benchmark '$name' (expected one of: operator worker router router-streaming autoscaler tokenizers)" >&2
+    echo "unknown benchmark '$name' (expected one of: operator worker router router-streaming calibration autoscaler tokenizers)" >&2
     exit 2
   fi
   echo "=== benchmark: $name"

@@ -17,6 +17,12 @@ const int Runs = 3;
 var phase = TimeSpan.FromSeconds(5);
 var warmup = TimeSpan.FromSeconds(2);
 
+if (args is ["calibration"])
+{
+    // `dotnet run -c Release --project bench/SlmFleet.Bench.Router -- calibration`: the deterministic calibration simulation.
+    return CalibrationSimulation.Run();
+}
+
 if (args is ["streaming"])
 {
     // `dotnet run -c Release --project bench/SlmFleet.Bench.Router -- streaming`: SLM streaming TTFT and the router's cold start.

@@ -200,6 +200,28 @@ public sealed class RenderTests
         monitor["endpoints"]![0]!["port"]!.GetValue<string>().Should().Be("metrics");
     }
 
+    [TestCase("", "EmptyDir")]
+    [TestCase("distillation-set", "PersistentVolumeClaim")]
+    public void Template_DistillationEnabled_RouterWritesToItsVolume(string claim, string volumeKind)
+    {
+        var chart = RenderedChart.With(RenderScenario.Default, "--set", "router.distillation.enabled=true", "--set", $"router.distillation.existingClaim={claim}");
+
+        var pod = KubernetesModels.ToModel<V1Deployment>(chart.Single("Deployment", Router)).Spec.Template.Spec;
+        var container = pod.Containers.Single();
+        container.Args.Should().ContainInOrder("--distillation-dir", "/var/lib/slmfleet/distillation");
+        container.VolumeMounts.Should().ContainSingle(m => m.Name == "distillation" && m.MountPath == "/var/lib/slmfleet/distillation" && m.ReadOnlyProperty != true);
+        var volume = pod.Volumes.Single(v => v.Name == "distillation");
+        (volumeKind == "EmptyDir" ? volume.EmptyDir is not null : volume.PersistentVolumeClaim?.ClaimName == claim).Should().BeTrue();
+    }
+
+    [Test]
+    public void Template_DefaultValues_RouterHasNoDistillationVolume()
+    {
+        var container = KubernetesModels.ToModel<V1Deployment>(RenderedChart.For(RenderScenario.Default).Single("Deployment", Router)).Spec.Template.Spec.Containers.Single();
+
+        container.Args.Should().NotContain("--distillation-dir");
+    }
+
     [Test]
     public void Template_NetworkPolicyWithMetricsFrom_OpensTheMetricsPortToScrapersAndTheOperatorOnly()
     {

@@ -26,6 +26,18 @@ internal sealed class RenderedChart
     public static RenderedChart For(RenderScenario scenario) =>
         Cache.GetOrAdd(scenario.Name, _ => new Lazy<RenderedChart>(() => Render(scenario, Helm.ChartDirectory))).Value;
 
+    /// <summary>Renders the real chart for a scenario with extra <c>--set</c> style arguments, without caching.</summary>
+    public static RenderedChart With(RenderScenario scenario, params string[] extraArguments)
+    {
+        var result = TryRender(scenario, Helm.ChartDirectory, extraArguments);
+        if (result.ExitCode != 0)
+        {
+            Assert.Fail($"helm template failed for {scenario.Name} with {string.Join(' ', extraArguments)}: {result.StandardError}");
+        }
+
+        return new RenderedChart(scenario, result.StandardOutput, Parse(result.StandardOutput));
+    }
+
     /// <summary>Renders a chart directory (the real one, or a modified copy) without caching.</summary>
     public static RenderedChart Render(RenderScenario scenario, string chartDirectory)
     {

@@ -46,6 +46,10 @@ public static class ThresholdCalibration
         return Math.Max(0, (centre - margin) / (1 + (z2 / n)));
     }
 
+    /// <summary>The 95 % Wilson score interval's upper bound: the most the true share can plausibly be.</summary>
+    public static double WilsonUpperBound(long successes, long trials) =>
+        trials <= 0 ? 1 : 1 - WilsonLowerBound(trials - successes, trials);
+
     /// <summary>One row per candidate threshold (bucket edge), lowest first.</summary>
     /// <param name="agreed">Agreeing samples per bucket (length <see cref="Buckets"/>).</param>
     /// <param name="disagreed">Disagreeing samples per bucket.</param>

@@ -48,6 +48,10 @@ public sealed class RoutingPolicySpec
     [JsonPropertyName("shadow")]
     public ShadowSpec? Shadow { get; set; }
 
+    /// <summary>A candidate SlmDeployment on shadow traffic, with a promotion gate.</summary>
+    [JsonPropertyName("candidate")]
+    public CandidateSpec? Candidate { get; set; }
+
     /// <summary>Record escalated requests and the LLM's answers as a fine-tuning set (opt-in).</summary>
     [JsonPropertyName("distillation")]
     public DistillationSpec? Distillation { get; set; }

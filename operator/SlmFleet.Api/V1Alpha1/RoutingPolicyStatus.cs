@@ -7,7 +7,7 @@ namespace SlmFleet.Api.V1Alpha1;
 /// <summary>Observed state of a RoutingPolicy.</summary>
 public sealed class RoutingPolicyStatus
 {
-    /// <summary><c>Ready</c>, <c>TargetsResolved</c>, <c>SecretPresent</c>, <c>BudgetAlert</c>, <c>BudgetExhausted</c>.</summary>
+    /// <summary><c>Ready</c>, <c>TargetsResolved</c>, <c>SecretPresent</c>, <c>BudgetAlert</c>, <c>BudgetExhausted</c>, <c>CandidateReady</c>.</summary>
     [ListType("map", "type")]
     [JsonPropertyName("conditions")]
     public List<V1Condition>? Conditions { get; set; }
@@ -55,6 +55,14 @@ public sealed class RoutingPolicyStatus
     /// <summary>The confidence threshold in force: configured or calibrated, lowered by the budget curve.</summary>
     [JsonPropertyName("effectiveThreshold")]
     public double? EffectiveThreshold { get; set; }
+
+    /// <summary>The candidate's agreement with the reference side (with <c>spec.candidate</c>).</summary>
+    [JsonPropertyName("candidate")]
+    public CandidateStatus? Candidate { get; set; }
+
+    /// <summary>An automatic promotion in force; absent when the policy is served from <c>spec.slm.deploymentRef</c>.</summary>
+    [JsonPropertyName("promotion")]
+    public PromotionStatus? Promotion { get; set; }
 
     /// <summary>Threshold calibration from shadow traffic (with <c>spec.escalation.calibration</c>).</summary>
     [JsonPropertyName("calibration")]

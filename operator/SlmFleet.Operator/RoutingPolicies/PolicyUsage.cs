@@ -36,6 +36,9 @@ internal sealed record PolicyUsage
     /// operator restart starts them from what the routers count after it.
     /// </summary>
     public IReadOnlyDictionary<string, CalibrationCounts> Calibration { get; init; } = new Dictionary<string, CalibrationCounts>();
+
+    /// <summary>Requests also answered by a candidate SlmDeployment this month, by candidate: (agreed, all).</summary>
+    public IReadOnlyDictionary<string, (long Agreed, long Samples)> Candidates { get; init; } = new Dictionary<string, (long Agreed, long Samples)>();
 }
 
 /// <summary>Agreeing and disagreeing shadow comparisons per confidence bucket, for one task type.</summary>

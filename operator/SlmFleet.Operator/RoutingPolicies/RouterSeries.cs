@@ -11,10 +11,13 @@ internal static class RouterSeries
     /// <summary>Shadow comparisons by task, confidence bucket and agreement: the calibration's input.</summary>
     public const string Calibration = "slm_router_calibration_samples_total";
 
+    /// <summary>Requests also answered by a policy's candidate SlmDeployment, by agreement: the promotion gate's input.</summary>
+    public const string Candidate = "slm_router_candidate_samples_total";
+
     /// <summary>The label carrying the policy's modelAlias (or an SlmDeployment's served name) on every router series.</summary>
     public const string ModelLabel = "model";
 
-    public static bool IsWanted(string name) => name is Requests or Escalations or Spend or Tokens or Calibration;
+    public static bool IsWanted(string name) => name is Requests or Escalations or Spend or Tokens or Calibration or Candidate;
 
     /// <summary>The labels besides <c>model</c> that tell series apart, joined: route for requests, reason for escalations, kind for tokens.</summary>
     public static string Detail(MetricSample sample)
@@ -26,6 +29,7 @@ internal static class RouterSeries
             Escalations => sample.Label("reason"),
             Tokens => sample.Label("kind"),
             Calibration => sample.Label("task") + "|" + sample.Label("bucket") + "|" + sample.Label("agreed"),
+            Candidate => sample.Label("candidate") + "|" + sample.Label("agreed"),
             _ => string.Empty,
         };
     }

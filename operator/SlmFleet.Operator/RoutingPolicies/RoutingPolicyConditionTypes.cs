@@ -8,4 +8,7 @@ internal static class RoutingPolicyConditionTypes
     public const string SecretPresent = "SecretPresent";
     public const string BudgetAlert = "BudgetAlert";
     public const string BudgetExhausted = "BudgetExhausted";
+
+    /// <summary>With spec.candidate: whether the candidate passed its promotion gate.</summary>
+    public const string CandidateReady = "CandidateReady";
 }

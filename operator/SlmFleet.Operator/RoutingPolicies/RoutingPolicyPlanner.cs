@@ -57,11 +57,15 @@ internal static class RoutingPolicyPlanner
         status.Calibration = Calibrate(policy.Spec, observed.Usage, previous.Calibration);
         status.EffectiveThreshold = EffectiveThreshold(policy.Spec, status.Calibration, usage.BudgetFraction ?? 0);
 
+        (status.Candidate, status.Promotion) = Candidate(observed, previous, conditions, now);
+
         var events = Events(previous, conditions, problems);
         if (CalibrationEvent(policy.Spec, previous.Calibration, status.Calibration) is { } calibrated)
         {
             events.Add(calibrated);
         }
+
+        events.AddRange(CandidateEvents(observed.Policy.Spec, previous, status, conditions));
 
         return new RoutingPolicyPlan
         {
@@ -176,6 +180,107 @@ internal static class RoutingPolicyPlanner
             Table = table,
             Tasks = tasks.Count == 0 ? null : tasks,
         };
+    }
+
+    /// <summary>
+    /// The promotion gate: the candidate's agreement with the reference side, <c>CandidateReady</c>,
+    /// and with <c>promotion: automatic</c> the switch (<c>status.promotion</c>, which the routers
+    /// serve from) and, with <c>rollbackBelow</c>, the rollback. Without new usage the numbers carry over.
+    /// </summary>
+    private static (CandidateStatus? Candidate, PromotionStatus? Promotion) Candidate(RoutingPolicyObserved observed, RoutingPolicyStatus previous, ConditionSet conditions, DateTime now)
+    {
+        var spec = observed.Policy.Spec;
+        if (spec.Candidate is not { } candidate)
+        {
+            return (null, null);
+        }
+
+        var name = candidate.DeploymentRef.Name;
+        if (!observed.DeploymentNames.Contains(name, StringComparer.Ordinal) && observed.Deployment?.Metadata?.Name != name)
+        {
+            conditions.Set(RoutingPolicyConditionTypes.CandidateReady, ConditionSet.False, RoutingPolicyReasons.CandidateNotFound,
+                $"spec.candidate.deploymentRef.name: SlmDeployment \"{name}\" not found in namespace \"{observed.Policy.Metadata.NamespaceProperty}\"; accepted: the name of an SlmDeployment in the same namespace.");
+            return (null, null);
+        }
+
+        var sameCandidate = previous.Candidate?.Deployment == name;
+        var (agreed, samples) = observed.Usage is { } usage
+            ? usage.Candidates.GetValueOrDefault(name)
+            : sameCandidate ? ((long)Math.Round(previous.Candidate!.Agreement * previous.Candidate.Samples), previous.Candidate.Samples) : (0, 0);
+        var lower = ThresholdCalibration.WilsonLowerBound(agreed, samples);
+        var status = new CandidateStatus
+        {
+            Deployment = name,
+            Samples = samples,
+            Agreement = samples == 0 ? 0 : Math.Round((double)agreed / samples, 4),
+            AgreementLowerBound = Math.Round(lower, 4),
+            RolledBack = sameCandidate && previous.Candidate!.RolledBack == true ? true : null,
+        };
+        var ready = samples >= candidate.MinSamples && lower >= candidate.MinAgreement;
+        var numbers = string.Create(CultureInfo.InvariantCulture,
+            $"SlmDeployment \"{name}\" agreed with the reference side on {agreed} of {samples} requests ({status.Agreement:P1}, lower bound {status.AgreementLowerBound:0.####}); the gate is a lower bound of {candidate.MinAgreement:0.###} over at least {candidate.MinSamples} requests.");
+        conditions.Set(RoutingPolicyConditionTypes.CandidateReady, ready ? ConditionSet.True : ConditionSet.False,
+            ready ? RoutingPolicyReasons.GatePassed : RoutingPolicyReasons.GateNotMet, numbers);
+
+        var promotion = previous.Promotion;
+        if (promotion is not null && (promotion.Deployment != name || spec.Slm.DeploymentRef.Name == name))
+        {
+            // The candidate changed, or the spec now names it: the promotion has nothing left to do.
+            promotion = null;
+        }
+        else if (promotion is not null && candidate.RollbackBelow is { } floor && observed.Usage is { } current)
+        {
+            var (allAgreed, all) = CalibrationTotals(current);
+            var (sinceAgreed, since) = (allAgreed - promotion.AgreedAtSwitch, all - promotion.SamplesAtSwitch);
+            if (since >= candidate.MinSamples && ThresholdCalibration.WilsonUpperBound(sinceAgreed, since) < floor)
+            {
+                promotion = null;
+                status.RolledBack = true;
+            }
+        }
+        else if (promotion is null && ready && candidate.Promotion == "automatic" && status.RolledBack != true)
+        {
+            var (allAgreed, all) = observed.Usage is { } atSwitch ? CalibrationTotals(atSwitch) : (0, 0);
+            promotion = new PromotionStatus
+            {
+                Deployment = name,
+                Since = now.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                AgreedAtSwitch = allAgreed,
+                SamplesAtSwitch = all,
+            };
+        }
+
+        return (status, promotion);
+    }
+
+    private static (long Agreed, long Samples) CalibrationTotals(PolicyUsage usage) =>
+        (usage.Calibration.Values.Sum(c => c.Agreed.Sum()), usage.Calibration.Values.Sum(c => c.Samples));
+
+    private static IEnumerable<PlannedEvent> CandidateEvents(RoutingPolicySpec spec, RoutingPolicyStatus previous, RoutingPolicyStatus status, ConditionSet conditions)
+    {
+        var ready = conditions.Get(RoutingPolicyConditionTypes.CandidateReady);
+        if (ready is not null && conditions.Changed(RoutingPolicyConditionTypes.CandidateReady))
+        {
+            if (ready.Reason == RoutingPolicyReasons.CandidateNotFound)
+            {
+                yield return new PlannedEvent(PlannedEvent.Warning, ready.Reason, ready.Message);
+            }
+            else if (ready.Status == ConditionSet.True)
+            {
+                yield return new PlannedEvent(PlannedEvent.Normal, RoutingPolicyReasons.GatePassed, ready.Message);
+            }
+        }
+
+        if (previous.Promotion is null && status.Promotion is { } promoted)
+        {
+            yield return new PlannedEvent(PlannedEvent.Normal, RoutingPolicyReasons.CandidatePromoted,
+                $"Traffic switched to candidate SlmDeployment \"{promoted.Deployment}\" (promotion: automatic): {ready?.Message} Set spec.slm.deploymentRef.name to it to make the switch permanent.");
+        }
+        else if (previous.Promotion is { } before && status.Promotion is null && status.Candidate?.RolledBack == true && previous.Candidate?.RolledBack != true)
+        {
+            yield return new PlannedEvent(PlannedEvent.Warning, RoutingPolicyReasons.CandidateRolledBack, string.Create(CultureInfo.InvariantCulture,
+                $"Traffic switched back from SlmDeployment \"{before.Deployment}\" to \"{spec.Slm.DeploymentRef.Name}\": its agreement with the LLM since the switch fell below spec.candidate.rollbackBelow {spec.Candidate?.RollbackBelow:0.###}."));
+        }
     }
 
     /// <summary>The threshold in force: configured, or calibrated with <c>mode: auto</c>, lowered by the budget curve.</summary>

@@ -17,4 +17,9 @@ internal static class RoutingPolicyReasons
     public const string AlertFractionReached = "BudgetAlertFractionReached";
     public const string BudgetExhausted = "BudgetExhausted";
     public const string ThresholdCalibrated = "ThresholdCalibrated";
+    public const string CandidateNotFound = "CandidateNotFound";
+    public const string GatePassed = "GatePassed";
+    public const string GateNotMet = "GateNotMet";
+    public const string CandidatePromoted = "CandidatePromoted";
+    public const string CandidateRolledBack = "CandidateRolledBack";
 }

@@ -96,7 +96,7 @@ internal sealed class UsageLedger
             foreach (var (key, value) in values)
             {
                 // Calibration counts are never in a seed (the status keeps only the table), so they always count from zero.
-                Observe(key, value, seeded && key.Name != RouterSeries.Calibration && _seeds.ContainsKey((key.Namespace, key.Model)));
+                Observe(key, value, seeded && key.Name is not (RouterSeries.Calibration or RouterSeries.Candidate) && _seeds.ContainsKey((key.Namespace, key.Model)));
             }
         }
 
@@ -171,6 +171,7 @@ internal sealed class UsageLedger
     {
         private readonly Dictionary<string, double> _escalations = new(StringComparer.Ordinal);
         private readonly Dictionary<string, (double[] Agreed, double[] Disagreed)> _calibration = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (double Agreed, double Samples)> _candidates = new(StringComparer.Ordinal);
         private readonly double _seedBaseline;
         private double _requests;
         private double _slm;
@@ -221,6 +222,10 @@ internal sealed class UsageLedger
                 case RouterSeries.Calibration:
                     AddCalibration(key.Detail, amount);
                     break;
+                case RouterSeries.Candidate when key.Detail.Split('|') is [var candidate, var agreed]:
+                    var (agreeing, samples) = _candidates.GetValueOrDefault(candidate);
+                    _candidates[candidate] = (agreeing + (agreed == "true" ? amount : 0), samples + amount);
+                    break;
                 default:
                     break;
             }
@@ -260,6 +265,7 @@ internal sealed class UsageLedger
                 c => c.Key,
                 c => new CalibrationCounts([.. c.Value.Agreed.Select(Count)], [.. c.Value.Disagreed.Select(Count)]),
                 StringComparer.Ordinal),
+            Candidates = _candidates.ToDictionary(c => c.Key, c => (Count(c.Value.Agreed), Count(c.Value.Samples)), StringComparer.Ordinal),
         };
 
         private static long Count(double value) => (long)Math.Round(Math.Max(0, value));

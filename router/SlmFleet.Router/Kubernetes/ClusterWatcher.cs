@@ -104,7 +104,7 @@ internal sealed class ClusterWatcher(
                 continue;
             }
 
-            valid.Add(item.Spec);
+            valid.Add(Promoted(item.Spec, item.Status?.Promotion));
             budget.ObserveStatus(item.Spec.ModelAlias, item.Spec.Budget, item.Status?.Month, item.Status?.SpendThisMonthUsd);
             // The operator's fleet-wide calibration (a stale one from before a spec change still beats none).
             calibrator.ObserveStatus(item.Spec.ModelAlias, item.Status?.Calibration);
@@ -113,6 +113,25 @@ internal sealed class ClusterWatcher(
         budget.ForgetStatusesExcept(valid.Select(p => p.ModelAlias).ToHashSet(StringComparer.Ordinal));
         store.SetPolicies(valid);
         RouterLog.PoliciesLoaded(logger, valid.Count, store.Current.Deployments.Count, "cluster");
+    }
+
+    /// <summary>
+    /// The spec the router serves: with an automatic promotion in force (the operator's
+    /// <c>status.promotion</c>, naming the spec's candidate), the candidate serves the traffic and is no
+    /// longer compared with itself. A promotion that no longer names the candidate is ignored.
+    /// </summary>
+    internal static RoutingPolicySpec Promoted(RoutingPolicySpec spec, PromotionStatus? promotion)
+    {
+        if (promotion?.Deployment is not { } promoted || spec.Candidate?.DeploymentRef.Name != promoted || spec.Slm.DeploymentRef.Name == promoted)
+        {
+            return spec;
+        }
+
+        // A deep copy (every field, including ones added later), then the switch.
+        var served = KubernetesJson.Deserialize<RoutingPolicySpec>(KubernetesJson.Serialize(spec));
+        served.Slm.DeploymentRef.Name = promoted;
+        served.Candidate = null;
+        return served;
     }
 
     /// <summary>

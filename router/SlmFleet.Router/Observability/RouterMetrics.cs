@@ -60,6 +60,7 @@ internal sealed class RouterMetrics
         ClientErrors = factory.CreateCounter("slm_router_client_errors_total", "Requests refused before routing, by HTTP status and error code.", "status", "code");
         CalibrationSamples = factory.CreateCounter("slm_router_calibration_samples_total", "Shadow comparisons with a measured SLM confidence, by policy, task type, confidence bucket (lower edge, steps of 0.05) and whether the LLM agreed (score >= calibration.agreeAt); the operator turns them into the RoutingPolicy's calibration table.", "model", "task", "bucket", "agreed");
         EffectiveThreshold = factory.CreateGauge("slm_router_effective_threshold", "Confidence threshold last applied to a request of the policy: configured or calibrated, lowered by the budget curve.", "model");
+        CandidateSamples = factory.CreateCounter("slm_router_candidate_samples_total", "Requests also answered by the policy's candidate SlmDeployment, by whether it agreed with the answer the client got; the operator's promotion gate reads them.", "model", "candidate", "agreed");
         DistillationRecords = factory.CreateCounter("slm_router_distillation_records_total", "Escalations written to the policy's distillation set.", "model");
         DistillationDropped = factory.CreateCounter("slm_router_distillation_dropped_total", "Escalations the distillation set should have held but does not, by reason (queue_full, write_failed, no_directory, streamed, redaction_timeout).", "model", "reason");
         Unsupported = factory.CreateCounter("slm_router_unsupported_total", "Requests sent to the LLM (or refused, for a served model) because they need a feature the SLM lacks, by feature (tools, non_text_content, audio, web_search, logit_bias, penalties, completion_options, logprobs, context).", "model", "feature");
@@ -156,6 +157,8 @@ internal sealed class RouterMetrics
     public Counter CalibrationSamples { get; }
 
     public Counter DistillationRecords { get; }
+
+    public Counter CandidateSamples { get; }
 
     public Counter DistillationDropped { get; }
 

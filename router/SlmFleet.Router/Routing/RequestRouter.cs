@@ -263,6 +263,7 @@ internal sealed class RequestRouter(
         if (policy is not null)
         {
             shadow.MaybeShadow(policy, request, body.Span, RouteTarget.Slm, contents[0], verdict.Confidence, TaskOf(context));
+            shadow.MaybeCandidate(policy, request, contents[0]);
         }
 
         return ("slm", verdict.Reason);
@@ -557,6 +558,7 @@ internal sealed class RequestRouter(
         if (result.Content is { } content && result.Status < 400)
         {
             shadow.MaybeShadow(policy, request, body.Span, RouteTarget.Llm, content, confidence, TaskOf(context));
+            shadow.MaybeCandidate(policy, request, content);
         }
 
         return ("llm", reason);

@@ -141,6 +141,56 @@ internal sealed class ShadowRunner(
         return score;
     }
 
+    /// <summary>
+    /// Promotion gate: a sampled copy of the request goes to the policy's candidate SlmDeployment after
+    /// the client has its answer, and the candidate's answer is compared with that answer (the
+    /// reference side). Counted in <c>slm_router_candidate_samples_total{agreed}</c>, which the operator
+    /// turns into <c>status.candidate</c> and the <c>CandidateReady</c> condition. No LLM call is made.
+    /// </summary>
+    public void MaybeCandidate(RoutingPolicySpec policy, ParsedRequest request, string answer)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(request);
+        if (policy.Candidate is not { } candidate || request.Stream || !sampler.Sample(candidate.SampleRate))
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _inFlight) > MaxInFlight)
+        {
+            Interlocked.Decrement(ref _inFlight);
+            metrics.RecordShadowSkipped(policy.ModelAlias, "in_flight_limit");
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(policy.Slm.TimeoutMilliseconds));
+                var id = "candidate-" + Guid.NewGuid().ToString("N");
+                var deployment = candidate.DeploymentRef.Name;
+                var reply = request.Labels is not null
+                    ? await slm.ClassifyAsync(deployment, SlmRequestFactory.Classify(request, id), timeout.Token).ConfigureAwait(false)
+                    : await slm.GenerateAsync(deployment, SlmRequestFactory.Generate(request, 1, id), timeout.Token).ConfigureAwait(false);
+                var (_, score) = AgreementScorer.Score(SlmAnswerWriter.Content(request, reply), answer, request.Labels is not null, request.Schema is not null || request.RequiresJsonObject);
+                if (!double.IsNaN(score))
+                {
+                    var agreed = score >= (policy.Escalation?.Calibration ?? new CalibrationSpec()).AgreeAt;
+                    metrics.CandidateSamples.WithLabels(policy.ModelAlias, deployment, agreed ? "true" : "false").Inc();
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SlmUnavailableException or SlmRejectedException)
+            {
+                RouterLog.ShadowFailed(logger, policy.ModelAlias, "candidate: " + ex.GetType().Name);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        });
+    }
+
     private static bool IsLlmJudged(ShadowSpec shadow) => string.Equals(shadow.Judge, "llm", StringComparison.Ordinal);
 
     /// <summary>False (and the skip counted) when the policy's budget is exhausted: no LLM call is made for a shadow then.</summary>

@@ -136,3 +136,98 @@ public sealed class CalibrationPlanningTests
         plan.Problems.Should().Contain(p => p.Field.Contains("calibration", StringComparison.Ordinal) && p.Message.Contains("minThreshold", StringComparison.Ordinal));
     }
 }
+
+/// <summary>The promotion gate of a candidate SlmDeployment, as the planner decides it.</summary>
+[TestFixture]
+public sealed class CandidatePlanningTests
+{
+    private static V1Alpha1RoutingPolicy WithCandidate(string promotion = "automatic", double? rollbackBelow = null)
+    {
+        var policy = Policy();
+        policy.Spec.Candidate = new CandidateSpec { DeploymentRef = new() { Name = "qwen-v2" }, MinAgreement = 0.9, MinSamples = 100, Promotion = promotion, RollbackBelow = rollbackBelow };
+        return policy;
+    }
+
+    private static RoutingPolicyObserved Observed(V1Alpha1RoutingPolicy policy, long agreed, long samples, long calibrationAgreed = 0, long calibrationSamples = 0)
+    {
+        long[] yes = new long[ThresholdCalibration.Buckets], no = new long[ThresholdCalibration.Buckets];
+        yes[15] = calibrationAgreed;
+        no[15] = calibrationSamples - calibrationAgreed;
+        return RoutingPolicyFixtures.Observed(policy, new PolicyUsage
+        {
+            Month = "2026-03",
+            Candidates = new Dictionary<string, (long Agreed, long Samples)> { ["qwen-v2"] = (agreed, samples) },
+            Calibration = new Dictionary<string, CalibrationCounts> { ["none"] = new(yes, no) },
+        }) with { DeploymentNames = ["qwen", "qwen-v2"] };
+    }
+
+    [Test]
+    public void Compute_CandidateMissing_ConditionAndWarningNameTheField()
+    {
+        var observed = RoutingPolicyFixtures.Observed(WithCandidate()) with { DeploymentNames = ["qwen"] };
+
+        var plan = RoutingPolicyPlanner.Compute(observed);
+
+        var condition = Condition(plan, RoutingPolicyConditionTypes.CandidateReady);
+        condition.Status.Should().Be("False");
+        condition.Reason.Should().Be(RoutingPolicyReasons.CandidateNotFound);
+        condition.Message.Should().Contain("spec.candidate.deploymentRef.name").And.Contain("qwen-v2");
+        plan.Events.Should().ContainSingle(e => e.Type == PlannedEvent.Warning && e.Reason == RoutingPolicyReasons.CandidateNotFound);
+        Condition(plan, RoutingPolicyConditionTypes.Ready).Status.Should().Be("True", "a missing candidate does not stop the policy serving");
+    }
+
+    [Test]
+    public void Compute_GateNotMet_FalseWithTheNumbersAndNoPromotion()
+    {
+        var plan = RoutingPolicyPlanner.Compute(Observed(WithCandidate(), agreed: 90, samples: 100));
+
+        var condition = Condition(plan, RoutingPolicyConditionTypes.CandidateReady);
+        condition.Status.Should().Be("False");
+        condition.Message.Should().Contain("90 of 100");
+        plan.Status.Candidate!.AgreementLowerBound.Should().BeLessThan(0.9);
+        plan.Status.Promotion.Should().BeNull();
+    }
+
+    [Test]
+    public void Compute_GatePassedWithAutomaticPromotion_SwitchesWithEventsOnce()
+    {
+        var observed = Observed(WithCandidate(), agreed: 995, samples: 1000, calibrationAgreed: 400, calibrationSamples: 420);
+
+        var plan = RoutingPolicyPlanner.Compute(observed);
+
+        Condition(plan, RoutingPolicyConditionTypes.CandidateReady).Status.Should().Be("True");
+        plan.Status.Promotion!.Deployment.Should().Be("qwen-v2");
+        plan.Status.Promotion.SamplesAtSwitch.Should().Be(420);
+        plan.Events.Should().Contain(e => e.Reason == RoutingPolicyReasons.GatePassed).And.Contain(e => e.Reason == RoutingPolicyReasons.CandidatePromoted);
+
+        var again = RoutingPolicyPlanner.Compute(Applied(observed, plan));
+        again.Status.Promotion!.Since.Should().Be(plan.Status.Promotion.Since);
+        again.Events.Should().BeEmpty();
+    }
+
+    [Test]
+    public void Compute_ManualPromotion_ReadyButNoSwitch()
+    {
+        var plan = RoutingPolicyPlanner.Compute(Observed(WithCandidate("manual"), agreed: 995, samples: 1000));
+
+        Condition(plan, RoutingPolicyConditionTypes.CandidateReady).Status.Should().Be("True");
+        plan.Status.Promotion.Should().BeNull();
+    }
+
+    [Test]
+    public void Compute_AgreementFallsAfterTheSwitch_RollsBackOnceAndDoesNotPromoteAgain()
+    {
+        var policy = WithCandidate(rollbackBelow: 0.8);
+        var promoted = RoutingPolicyPlanner.Compute(Observed(policy, agreed: 995, samples: 1000, calibrationAgreed: 400, calibrationSamples: 420));
+        var afterSwitch = Applied(Observed(policy, agreed: 995, samples: 1000, calibrationAgreed: 400, calibrationSamples: 420), promoted);
+
+        // Since the switch: 150 of 320 calibration samples agreed with the LLM (47 %), far below 0.8.
+        var plan = RoutingPolicyPlanner.Compute(afterSwitch with { Usage = Observed(policy, 995, 1000, 550, 740).Usage });
+
+        plan.Status.Promotion.Should().BeNull();
+        plan.Status.Candidate!.RolledBack.Should().BeTrue();
+        plan.Events.Should().ContainSingle(e => e.Type == PlannedEvent.Warning && e.Reason == RoutingPolicyReasons.CandidateRolledBack);
+        var later = RoutingPolicyPlanner.Compute(Applied(afterSwitch with { Usage = Observed(policy, 995, 1000, 550, 740).Usage }, plan));
+        later.Status.Promotion.Should().BeNull("a rolled-back candidate is not promoted again until it changes");
+    }
+}

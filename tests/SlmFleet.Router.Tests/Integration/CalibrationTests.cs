@@ -99,3 +99,52 @@ public sealed class CalibrationTests
         (await _router.MetricAsync("slm_router_effective_threshold", ("model", "frugal"))).Should().Be(0.0);
     }
 }
+
+/// <summary>A candidate SlmDeployment on shadow traffic, through the real router and worker.</summary>
+[TestFixture]
+public sealed class CandidateShadowTests
+{
+    [Test]
+    public async Task Candidate_SampledRequests_AnsweredByTheCandidateAndCounted()
+    {
+        await using var llm = await OpenAiTestServer.StartAsync();
+        var worker = await TinyWorker.AddressAsync();
+        // The candidate is the same worker: greedy on the same model, so it always agrees with the reference.
+        var yaml = PolicyYaml.Build(worker, null, PolicyYaml.Policy("gated", "tiny", llm.BaseUrl, 0.0,
+            "    candidate: { deploymentRef: { name: tiny }, sampleRate: 1.0 }"));
+        await using var router = await TestRouter.StartAsync(yaml, (_, dir) =>
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "secrets", "llm-key"));
+            File.WriteAllText(Path.Combine(dir, "secrets", "llm-key", "api-key"), "sk-test\n");
+        });
+
+        for (var i = 0; i < 3; i++)
+        {
+            (await router.PostJsonAsync("/v1/chat/completions", """{"model":"gated","messages":[{"role":"user","content":"Hello"}],"max_tokens":4}""")).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        await Poll.UntilAsync(
+            async () => await router.MetricAsync("slm_router_candidate_samples_total", ("model", "gated"), ("candidate", "tiny"), ("agreed", "true")) >= 3,
+            "three agreeing candidate samples");
+        llm.Requests.Should().BeEmpty("the candidate gate makes no LLM call");
+    }
+
+    [Test]
+    public void Promoted_StatusNamingTheCandidate_ServesFromItWithoutComparingItToItself()
+    {
+        var spec = new SlmFleet.Api.V1Alpha1.RoutingPolicySpec
+        {
+            ModelAlias = "bot",
+            Slm = new() { DeploymentRef = new() { Name = "qwen" } },
+            Candidate = new() { DeploymentRef = new() { Name = "qwen-v2" } },
+        };
+
+        var served = SlmFleet.Router.Kubernetes.ClusterWatcher.Promoted(spec, new SlmFleet.Api.V1Alpha1.PromotionStatus { Deployment = "qwen-v2" });
+
+        served.Slm.DeploymentRef.Name.Should().Be("qwen-v2");
+        served.Candidate.Should().BeNull();
+        spec.Slm.DeploymentRef.Name.Should().Be("qwen", "the watched object is not modified");
+        SlmFleet.Router.Kubernetes.ClusterWatcher.Promoted(spec, new SlmFleet.Api.V1Alpha1.PromotionStatus { Deployment = "other" }).Should().BeSameAs(spec);
+        SlmFleet.Router.Kubernetes.ClusterWatcher.Promoted(spec, null).Should().BeSameAs(spec);
+    }
+}

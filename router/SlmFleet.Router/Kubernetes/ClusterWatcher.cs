@@ -91,23 +91,48 @@ internal sealed class ClusterWatcher(
         }
     }
 
+    /// <summary>
+    /// The last version of each policy (by uid) that passed validation: an edit that breaks a policy
+    /// keeps it serving as it was (thresholds included) instead of taking its alias offline.
+    /// Touched only by the policy watch, one call at a time.
+    /// </summary>
+    private readonly Dictionary<string, RoutingPolicySpec> _lastGood = new(StringComparer.Ordinal);
+
     private void OnPolicies(IReadOnlyCollection<V1Alpha1RoutingPolicy> items)
     {
         var valid = new List<RoutingPolicySpec>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in items.OrderBy(p => p.Metadata.CreationTimestamp))
         {
-            var errors = PolicyValidator.Validate([item.Spec]);
-            if (errors.Count > 0 || valid.Exists(p => p.ModelAlias == item.Spec.ModelAlias))
+            var uid = item.Metadata.Uid ?? item.Metadata.Name;
+            seen.Add(uid);
+            var spec = item.Spec;
+            var errors = PolicyValidator.Validate([spec]);
+            if (errors.Count > 0 && _lastGood.TryGetValue(uid, out var lastGood))
+            {
+                // The operator reports the broken edit on the policy's status; until it is fixed the alias serves as before.
+                RouterLog.PolicyInvalid(logger, item.Metadata.Name, string.Join("; ", errors) + "; serving its last valid version");
+                spec = lastGood;
+                errors = [];
+            }
+
+            if (errors.Count > 0 || valid.Exists(p => p.ModelAlias == spec.ModelAlias))
             {
                 // The operator reports it on the policy's status; the router keeps serving the others.
                 RouterLog.PolicyInvalid(logger, item.Metadata.Name, errors.Count > 0 ? string.Join("; ", errors) : "duplicate modelAlias");
                 continue;
             }
 
-            valid.Add(Promoted(item.Spec, item.Status?.Promotion));
-            budget.ObserveStatus(item.Spec.ModelAlias, item.Spec.Budget, item.Status?.Month, item.Status?.SpendThisMonthUsd);
+            _lastGood[uid] = spec;
+            valid.Add(Promoted(spec, item.Status?.Promotion));
+            budget.ObserveStatus(spec.ModelAlias, spec.Budget, item.Status?.Month, item.Status?.SpendThisMonthUsd);
             // The operator's fleet-wide calibration (a stale one from before a spec change still beats none).
-            calibrator.ObserveStatus(item.Spec.ModelAlias, item.Status?.Calibration);
+            calibrator.ObserveStatus(spec.ModelAlias, item.Status?.Calibration);
+        }
+
+        foreach (var gone in _lastGood.Keys.Where(uid => !seen.Contains(uid)).ToList())
+        {
+            _lastGood.Remove(gone);
         }
 
         budget.ForgetStatusesExcept(valid.Select(p => p.ModelAlias).ToHashSet(StringComparer.Ordinal));

@@ -125,6 +125,24 @@ public sealed class ClusterWatcherTests
         _store.Current.Policies.Select(p => p.ModelAlias).Should().Equal("support-bot");
     }
 
+    [Test]
+    public async Task RunAsync_ValidPolicyEditedIntoAnInvalidOne_KeepsServingItsLastValidVersion()
+    {
+        await CreatePolicyAsync("support", "support-bot", "https://api.openai.com/v1");
+        await Poll.UntilAsync(() => Task.FromResult(_store.Current.TryResolve("support-bot", out _)), "the valid policy");
+
+        var policy = await _client.CustomObjects.GetNamespacedCustomObjectAsync<V1Alpha1RoutingPolicy>(ApiGroup.Group, ApiGroup.Version, Ns, V1Alpha1RoutingPolicy.Plural, "support");
+        policy.Spec.Llm.BaseUrl = "not a url";
+        policy.Spec.Escalation = new EscalationSpec { ConfidenceThreshold = 0.5 };
+        await _client.CustomObjects.ReplaceNamespacedCustomObjectAsync(policy, ApiGroup.Group, ApiGroup.Version, Ns, V1Alpha1RoutingPolicy.Plural, "support");
+        await CreatePolicyAsync("other", "other-bot", "https://api.openai.com/v1");
+        await Poll.UntilAsync(() => Task.FromResult(_store.Current.TryResolve("other-bot", out _)), "a later event to be processed");
+
+        _store.Current.TryResolve("support-bot", out var served).Should().BeTrue("a broken edit must not take the alias offline");
+        served.Policy!.Llm.BaseUrl.Should().Be("https://api.openai.com/v1");
+        served.Policy.Escalation.Should().BeNull("the last valid version's threshold stays in force");
+    }
+
     private IReadOnlyList<Uri> Addresses() => [.. _registry.Get("qwen").Endpoints.Select(e => e.Address)];
 
     private Task CreateDeploymentAsync(string name, string servedModel) =>

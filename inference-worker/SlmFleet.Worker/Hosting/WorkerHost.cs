@@ -79,10 +79,11 @@ internal sealed class WorkerHost : IAsyncDisposable
         var registry = Prometheus.Metrics.NewCustomRegistry();
         var metrics = new WorkerMetrics(registry);
         metrics.ExecutionProvider.WithLabels(model.ExecutionProvider, options.ExecutionProvider.ToString().ToLowerInvariant()).Set(1);
-        var utilization = new UtilizationTracker(options.TimeProvider, options.StatsWindow);
+        var utilization = new UtilizationTracker(options.TimeProvider, options.StatsWindow, options.MaxBatch);
         registry.AddBeforeCollectCallback(() =>
         {
             metrics.Utilization.Set(utilization.Utilization());
+            metrics.CapacityUtilization.Set(utilization.CapacityUtilization());
             metrics.TokensPerSecond.Set(utilization.TokensPerSecond());
         });
 

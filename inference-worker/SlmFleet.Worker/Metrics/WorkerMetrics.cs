@@ -23,7 +23,8 @@ internal sealed class WorkerMetrics
             new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64] });
         QueueDepth = factory.CreateGauge("slm_worker_queue_depth", "Requests waiting for admission.");
         ActiveSequences = factory.CreateGauge("slm_worker_active_sequences", "Sequences in the running batch.");
-        Utilization = factory.CreateGauge("slm_worker_utilization_ratio", "Busy fraction of wall time over the stats window.");
+        Utilization = factory.CreateGauge("slm_worker_utilization_ratio", "Busy fraction of wall time over the stats window (duty cycle: one sequence in a large batch already reads near 1).");
+        CapacityUtilization = factory.CreateGauge("slm_worker_capacity_utilization_ratio", "Demand (active sequences plus queued requests) over the batch slots, time-averaged over the stats window, 0..2; the autoscaler's band applies to it.");
         TokensPerSecond = factory.CreateGauge("slm_worker_tokens_per_second", "Generated tokens per second over the stats window.");
         WarmupSeconds = factory.CreateGauge("slm_worker_warmup_seconds", "Model load plus warm-up prompts, in seconds.");
         Warm = factory.CreateGauge("slm_worker_warm", "1 once warm-up has finished.");
@@ -50,6 +51,8 @@ internal sealed class WorkerMetrics
     public Gauge ActiveSequences { get; }
 
     public Gauge Utilization { get; }
+
+    public Gauge CapacityUtilization { get; }
 
     public Gauge TokensPerSecond { get; }
 

@@ -117,6 +117,7 @@ internal sealed class BatchScheduler : IDisposable
             {
                 ReleaseFinished();
                 Admit();
+                _utilization.SetDemand(_active + QueueDepth);
                 if (_active == 0)
                 {
                     _metrics.ActiveSequences.Set(0);

@@ -1,12 +1,19 @@
 namespace SlmFleet.Worker.Scheduling;
 
 /// <summary>
-/// Busy fraction of wall time over a sliding window, plus tokens per second over the same window.
+/// Over a sliding window: the busy fraction of wall time (duty cycle), the capacity utilization
+/// (demand against the batch slots, see <see cref="CapacityUtilization"/>), and tokens per second.
 /// Time comes from an injected <see cref="TimeProvider"/> so tests control it.
 /// </summary>
-internal sealed class UtilizationTracker(TimeProvider time, TimeSpan window)
+internal sealed class UtilizationTracker(TimeProvider time, TimeSpan window, int capacity = 1)
 {
+    /// <summary>Demand beyond twice the slots reads as 2: enough to say "scale up a lot" without an unbounded number.</summary>
+    public const double MaxCapacityUtilization = 2.0;
+
     private readonly Lock _lock = new();
+    private readonly Queue<(long Start, long End, int Demand)> _demand = new();
+    private long _demandSince = time.GetTimestamp();
+    private int _currentDemand;
     private readonly Queue<(long Start, long End)> _busy = new();
     private readonly Queue<(long At, int Tokens)> _tokens = new();
     private readonly long _created = time.GetTimestamp();
@@ -31,6 +38,56 @@ internal sealed class UtilizationTracker(TimeProvider time, TimeSpan window)
                 _busy.Enqueue((start, time.GetTimestamp()));
                 _busySince = null;
             }
+        }
+    }
+
+    /// <summary>Records the demand from now on: sequences in the batch plus requests waiting for a slot.</summary>
+    public void SetDemand(int demand)
+    {
+        lock (_lock)
+        {
+            if (demand == _currentDemand)
+            {
+                return;
+            }
+
+            var now = time.GetTimestamp();
+            _demand.Enqueue((_demandSince, now, _currentDemand));
+            _demandSince = now;
+            _currentDemand = demand;
+        }
+    }
+
+    /// <summary>
+    /// Capacity utilization over the window: the time-weighted average of demand (active sequences plus
+    /// queued requests) divided by the batch slots, 0 to <see cref="MaxCapacityUtilization"/>. Unlike the
+    /// duty cycle, one sequence in a 16-slot batch reads 1/16, not 100 %: it measures work in flight
+    /// against what the worker can run at once (above 1: requests are waiting).
+    /// </summary>
+    public double CapacityUtilization()
+    {
+        lock (_lock)
+        {
+            var now = time.GetTimestamp();
+            var (windowStart, span) = WindowBounds(now);
+            if (span <= 0)
+            {
+                return 0;
+            }
+
+            while (_demand.Count > 0 && _demand.Peek().End <= windowStart)
+            {
+                _demand.Dequeue();
+            }
+
+            double weighted = 0;
+            foreach (var (start, end, demand) in _demand)
+            {
+                weighted += (double)(end - Math.Max(start, windowStart)) * demand;
+            }
+
+            weighted += (double)(now - Math.Max(_demandSince, windowStart)) * _currentDemand;
+            return Math.Clamp(weighted / span / Math.Max(1, capacity), 0, MaxCapacityUtilization);
         }
     }
 

@@ -64,6 +64,8 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
     public override Task<StatsResponse> Stats(StatsRequest request, ServerCallContext context) => Task.FromResult(new StatsResponse
     {
         Utilization = state.Utilization.Utilization(),
+        CapacityUtilization = state.Utilization.CapacityUtilization(),
+        MaxBatch = state.Options.MaxBatch,
         WindowSeconds = state.Utilization.Window.TotalSeconds,
         QueueDepth = state.Scheduler.QueueDepth,
         ActiveSequences = state.Scheduler.ActiveSequences,

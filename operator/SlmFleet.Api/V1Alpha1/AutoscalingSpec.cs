@@ -6,7 +6,14 @@ using SlmFleet.Api.Validation;
 
 namespace SlmFleet.Api.V1Alpha1;
 
-/// <summary>Holds the fleet's engine utilization inside [targetUtilizationLow, targetUtilizationHigh].</summary>
+/// <summary>
+/// Holds the fleet's capacity utilization inside [targetUtilizationLow, targetUtilizationHigh]. Capacity
+/// utilization is work in flight against what a worker can run at once: running plus queued requests
+/// divided by the batch slots (--max-batch), time-averaged over the worker's stats window, so one
+/// sequence in a 16-slot batch reads 1/16. (The engine's duty cycle, which reads near 100 % as soon as
+/// one sequence runs, is still exported as slm_worker_utilization_ratio; workers too old to report
+/// capacity are judged by it.)
+/// </summary>
 [CelRule(CrossFieldRules.BandLowBelowHigh, "targetUtilizationLow must be less than targetUtilizationHigh", FieldPath = ".targetUtilizationLow")]
 public sealed class AutoscalingSpec
 {
@@ -25,7 +32,7 @@ public sealed class AutoscalingSpec
     [JsonPropertyName("targetUtilizationLow")]
     public double TargetUtilizationLow { get; set; } = 0.60;
 
-    /// <summary>Above this busy fraction replicas are added, sized to bring utilization back to the band's middle.</summary>
+    /// <summary>Above this capacity utilization replicas are added, sized to bring utilization back to the band's middle.</summary>
     [Range(0.1, 1.0)]
     [DefaultValue(0.80)]
     [JsonPropertyName("targetUtilizationHigh")]

@@ -57,7 +57,10 @@ internal sealed class GrpcWorkerStatsSource : IWorkerStatsSource, IDisposable
                 throw new WorkerStatsUnavailableException($"pod {name} at {address} reported utilization {reply.Utilization}; accepted: a finite number in 0..1");
             }
 
-            return new WorkerStats(reply.Utilization, reply.QueueDepth, double.IsFinite(reply.TokensPerSecond) ? Math.Max(0, reply.TokensPerSecond) : 0);
+            // Capacity utilization (demand against the batch slots) when the worker reports it: the duty
+            // cycle reads ~100 % with one sequence in a 16-slot batch. Older workers report only the duty cycle.
+            var utilization = reply.MaxBatch > 0 && double.IsFinite(reply.CapacityUtilization) ? reply.CapacityUtilization : reply.Utilization;
+            return new WorkerStats(utilization, reply.QueueDepth, double.IsFinite(reply.TokensPerSecond) ? Math.Max(0, reply.TokensPerSecond) : 0);
         }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {

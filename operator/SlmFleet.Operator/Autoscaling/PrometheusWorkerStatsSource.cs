@@ -15,6 +15,9 @@ namespace SlmFleet.Operator.Autoscaling;
 internal sealed class PrometheusWorkerStatsSource(Uri prometheusUrl, HttpClient http) : IWorkerStatsSource
 {
     internal const string UtilizationMetric = "slm_worker_utilization_ratio";
+
+    /// <summary>Preferred when the worker exports it: demand against batch slots, not the duty cycle.</summary>
+    internal const string CapacityUtilizationMetric = "slm_worker_capacity_utilization_ratio";
     internal const string QueueDepthMetric = "slm_worker_queue_depth";
     internal const string TokensPerSecondMetric = "slm_worker_tokens_per_second";
 
@@ -46,6 +49,11 @@ internal sealed class PrometheusWorkerStatsSource(Uri prometheusUrl, HttpClient 
         using (document)
         {
             var samples = Samples(document.RootElement);
+            if (samples.TryGetValue(CapacityUtilizationMetric, out var capacity) && double.IsFinite(capacity))
+            {
+                samples[UtilizationMetric] = capacity;
+            }
+
             if (!samples.TryGetValue(UtilizationMetric, out var utilization) || !double.IsFinite(utilization))
             {
                 throw new WorkerStatsUnavailableException($"Prometheus has no {UtilizationMetric} for pod {ns}/{name} (is the worker PodMonitor scraping it?)");
@@ -59,7 +67,7 @@ internal sealed class PrometheusWorkerStatsSource(Uri prometheusUrl, HttpClient 
 
     /// <summary>The PromQL selecting the three gauges of one pod; label values are escaped for PromQL strings.</summary>
     internal static string Query(string ns, string pod) => string.Create(CultureInfo.InvariantCulture,
-        $"{{__name__=~\"{UtilizationMetric}|{QueueDepthMetric}|{TokensPerSecondMetric}\",namespace=\"{Escape(ns)}\",pod=\"{Escape(pod)}\"}}");
+        $"{{__name__=~\"{CapacityUtilizationMetric}|{UtilizationMetric}|{QueueDepthMetric}|{TokensPerSecondMetric}\",namespace=\"{Escape(ns)}\",pod=\"{Escape(pod)}\"}}");
 
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 

@@ -63,6 +63,21 @@ public sealed class PrometheusWorkerStatsSourceTests
     }
 
     [Test]
+    public async Task ReadAsync_CapacityUtilizationExported_PreferredOverTheDutyCycle()
+    {
+        _status = 200;
+        // One sequence in a 16-slot batch: the engine is busy all the time, but 1/16 of its capacity is in use.
+        _answer = Vector(("slm_worker_utilization_ratio", "0.98"), ("slm_worker_capacity_utilization_ratio", "0.0625"), ("slm_worker_queue_depth", "0"), ("slm_worker_tokens_per_second", "40"));
+        using var http = new HttpClient();
+        var source = new PrometheusWorkerStatsSource(_url, http);
+
+        var stats = await source.ReadAsync(Pod("qwen-w-0"), CancellationToken.None);
+
+        stats.Utilization.Should().Be(0.0625);
+        _lastQuery.Should().Contain("slm_worker_capacity_utilization_ratio");
+    }
+
+    [Test]
     public async Task ReadAsync_NoUtilizationSeries_ThrowsSoTheSampleCountsAsMissing()
     {
         _status = 200;

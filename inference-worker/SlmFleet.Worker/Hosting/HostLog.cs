@@ -10,4 +10,7 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Error, Message = "Warm-up failed; health stays NOT_SERVING")]
     public static partial void WarmupFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Stopping: health NOT_SERVING, new requests refused; draining {Active} running and {Queued} queued requests for up to {Seconds} s")]
+    public static partial void Draining(ILogger logger, int active, int queued, double seconds);
 }

@@ -91,6 +91,8 @@ internal sealed class WorkerHost : IAsyncDisposable
         health.SetStatus(string.Empty, HealthCheckResponse.Types.ServingStatus.NotServing);
         health.SetStatus(WarmupRunner.ServiceName, HealthCheckResponse.Types.ServingStatus.NotServing);
 
+        // Kestrel waits this long for running requests (streams included) when the process is asked to stop.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout);
         builder.Services.AddGrpc();
         builder.Services.AddGrpcReflection();
         builder.Services.AddSingleton(health);
@@ -113,6 +115,15 @@ internal sealed class WorkerHost : IAsyncDisposable
 
         var state = app.Services.GetRequiredService<WorkerState>();
         state.Scheduler.Start();
+        var stoppingLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<WorkerHost>();
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            // SIGTERM (or a host stop): out of rotation at once, running sequences finish within DrainTimeout.
+            state.IsDraining = true;
+            health.SetStatus(string.Empty, HealthCheckResponse.Types.ServingStatus.NotServing);
+            health.SetStatus(WarmupRunner.ServiceName, HealthCheckResponse.Types.ServingStatus.NotServing);
+            HostLog.Draining(stoppingLogger, state.Scheduler.ActiveSequences, state.Scheduler.QueueDepth, options.DrainTimeout.TotalSeconds);
+        });
         await app.StartAsync(cancellationToken);
 
         var host = options.ListenAddress.Equals(IPAddress.Any) ? "127.0.0.1" : options.ListenAddress.ToString();

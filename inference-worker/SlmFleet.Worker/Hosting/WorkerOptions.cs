@@ -44,6 +44,13 @@ internal sealed class WorkerOptions
 
     public TimeSpan StatsWindow { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// On SIGTERM: how long in-flight generations may run on while the worker reports NOT_SERVING and
+    /// refuses new work (UNAVAILABLE, so a router retries elsewhere). Keep it below the pod's
+    /// terminationGracePeriodSeconds minus its preStop pause.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Seeds the random source of requests that give no seed; null = unpredictable.</summary>

@@ -39,6 +39,15 @@ internal sealed class WorkerState(WorkerOptions options, LoadedModel model, Batc
 
     public double WarmupSeconds { get; set; }
 
+    private volatile bool _draining;
+
+    /// <summary>Set when the process is asked to stop: new requests are refused while running ones finish.</summary>
+    public bool IsDraining
+    {
+        get => _draining;
+        set => _draining = value;
+    }
+
     public int NextSeed()
     {
         lock (_seedLock)

@@ -80,6 +80,12 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
 
     private T Guard<T>(string rpc, Func<T> create)
     {
+        if (state.IsDraining)
+        {
+            state.Metrics.Requests.WithLabels(rpc, "unavailable").Inc();
+            throw new RpcException(new Status(StatusCode.Unavailable, "the worker is shutting down and finishing its running requests; retry on another replica"));
+        }
+
         if (!state.IsWarm)
         {
             state.Metrics.Requests.WithLabels(rpc, "unavailable").Inc();

@@ -71,22 +71,6 @@ public sealed class SlmDeploymentPlannerTests
         plan.Events.Should().ContainSingle(e => e.Reason == ConditionReasons.Scaled);
     }
 
-    [Test]
-    public void Compute_LiveImageEditedByHand_PutsItBack()
-    {
-        // Arrange
-        var planner = Planner();
-        var observed = Observe(Valid());
-        var applied = Apply(observed, planner.Compute(observed));
-        applied.Deployment!.Spec.Template.Spec.Containers[0].Image = "someone/else:latest";
-
-        // Act
-        var plan = planner.Compute(applied);
-
-        // Assert
-        plan.Deployment!.Kind.Should().Be(WriteKind.Update);
-    }
-
     [TestCase(null, 1, 4, 1)]
     [TestCase(3, 1, 4, 3)]
     [TestCase(9, 2, 4, 4)]

@@ -30,7 +30,7 @@ public sealed class SlmDeploymentSpec
     [Range(0, 1000)]
     [DefaultValue(1)]
     [JsonPropertyName("replicas")]
-    public int? Replicas { get; set; }
+    public int? Replicas { get; set; } = 1;
 
     /// <summary>Warm replicas: the fleet is never scaled below this, so some capacity is always loaded and ready.</summary>
     [Range(0, 1000)]

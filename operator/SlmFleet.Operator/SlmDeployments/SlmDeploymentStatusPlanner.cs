@@ -155,8 +155,10 @@ internal static class SlmDeploymentStatusPlanner
         }
         else if (requested is { } below && below < spec.MinReplicas)
         {
-            conditions.Set(ConditionTypes.ScalingLimited, ConditionSet.True, ConditionReasons.BelowMinReplicas,
-                $"spec.replicas {below} is below spec.minReplicas {spec.MinReplicas}; running {spec.MinReplicas} warm replica(s).");
+            // Not a limit hit: minReplicas is the warm floor, and spec.replicas defaults to 1 (the scale
+            // subresource needs a count), so any spec with minReplicas above 1 starts here.
+            conditions.Set(ConditionTypes.ScalingLimited, ConditionSet.False, ConditionReasons.WithinLimits,
+                string.Create(CultureInfo.InvariantCulture, $"Replicas within [{spec.MinReplicas}, {spec.MaxReplicas}]; spec.replicas {below} is raised to spec.minReplicas {spec.MinReplicas} (warm replicas)."));
         }
         else if (previousLimit is { Status: ConditionSet.True, Reason: Autoscaling.AutoscalerEvents.MaxReplicasReached } autoscalers)
         {

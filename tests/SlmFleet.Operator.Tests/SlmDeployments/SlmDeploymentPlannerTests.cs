@@ -90,7 +90,8 @@ public sealed class SlmDeploymentPlannerTests
         plan.Deployment!.Desired.Spec.Replicas.Should().Be(expected);
         plan.Status.DesiredReplicas.Should().Be(expected);
         var limited = plan.Status.Conditions!.Single(c => c.Type == ConditionTypes.ScalingLimited);
-        limited.Status.Should().Be(expected == (replicas ?? min) ? "False" : "True");
+        // Only a request above maxReplicas is a limit; one below minReplicas is raised to the warm floor.
+        limited.Status.Should().Be((replicas ?? min) > max ? "True" : "False");
     }
 
     [Test]

@@ -219,8 +219,11 @@ public sealed class KubeControlPlane : IAsyncDisposable
 
     private void Start(string name, string path, params string[] arguments)
     {
-        var info = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
+        // A watchdog shell runs the binary and stops it within a second of this test process going away,
+        // however it goes (a test host killed by its runner raises no ProcessExit).
+        var watchdog = $"\"$@\" & c=$!; while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $c 2>/dev/null; do sleep 1; done; kill $c 2>/dev/null; wait $c";
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-c", watchdog, name, path }.Concat(arguments))
         {
             info.ArgumentList.Add(argument);
         }

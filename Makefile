@@ -24,6 +24,15 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 export HELM
 export SLM_JS_REFERENCE := $(JS_REFERENCE)
 export PROMTOOL
+# A real Kubernetes control plane (etcd + kube-apiserver) for the controller tests, the envtest way:
+# ../shared/k8s/assets.sh prints the folder holding the binaries. Without it those tests are skipped.
+K8S_ASSETS_SH := $(CURDIR)/../shared/k8s/assets.sh
+ifeq ($(KUBEBUILDER_ASSETS),)
+ifneq ($(wildcard $(K8S_ASSETS_SH)),)
+KUBEBUILDER_ASSETS := $(shell $(K8S_ASSETS_SH))
+export KUBEBUILDER_ASSETS
+endif
+endif
 
 ##@ General
 

@@ -7,6 +7,7 @@ using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Hosting;
 using SlmFleet.Operator.Runtime;
 using SlmFleet.Operator.SlmDeployments;
+using SlmFleet.Operator.Tests.Infrastructure;
 
 namespace SlmFleet.Bench.Operator;
 
@@ -42,7 +43,7 @@ internal sealed class OperatorBenchmark
         // Resync is what the steady-state phase measures; 20 s keeps it out of the converge phase.
         var manager = new ControllerManager(operatorClient, new ManagerOptions { Informers = new InformerOptions { ResyncPeriod = TimeSpan.FromSeconds(20) } },
             TimeProvider.System, NullLoggerFactory.Instance, new RuntimeMetrics(registry));
-        var (_, reconciler) = OperatorHost.AddSlmDeploymentController(manager, operatorClient, new OperatorHostOptions(), registry, NullLoggerFactory.Instance);
+        var (_, reconciler) = OperatorHost.AddSlmDeploymentController(manager, operatorClient, new OperatorHostOptions(), registry, NullLoggerFactory.Instance, new CreateOrReplaceWriter(operatorClient));
         reconciler.PlanApplied = _ => Interlocked.Increment(ref _reconciles);
         using var stop = new CancellationTokenSource();
         var running = Task.Run(() => manager.RunAsync(stop.Token));

@@ -22,12 +22,15 @@ public sealed class SlmDeploymentSpec
     public AcceleratorSpec Accelerator { get; set; } = new();
 
     /// <summary>
-    /// Desired number of worker replicas. Written by the autoscaler (through the scale subresource)
-    /// when autoscaling is enabled; when omitted, the operator starts with minReplicas.
+    /// Desired number of worker replicas (the scale subresource's spec; defaults to 1, so kubectl scale,
+    /// HPA and KEDA read a real count for a new object). Written by the autoscaler when autoscaling is
+    /// enabled; the fleet always runs within [minReplicas, maxReplicas]. A hand kubectl scale of the
+    /// worker Deployment is kept until this value changes.
     /// </summary>
     [Range(0, 1000)]
+    [DefaultValue(1)]
     [JsonPropertyName("replicas")]
-    public int? Replicas { get; set; }
+    public int? Replicas { get; set; } = 1;
 
     /// <summary>Warm replicas: the fleet is never scaled below this, so some capacity is always loaded and ready.</summary>
     [Range(0, 1000)]

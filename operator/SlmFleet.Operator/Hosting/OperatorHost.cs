@@ -67,21 +67,23 @@ internal static class OperatorHost
 
     /// <summary>
     /// Registers the SlmDeployment controller and its informers on <paramref name="manager"/>. Owned
-    /// kinds are cached only when they carry <c>app.kubernetes.io/managed-by=slm-operator</c>, so
-    /// the operator's memory grows with its own objects, not with the cluster.
+    /// kinds are watched whole, not by label (a label can be stripped, a name taken by someone else);
+    /// objects no SlmDeployment controls are cached trimmed to their identity
+    /// (<see cref="ForeignObjectTrim"/>), so memory grows with the operator's own objects. Owned objects
+    /// are written with server-side apply unless a test passes another <paramref name="writer"/>.
     /// </summary>
     public static (Controller<V1Alpha1SlmDeployment> Controller, SlmDeploymentReconciler Reconciler) AddSlmDeploymentController(
-        ControllerManager manager, IKubernetes client, OperatorHostOptions options, CollectorRegistry registry, ILoggerFactory loggers)
+        ControllerManager manager, IKubernetes client, OperatorHostOptions options, CollectorRegistry registry, ILoggerFactory loggers, IOwnedObjectWriter? writer = null)
     {
-        var ownedSelector = "app.kubernetes.io/managed-by=" + WorkerLabels.ManagedBy;
         var resources = manager.GetInformer<V1Alpha1SlmDeployment>(ResourceDescriptor.For<V1Alpha1SlmDeployment>(options.Namespace));
-        var deployments = manager.GetInformer<V1Deployment>(ResourceDescriptor.For<V1Deployment>(options.Namespace, ownedSelector));
-        var services = manager.GetInformer<V1Service>(ResourceDescriptor.For<V1Service>(options.Namespace, ownedSelector));
-        var budgets = manager.GetInformer<V1PodDisruptionBudget>(ResourceDescriptor.For<V1PodDisruptionBudget>(options.Namespace, ownedSelector));
+        var deployments = OwnedKind<V1Deployment>(manager, options);
+        var services = OwnedKind<V1Service>(manager, options);
+        var budgets = OwnedKind<V1PodDisruptionBudget>(manager, options);
         var reader = new CachedStateReader(resources, deployments, services, budgets, client, manager.Time);
         var reconciler = new SlmDeploymentReconciler(
             client,
             reader,
+            writer ?? new ServerSideApplyWriter(client),
             new SlmDeploymentPlanner(AcceleratorCatalog.Default, options.SlmDeployments),
             manager.Time,
             loggers.CreateLogger<SlmDeploymentReconciler>(),
@@ -94,7 +96,30 @@ internal static class OperatorHost
         controller.Owns(deployments);
         controller.Owns(services);
         controller.Owns(budgets);
+        // A foreign object under a workers' name blocks that SlmDeployment (NameConflict): when it
+        // goes away or changes, reconcile the SlmDeployment the name belongs to.
+        controller.Watches(deployments, NameHolder);
+        controller.Watches(services, NameHolder);
+        controller.Watches(budgets, NameHolder);
         return (controller, reconciler);
+    }
+
+    private static Informer<T> OwnedKind<T>(ControllerManager manager, OperatorHostOptions options)
+        where T : class, IKubernetesObject<V1ObjectMeta>, new()
+    {
+        var informer = manager.GetInformer<T>(ResourceDescriptor.For<T>(options.Namespace));
+        informer.Transform = ForeignObjectTrim.Trim;
+        return informer;
+    }
+
+    private static IEnumerable<ObjectKey> NameHolder<T>(InformerEvent<T> change)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var metadata = change.Object.Metadata;
+        if (!WorkerLabels.ControlledBySlmDeployment(metadata) && WorkerLabels.OwnerName(metadata.Name) is { } owner)
+        {
+            yield return new ObjectKey(metadata.NamespaceProperty, owner);
+        }
     }
 
     /// <summary>

@@ -62,6 +62,13 @@ internal sealed class Informer<T> : IInformer
         }
     }
 
+    /// <summary>
+    /// Applied to every object before it is cached or handed to handlers (client-go's SetTransform):
+    /// e.g. trims objects a controller only needs to recognise down to their metadata. Set before
+    /// <see cref="RunAsync"/>.
+    /// </summary>
+    public Func<T, T>? Transform { get; set; }
+
     /// <summary>The cached object, or null when absent. Callers must not mutate it.</summary>
     public T? Get(ObjectKey key) => _cache.TryGetValue(key, out var obj) ? obj : null;
 
@@ -211,6 +218,11 @@ internal sealed class Informer<T> : IInformer
 
     private void Apply(WatchEventType type, T obj)
     {
+        if (type != WatchEventType.Bookmark && Transform is { } transform && obj is { Metadata: not null })
+        {
+            obj = transform(obj);
+        }
+
         var version = obj.Metadata?.ResourceVersion;
         switch (type)
         {
@@ -241,8 +253,9 @@ internal sealed class Informer<T> : IInformer
     private void Replace(IList<T> items)
     {
         var seen = new HashSet<ObjectKey>();
-        foreach (var obj in items)
+        foreach (var item in items)
         {
+            var obj = Transform is { } transform ? transform(item) : item;
             var key = ObjectKey.Of(obj);
             seen.Add(key);
             var existed = _cache.TryGetValue(key, out var old);

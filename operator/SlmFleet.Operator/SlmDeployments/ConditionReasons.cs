@@ -21,4 +21,7 @@ internal static class ConditionReasons
     public const string BelowMinReplicas = "BelowMinReplicas";
     public const string Created = "Created";
     public const string Scaled = "Scaled";
+    public const string NameConflict = "NameConflict";
+    public const string DriftReverted = "DriftReverted";
+    public const string ReplicasOverridden = "ReplicasOverridden";
 }

@@ -1,61 +1,58 @@
+using k8s;
 using k8s.Models;
 
 namespace SlmFleet.Operator.SlmDeployments;
 
 /// <summary>
-/// NeedsUpdate: compares only what the operator owns — its digest annotation, its labels, its
-/// controller owner reference and the few spec fields others may change (replicas, the worker's image
-/// and arguments) — so fields the API server defaults never trigger a write.
+/// NeedsApply: whether the configuration the operator applies differs from what the live object holds,
+/// looking only at what the operator owns, so fields the API server defaults or others add never cause
+/// a write (zero writes in steady state and after a restart). Two checks:
+/// <list type="bullet">
+/// <item>intent: the annotations the operator stamps (the digest of the rendered object, the replicas
+/// it last asked for) and its labels differ from the live ones — the spec changed;</item>
+/// <item>drift: the operator's managedFields entry no longer covers every field of the configuration
+/// (someone edited, removed or took over an owned field, e.g. a hand edit of the worker's resources or
+/// a stripped label) — see <see cref="FieldOwnership"/>.</item>
+/// </list>
+/// A live object without any managedFields comes from a server that records no field ownership (the
+/// in-process API test server): only the intent check and the replica count apply there.
 /// </summary>
 internal static class DesiredStateComparer
 {
-    public static WriteKind NeedsUpdate(V1Deployment desired, V1Deployment? observed)
+    public static WriteKind NeedsApply<T>(T applied, T? live)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        if (observed is null)
+        ArgumentNullException.ThrowIfNull(applied);
+        if (live is null)
         {
             return WriteKind.Create;
         }
 
-        if (MetadataDiffers(desired.Metadata, observed.Metadata) || observed.Spec?.Replicas != desired.Spec.Replicas)
+        var have = live.Metadata;
+        var want = applied.Metadata;
+        if (Differs(want.Annotations, have.Annotations) || Differs(want.Labels, have.Labels) || !HasController(want, have))
         {
             return WriteKind.Update;
         }
 
-        // Someone edited the live template (kubectl edit/set image): the digest still matches, so
-        // compare the worker container itself to put it back.
-        var want = desired.Spec.Template.Spec.Containers[0];
-        var have = observed.Spec?.Template?.Spec?.Containers?.FirstOrDefault(c => c.Name == want.Name);
-        return have is null || have.Image != want.Image || !(have.Args ?? []).SequenceEqual(want.Args ?? [], StringComparer.Ordinal)
-            ? WriteKind.Update
-            : WriteKind.None;
+        if (!FieldOwnership.Tracked(have))
+        {
+            return applied is V1Deployment { Spec.Replicas: { } replicas } && (live as V1Deployment)?.Spec?.Replicas != replicas
+                ? WriteKind.Update
+                : WriteKind.None;
+        }
+
+        return FieldOwnership.CoversApplied(FieldOwnership.AppliedFields(have, ServerSideApplyWriter.FieldManager), applied)
+            ? WriteKind.None
+            : WriteKind.Update;
     }
 
-    public static WriteKind NeedsUpdate(V1Service desired, V1Service? observed) =>
-        observed is null ? WriteKind.Create
-        : MetadataDiffers(desired.Metadata, observed.Metadata) ? WriteKind.Update
-        : WriteKind.None;
+    private static bool Differs(IDictionary<string, string>? desired, IDictionary<string, string>? observed) =>
+        (desired ?? new Dictionary<string, string>()).Any(p => observed is null || !observed.TryGetValue(p.Key, out var have) || have != p.Value);
 
-    public static WriteKind NeedsUpdate(V1PodDisruptionBudget desired, V1PodDisruptionBudget? observed) =>
-        observed is null ? WriteKind.Create
-        : MetadataDiffers(desired.Metadata, observed.Metadata) || observed.Spec?.MinAvailable?.Value != desired.Spec.MinAvailable?.Value ? WriteKind.Update
-        : WriteKind.None;
-
-    private static bool MetadataDiffers(V1ObjectMeta desired, V1ObjectMeta observed)
+    private static bool HasController(V1ObjectMeta desired, V1ObjectMeta observed)
     {
-        if (WorkerLabels.DesiredHash(desired) != WorkerLabels.DesiredHash(observed))
-        {
-            return true;
-        }
-
-        foreach (var (key, value) in desired.Labels ?? new Dictionary<string, string>())
-        {
-            if (observed.Labels is null || !observed.Labels.TryGetValue(key, out var have) || have != value)
-            {
-                return true;
-            }
-        }
-
         var owner = desired.OwnerReferences?.FirstOrDefault(r => r.Controller == true);
-        return owner is not null && observed.OwnerReferences?.Any(r => r.Controller == true && r.Uid == owner.Uid) != true;
+        return owner is null || observed.OwnerReferences?.Any(r => r.Controller == true && r.Uid == owner.Uid) == true;
     }
 }

@@ -23,4 +23,7 @@ internal static partial class SlmDeploymentLog
 
     [LoggerMessage(EventId = 3106, Level = LogLevel.Debug, Message = "SlmDeployment {Namespace}/{Name} or an object it owns was deleted during the reconcile; requeueing")]
     public static partial void DeletedMeanwhile(ILogger logger, string @namespace, string name);
+
+    [LoggerMessage(EventId = 3107, Level = LogLevel.Warning, Message = "Applying {Kind} {Namespace}/{Name} was refused ({StatusCode}): {ApiMessage} (failure {Consecutive} in a row)")]
+    public static partial void WriteFailed(ILogger logger, string kind, string @namespace, string name, int statusCode, string apiMessage, int consecutive);
 }

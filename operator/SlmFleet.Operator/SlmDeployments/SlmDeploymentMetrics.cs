@@ -19,9 +19,13 @@ internal sealed class SlmDeploymentMetrics
             "Reconciles that left the workers unchanged because the spec is invalid or the model does not fit, by reason.", ["reason"]);
         Conflicts = factory.CreateCounter("slm_operator_slmdeployment_conflicts_total",
             "Writes answered 409 (stale resourceVersion or already exists); the key is requeued.", ["kind"]);
+        WriteFailures = factory.CreateCounter("slm_operator_slmdeployment_write_failures_total",
+            "Owned-object writes the API server refused with something other than a conflict, by object kind and HTTP status.", ["kind", "code"]);
     }
 
     public Counter Writes { get; }
+
+    public Counter WriteFailures { get; }
 
     public Counter Events { get; }
 

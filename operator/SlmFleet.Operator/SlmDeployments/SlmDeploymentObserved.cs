@@ -21,6 +21,12 @@ internal sealed record SlmDeploymentObserved
     /// <summary>Fleet token throughput the workers report; null keeps the last known value.</summary>
     public double? TokensPerSecond { get; init; }
 
+    /// <summary>
+    /// Writes of this reconcile the API server refused (the executor observes them and plans again, so
+    /// status and Events report them); empty on the first pass.
+    /// </summary>
+    public IReadOnlyList<WriteFailure> WriteFailures { get; init; } = [];
+
     /// <summary>Time of this reconcile, stamped on conditions that change (the planner reads no clock).</summary>
     public required DateTime Now { get; init; }
 }

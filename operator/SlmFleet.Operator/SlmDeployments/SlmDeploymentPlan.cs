@@ -26,6 +26,13 @@ internal sealed record SlmDeploymentPlan
     /// <summary>The problems that blocked the rollout; empty when it may proceed.</summary>
     public required IReadOnlyList<SpecProblem> Problems { get; init; }
 
+    /// <summary>
+    /// The owned objects cannot be written now and no Event or watch will say when they can: a name
+    /// taken by a foreign object, or workers of an earlier SlmDeployment of the same name awaiting the
+    /// garbage collector. The key is retried with the queue's back-off (each retry reads caches only).
+    /// </summary>
+    public bool RetryLater { get; init; }
+
     /// <summary>Whether the worker Deployment is created or changed by this plan.</summary>
     public bool RollOut => Deployment is { Kind: not WriteKind.None };
 

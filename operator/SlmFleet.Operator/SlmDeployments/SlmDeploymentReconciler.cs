@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using k8s;
@@ -11,9 +12,14 @@ namespace SlmFleet.Operator.SlmDeployments;
 
 /// <summary>
 /// The thin executor: reads the observed state, asks <see cref="SlmDeploymentPlanner"/> what to do,
-/// and applies exactly that: the owned objects (create, or replace carrying the live resourceVersion),
-/// then status through the status subresource only when it changed, then Events. A 409 or 404 anywhere
-/// means the state moved: the key is requeued and planned again from scratch.
+/// and applies exactly that: the owned objects (server-side apply through <see cref="IOwnedObjectWriter"/>,
+/// only those the plan says differ), then status through the status subresource only when it changed,
+/// then Events. A 409 or 404 anywhere means the state moved: the key is requeued and planned again from
+/// scratch. Any other refusal of an owned write is planned again with the failure observed, so status
+/// (<c>Ready=False</c>, reason <c>&lt;Kind&gt;ApplyFailed</c>) and one Warning Event report it; the key is
+/// then retried with its own slow back-off (<see cref="FailureBackoff"/>) and nothing already written is
+/// deleted. Transient server errors (5xx, 429) are reported only once they repeat
+/// (<see cref="TransientFailuresBeforeReport"/> times in a row).
 /// No finalizer: the owned objects carry owner references, so deleting an SlmDeployment (or its
 /// namespace) completes at once, with or without the operator, and the garbage collector deletes the
 /// workers. The finalizer older versions set (<see cref="SlmDeploymentResource.LegacyFinalizer"/>) is
@@ -23,6 +29,8 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
 {
     private readonly IKubernetes _client;
     private readonly IOwnedStateReader _reader;
+    private readonly IOwnedObjectWriter _writer;
+    private readonly ConcurrentDictionary<(string Namespace, string Name), int> _failures = new();
     private readonly SlmDeploymentPlanner _planner;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -32,8 +40,19 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
     /// <summary>A missing Secret is not watched (the operator does not cache Secrets): look again after this long.</summary>
     public static readonly TimeSpan SecretRecheckInterval = TimeSpan.FromSeconds(30);
 
-    public SlmDeploymentReconciler(IKubernetes client, IOwnedStateReader reader, SlmDeploymentPlanner planner, TimeProvider time, ILogger<SlmDeploymentReconciler> logger, SlmDeploymentMetrics metrics)
+    /// <summary>
+    /// Delays between retries of a key whose owned write keeps being refused: 5 s doubling to 5 min, so
+    /// hundreds of failing SlmDeployments settle at about one request per key every five minutes
+    /// instead of riding the queue's fast back-off (5 ms doubling, 10/s overall).
+    /// </summary>
+    public static readonly (TimeSpan Initial, TimeSpan Max) FailureBackoff = (TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5));
+
+    /// <summary>Consecutive transient failures (5xx, 429) of a key before status and an Event report them.</summary>
+    public const int TransientFailuresBeforeReport = 3;
+
+    public SlmDeploymentReconciler(IKubernetes client, IOwnedStateReader reader, IOwnedObjectWriter writer, SlmDeploymentPlanner planner, TimeProvider time, ILogger<SlmDeploymentReconciler> logger, SlmDeploymentMetrics metrics)
     {
+        _writer = writer;
         _metrics = metrics;
         _client = client;
         _reader = reader;
@@ -55,6 +74,7 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         if (resource is null)
         {
             ForgetOwned(ns, name);
+            _failures.TryRemove((ns, name), out _);
             SlmDeploymentLog.Gone(_logger, ns, name);
             return ReconcileResult.Done;
         }
@@ -76,10 +96,23 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
             var observed = await ObserveAsync(resource, cancellationToken).ConfigureAwait(false);
             var plan = _planner.Compute(observed);
             SlmDeploymentLog.Planned(_logger, ns, name, plan.Writes);
-            await ApplyAsync(resource, observed, plan, cancellationToken).ConfigureAwait(false);
+            var failures = await ApplyAsync(resource, observed, plan, cancellationToken).ConfigureAwait(false);
             PlanApplied?.Invoke(plan);
-            return plan.Problems.Any(p => p.Reason == ConditionReasons.SecretNotFound)
-                ? ReconcileResult.After(SecretRecheckInterval)
+            if (failures.Count > 0)
+            {
+                return await ReportFailuresAsync(resource, observed, failures, cancellationToken).ConfigureAwait(false);
+            }
+
+            _failures.TryRemove((ns, name), out _);
+            if (plan.RetryLater)
+            {
+                // What blocks it (a foreign object, workers awaiting the garbage collector) is only in the
+                // caches; a remembered write of ours must not hide its deletion.
+                ForgetOwned(ns, name);
+                return ReconcileResult.RequeueWithBackoff();
+            }
+
+            return plan.Problems.Any(p => p.Reason == ConditionReasons.SecretNotFound) ? ReconcileResult.After(SecretRecheckInterval)
                 : ReconcileResult.Done;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
@@ -120,7 +153,8 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         };
     }
 
-    private async Task ApplyAsync(V1Alpha1SlmDeployment resource, SlmDeploymentObserved observed, SlmDeploymentPlan plan, CancellationToken cancellationToken)
+    /// <summary>Applies the plan; returns the owned writes the API server refused (status and Events are then left to <see cref="ReportFailuresAsync"/>).</summary>
+    private async Task<IReadOnlyList<WriteFailure>> ApplyAsync(V1Alpha1SlmDeployment resource, SlmDeploymentObserved observed, SlmDeploymentPlan plan, CancellationToken cancellationToken)
     {
         var ns = resource.Metadata.NamespaceProperty;
         if (plan.Problems.Count > 0)
@@ -135,11 +169,47 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
 
         // The three owned objects are independent: write them concurrently, then status (which
         // reports on them), then Events.
-        await Task.WhenAll(
-            ApplyDeploymentAsync(observed, plan, ns, cancellationToken),
-            ApplyServiceAsync(observed, plan, ns, cancellationToken),
-            ApplyBudgetAsync(observed, plan, ns, cancellationToken)).ConfigureAwait(false);
+        var failures = (await Task.WhenAll(
+            WriteAsync(plan.Deployment, observed.Deployment, "Deployment", cancellationToken),
+            WriteAsync(plan.Service, observed.Service, "Service", cancellationToken),
+            WriteAsync(plan.DisruptionBudget, observed.DisruptionBudget, "PodDisruptionBudget", cancellationToken)).ConfigureAwait(false))
+            .OfType<WriteFailure>()
+            .ToList();
+        if (failures.Count == 0)
+        {
+            await WriteStatusAndEventsAsync(resource, plan, cancellationToken).ConfigureAwait(false);
+        }
 
+        return failures;
+    }
+
+    /// <summary>
+    /// Plans again with the refused writes observed, so status and Events name them (the planner stays
+    /// the only place that decides what status says); then picks the retry delay.
+    /// </summary>
+    private async Task<ReconcileResult> ReportFailuresAsync(V1Alpha1SlmDeployment resource, SlmDeploymentObserved observed, IReadOnlyList<WriteFailure> failures, CancellationToken cancellationToken)
+    {
+        var key = (resource.Metadata.NamespaceProperty, resource.Metadata.Name);
+        var count = _failures.AddOrUpdate(key, 1, (_, n) => n + 1);
+        foreach (var failure in failures)
+        {
+            SlmDeploymentLog.WriteFailed(_logger, failure.Kind, failure.Namespace, failure.Name, failure.StatusCode, failure.Message, count);
+            _metrics.WriteFailures.WithLabels(failure.Kind, failure.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+        }
+
+        if (!failures.Any(f => f.IsRefusal) && count < TransientFailuresBeforeReport)
+        {
+            return ReconcileResult.RequeueWithBackoff();
+        }
+
+        var replanned = _planner.Compute(observed with { WriteFailures = failures });
+        await WriteStatusAndEventsAsync(resource, replanned, cancellationToken).ConfigureAwait(false);
+        return ReconcileResult.After(ExponentialBackoff.Delay(FailureBackoff.Initial, FailureBackoff.Max, count - 1));
+    }
+
+    private async Task WriteStatusAndEventsAsync(V1Alpha1SlmDeployment resource, SlmDeploymentPlan plan, CancellationToken cancellationToken)
+    {
+        var ns = resource.Metadata.NamespaceProperty;
         if (plan.StatusChanged)
         {
             var body = new V1Alpha1SlmDeployment { Metadata = resource.Metadata, Spec = resource.Spec, Status = plan.Status };
@@ -156,54 +226,45 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         }
     }
 
-    private Task ApplyDeploymentAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken) =>
-        ApplyAsync(
-            plan.Deployment, observed.Deployment, "Deployment", ns,
-            desired => _client.AppsV1.CreateNamespacedDeploymentAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken),
-            desired => _client.AppsV1.ReplaceNamespacedDeploymentAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken));
-
-    private Task ApplyServiceAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken) =>
-        ApplyAsync(
-            plan.Service, observed.Service, "Service", ns,
-            desired => _client.CoreV1.CreateNamespacedServiceAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken),
-            desired =>
-            {
-                var live = observed.Service!;
-                // Allocated by the API server and immutable: a replace must carry them unchanged.
-                desired.Spec.ClusterIP = live.Spec?.ClusterIP;
-                desired.Spec.ClusterIPs = live.Spec?.ClusterIPs;
-                desired.Spec.IpFamilies = live.Spec?.IpFamilies;
-                desired.Spec.IpFamilyPolicy = live.Spec?.IpFamilyPolicy;
-                return _client.CoreV1.ReplaceNamespacedServiceAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken);
-            });
-
-    private Task ApplyBudgetAsync(SlmDeploymentObserved observed, SlmDeploymentPlan plan, string ns, CancellationToken cancellationToken) =>
-        ApplyAsync(
-            plan.DisruptionBudget, observed.DisruptionBudget, "PodDisruptionBudget", ns,
-            desired => _client.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(desired, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken),
-            desired => _client.PolicyV1.ReplaceNamespacedPodDisruptionBudgetAsync(desired, desired.Metadata.Name, ns, fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken));
-
-    /// <summary>Creates or replaces one owned object as planned; a replace keeps what others put on the live object.</summary>
-    private async Task ApplyAsync<T>(ObjectWrite<T>? write, T? live, string kind, string ns, Func<T, Task<T>> create, Func<T, Task<T>> replace)
+    /// <summary>Applies one owned object as planned; a refusal other than 409/404 comes back as a <see cref="WriteFailure"/>.</summary>
+    private async Task<WriteFailure?> WriteAsync<T>(ObjectWrite<T>? write, T? live, string kind, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         if (write is not { Kind: not WriteKind.None })
         {
-            return;
+            return null;
         }
 
         var desired = write.Desired;
-        if (write.Kind == WriteKind.Create)
+        try
         {
-            _reader.Wrote(await create(desired).ConfigureAwait(false));
+            _reader.Wrote(await _writer.ApplyAsync(desired, live, cancellationToken).ConfigureAwait(false));
         }
-        else
+        catch (HttpOperationException e) when (e.Response.StatusCode is not HttpStatusCode.Conflict and not HttpStatusCode.NotFound)
         {
-            KeepForeignMetadata(desired.Metadata, live!.Metadata);
-            _reader.Wrote(await replace(desired).ConfigureAwait(false));
+            return new WriteFailure(kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name, (int)e.Response.StatusCode, ApiMessage(e));
         }
 
-        Count(kind, write.Kind, ns, desired.Metadata.Name);
+        Count(kind, write.Kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name);
+        return null;
+    }
+
+    /// <summary>The message of the API server's v1 Status body, else the HTTP reason phrase.</summary>
+    private static string ApiMessage(HttpOperationException e)
+    {
+        try
+        {
+            if (e.Response.Content is { Length: > 0 } content && KubernetesJson.Deserialize<V1Status>(content) is { Message: { Length: > 0 } message })
+            {
+                return message.EndsWith('.') ? message : message + ".";
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not a Status body (a proxy in between): fall back to the reason phrase.
+        }
+
+        return (e.Response.ReasonPhrase ?? e.Response.StatusCode.ToString()) + ".";
     }
 
     /// <summary>
@@ -250,25 +311,5 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         var verbName = verb == WriteKind.Create ? "create" : "update";
         _metrics.Writes.WithLabels(kind, verbName).Inc();
         SlmDeploymentLog.Wrote(_logger, verb == WriteKind.Create ? "Created" : "Updated", kind, ns, name);
-    }
-
-    /// <summary>Keeps labels, annotations and finalizers other controllers put on our objects, and the resourceVersion for optimistic concurrency.</summary>
-    private static void KeepForeignMetadata(V1ObjectMeta desired, V1ObjectMeta live)
-    {
-        desired.ResourceVersion = live.ResourceVersion;
-        desired.Finalizers = live.Finalizers;
-        desired.Labels = Merge(live.Labels, desired.Labels);
-        desired.Annotations = Merge(live.Annotations, desired.Annotations);
-    }
-
-    private static Dictionary<string, string> Merge(IDictionary<string, string>? live, IDictionary<string, string>? ours)
-    {
-        var merged = new Dictionary<string, string>(live ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        foreach (var (key, value) in ours ?? new Dictionary<string, string>())
-        {
-            merged[key] = value;
-        }
-
-        return merged;
     }
 }

@@ -10,4 +10,14 @@ internal sealed record SlmDeploymentStatusInput(
     ModelFitResult? Fit,
     AcceleratorProfile? Profile,
     WorkerSettings? Settings,
-    ObjectWrite<V1Deployment>? Deployment);
+    ObjectWrite<V1Deployment>? Deployment)
+{
+    /// <summary>
+    /// A problem with the owned objects rather than the spec (a name conflict, a write the API server
+    /// refuses): Ready=False whatever runs, since the operator cannot keep the workers as specified.
+    /// </summary>
+    public SpecProblem? ObjectProblem { get; init; }
+
+    /// <summary>The replica count the worker Deployment is meant to run when it differs from the spec's (a hand scale the operator honours).</summary>
+    public int? EffectiveReplicas { get; init; }
+}

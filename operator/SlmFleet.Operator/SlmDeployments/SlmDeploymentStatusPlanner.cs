@@ -23,7 +23,7 @@ internal static class SlmDeploymentStatusPlanner
         var ready = live?.Status?.ReadyReplicas ?? 0;
         var warming = Math.Max(0, replicas - ready);
         var settings = input.Settings;
-        var desired = settings?.Replicas ?? live?.Spec?.Replicas ?? 0;
+        var desired = input.EffectiveReplicas ?? settings?.Replicas ?? live?.Spec?.Replicas ?? 0;
 
         SetReadiness(input, conditions, ready, desired);
         SetFit(input, conditions);
@@ -59,6 +59,16 @@ internal static class SlmDeploymentStatusPlanner
 
     private static void SetReadiness(SlmDeploymentStatusInput input, ConditionSet conditions, int ready, int desired)
     {
+        if (input.ObjectProblem is { } objectProblem)
+        {
+            // No replica counts in the message: it must stay the same while the problem does (one Event, no status writes).
+            var kept = objectProblem.Message;
+            conditions.Set(ConditionTypes.Ready, ConditionSet.False, objectProblem.Reason, kept);
+            conditions.Set(ConditionTypes.Progressing, ConditionSet.False, ConditionReasons.RolloutBlocked, kept);
+            conditions.Set(ConditionTypes.Degraded, ConditionSet.True, objectProblem.Reason, kept);
+            return;
+        }
+
         var blocking = Blocking(input);
         if (blocking is not null)
         {
@@ -145,8 +155,10 @@ internal static class SlmDeploymentStatusPlanner
         }
         else if (requested is { } below && below < spec.MinReplicas)
         {
-            conditions.Set(ConditionTypes.ScalingLimited, ConditionSet.True, ConditionReasons.BelowMinReplicas,
-                $"spec.replicas {below} is below spec.minReplicas {spec.MinReplicas}; running {spec.MinReplicas} warm replica(s).");
+            // Not a limit hit: minReplicas is the warm floor, and spec.replicas defaults to 1 (the scale
+            // subresource needs a count), so any spec with minReplicas above 1 starts here.
+            conditions.Set(ConditionTypes.ScalingLimited, ConditionSet.False, ConditionReasons.WithinLimits,
+                string.Create(CultureInfo.InvariantCulture, $"Replicas within [{spec.MinReplicas}, {spec.MaxReplicas}]; spec.replicas {below} is raised to spec.minReplicas {spec.MinReplicas} (warm replicas)."));
         }
         else if (previousLimit is { Status: ConditionSet.True, Reason: Autoscaling.AutoscalerEvents.MaxReplicasReached } autoscalers)
         {
@@ -167,6 +179,12 @@ internal static class SlmDeploymentStatusPlanner
         if (input.Problems.Count > 0 && conditions.Changed(ConditionTypes.Ready))
         {
             events.AddRange(input.Problems.Select(p => new PlannedEvent(PlannedEvent.Warning, p.Reason, p.Message)));
+        }
+
+        if (input.ObjectProblem is { } objectProblem && conditions.Changed(ConditionTypes.Ready))
+        {
+            // One Warning per distinct failure: a retry that meets the same refusal changes nothing.
+            events.Add(new PlannedEvent(PlannedEvent.Warning, objectProblem.Reason, objectProblem.Message));
         }
 
         if (input.Fit is { Fits: false } fit && conditions.Changed(ConditionTypes.ModelFits))

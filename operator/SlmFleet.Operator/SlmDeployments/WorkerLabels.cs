@@ -13,7 +13,7 @@ internal static class WorkerLabels
     public const string Component = "inference-worker";
 
     /// <summary>Name of the worker Deployment, Service and PodDisruptionBudget of an SlmDeployment.</summary>
-    public static string WorkloadName(string name) => name + "-worker";
+    public static string WorkloadName(string name) => name + WorkloadSuffix;
 
     /// <summary>The immutable selector: never add to it, a Deployment's selector cannot change.</summary>
     public static Dictionary<string, string> Selector(string name) => new(StringComparer.Ordinal)
@@ -44,6 +44,49 @@ internal static class WorkerLabels
         BlockOwnerDeletion = true,
         Controller = true,
     };
+
+    /// <summary>The replica count the operator last asked the worker Deployment for (see <see cref="DesiredStateComparer"/>).</summary>
+    public const string ReplicasAnnotation = "slmfleet.io/replicas";
+
+    private const string WorkloadSuffix = "-worker";
+
+    /// <summary>The SlmDeployment whose workers would carry <paramref name="workloadName"/>; null for other names.</summary>
+    public static string? OwnerName(string workloadName) =>
+        workloadName.EndsWith(WorkloadSuffix, StringComparison.Ordinal) && workloadName.Length > WorkloadSuffix.Length
+            ? workloadName[..^WorkloadSuffix.Length]
+            : null;
+
+    /// <summary>
+    /// Classifies an object found under the workers' name by its controller owner reference — not by
+    /// labels, which anyone may remove.
+    /// </summary>
+    public static OwnerState Owner(V1ObjectMeta? live, V1Alpha1SlmDeployment owner)
+    {
+        if (live is null)
+        {
+            return OwnerState.Absent;
+        }
+
+        var controller = live.OwnerReferences?.FirstOrDefault(r => r.Controller == true);
+        if (controller is null)
+        {
+            return OwnerState.Foreign;
+        }
+
+        if (controller.Uid == owner.Metadata.Uid)
+        {
+            return OwnerState.Ours;
+        }
+
+        return controller.Kind == V1Alpha1SlmDeployment.KindName && controller.Name == owner.Metadata.Name
+            ? OwnerState.PreviousIncarnation
+            : OwnerState.Foreign;
+    }
+
+    /// <summary>Whether an SlmDeployment (any) is the controller of the object.</summary>
+    public static bool ControlledBySlmDeployment(V1ObjectMeta? metadata) =>
+        metadata?.OwnerReferences?.Any(r => r.Controller == true && r.Kind == V1Alpha1SlmDeployment.KindName
+            && r.ApiVersion?.StartsWith(SlmDeploymentResource.Group + "/", StringComparison.Ordinal) == true) == true;
 
     /// <summary>The digest annotation the operator stamped on a live object, if any.</summary>
     public static string? DesiredHash(V1ObjectMeta? metadata) =>

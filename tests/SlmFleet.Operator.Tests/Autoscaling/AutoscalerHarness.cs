@@ -11,6 +11,7 @@ using SlmFleet.Operator.Tests.SlmDeployments;
 using SlmFleet.Operator.Tests.Testing;
 using SlmFleet.Testing.Kubernetes;
 using SlmFleet.Testing;
+using SlmFleet.Operator.Tests.Infrastructure;
 
 namespace SlmFleet.Operator.Tests.Autoscaling;
 
@@ -40,7 +41,7 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
         var informers = new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(500) };
         _manager = new ControllerManager(Client, new ManagerOptions { Informers = informers }, TimeProvider.System, NullLoggerFactory.Instance, new RuntimeMetrics(Registry));
         var options = new OperatorHostOptions { Autoscaler = new AutoscalerOptions { Interval = Interval } };
-        OperatorHost.AddSlmDeploymentController(_manager, Client, options, Registry, NullLoggerFactory.Instance);
+        OperatorHost.AddSlmDeploymentController(_manager, Client, options, Registry, NullLoggerFactory.Instance, new CreateOrReplaceWriter(Client));
         _stats = new GrpcWorkerStatsSource(TimeSpan.FromSeconds(10), pod =>
         {
             lock (_workers)

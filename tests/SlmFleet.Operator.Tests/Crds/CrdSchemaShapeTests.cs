@@ -226,7 +226,7 @@ public sealed class CrdSchemaShapeTests
             foreach (var property in type.GetProperties())
             {
                 if (property.GetCustomAttribute<DefaultValueAttribute>() is { } attribute
-                    && !Equals(Convert.ChangeType(attribute.Value, property.PropertyType, System.Globalization.CultureInfo.InvariantCulture), property.GetValue(instance)))
+                    && !Equals(Convert.ChangeType(attribute.Value, Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType, System.Globalization.CultureInfo.InvariantCulture), property.GetValue(instance)))
                 {
                     mismatches.Add($"{type.Name}.{property.Name}: [DefaultValue({attribute.Value})] but initialised to {property.GetValue(instance)}");
                 }

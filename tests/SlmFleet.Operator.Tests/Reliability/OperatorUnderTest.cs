@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Prometheus;
 using SlmFleet.Operator.Hosting;
 using SlmFleet.Operator.Runtime;
+using SlmFleet.Operator.Tests.Infrastructure;
 
 namespace SlmFleet.Operator.Tests.Reliability;
 
@@ -40,7 +41,7 @@ internal sealed class OperatorUnderTest : IAsyncDisposable
             },
         };
         Manager = new ControllerManager(_client, options, TimeProvider.System, _loggers, new RuntimeMetrics(Registry));
-        var (_, reconciler) = OperatorHost.AddSlmDeploymentController(Manager, _client, new OperatorHostOptions(), Registry, _loggers);
+        var (_, reconciler) = OperatorHost.AddSlmDeploymentController(Manager, _client, new OperatorHostOptions(), Registry, _loggers, new CreateOrReplaceWriter(_client));
         reconciler.PlanApplied = _ => Interlocked.Increment(ref _applied);
     }
 

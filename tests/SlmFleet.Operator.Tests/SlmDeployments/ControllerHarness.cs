@@ -6,6 +6,7 @@ using SlmFleet.Operator.Hosting;
 using SlmFleet.Operator.Runtime;
 using SlmFleet.Operator.SlmDeployments;
 using SlmFleet.Testing.Kubernetes;
+using SlmFleet.Operator.Tests.Infrastructure;
 
 namespace SlmFleet.Operator.Tests.SlmDeployments;
 
@@ -22,7 +23,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
         Client = server.CreateClient();
         var registry = Metrics.NewCustomRegistry();
         var manager = new ControllerManager(Client, new ManagerOptions { Informers = informers }, TimeProvider.System, NullLoggerFactory.Instance, new RuntimeMetrics(registry));
-        var (_, reconciler) = OperatorHost.AddSlmDeploymentController(manager, Client, new OperatorHostOptions(), registry, NullLoggerFactory.Instance);
+        var (_, reconciler) = OperatorHost.AddSlmDeploymentController(manager, Client, new OperatorHostOptions(), registry, NullLoggerFactory.Instance, new CreateOrReplaceWriter(Client));
         reconciler.PlanApplied = _ => Interlocked.Increment(ref _reconciles);
         Manager = manager;
         _running = Task.Run(() => manager.RunAsync(_stop.Token));

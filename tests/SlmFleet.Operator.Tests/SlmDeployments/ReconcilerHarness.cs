@@ -5,6 +5,7 @@ using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Catalog;
 using SlmFleet.Operator.SlmDeployments;
 using SlmFleet.Testing.Kubernetes;
+using SlmFleet.Operator.Tests.Infrastructure;
 
 namespace SlmFleet.Operator.Tests.SlmDeployments;
 
@@ -89,6 +90,7 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
     public SlmDeploymentReconciler ReconcilerWith(IOwnedStateReader reader) => new(
         Client,
         reader,
+        new CreateOrReplaceWriter(Client),
         new SlmDeploymentPlanner(AcceleratorCatalog.Default, new SlmDeploymentOptions()),
         TimeProvider.System,
         NullLogger<SlmDeploymentReconciler>.Instance,

@@ -71,22 +71,6 @@ public sealed class SlmDeploymentPlannerTests
         plan.Events.Should().ContainSingle(e => e.Reason == ConditionReasons.Scaled);
     }
 
-    [Test]
-    public void Compute_LiveImageEditedByHand_PutsItBack()
-    {
-        // Arrange
-        var planner = Planner();
-        var observed = Observe(Valid());
-        var applied = Apply(observed, planner.Compute(observed));
-        applied.Deployment!.Spec.Template.Spec.Containers[0].Image = "someone/else:latest";
-
-        // Act
-        var plan = planner.Compute(applied);
-
-        // Assert
-        plan.Deployment!.Kind.Should().Be(WriteKind.Update);
-    }
-
     [TestCase(null, 1, 4, 1)]
     [TestCase(3, 1, 4, 3)]
     [TestCase(9, 2, 4, 4)]
@@ -106,7 +90,8 @@ public sealed class SlmDeploymentPlannerTests
         plan.Deployment!.Desired.Spec.Replicas.Should().Be(expected);
         plan.Status.DesiredReplicas.Should().Be(expected);
         var limited = plan.Status.Conditions!.Single(c => c.Type == ConditionTypes.ScalingLimited);
-        limited.Status.Should().Be(expected == (replicas ?? min) ? "False" : "True");
+        // Only a request above maxReplicas is a limit; one below minReplicas is raised to the warm floor.
+        limited.Status.Should().Be((replicas ?? min) > max ? "True" : "False");
     }
 
     [Test]

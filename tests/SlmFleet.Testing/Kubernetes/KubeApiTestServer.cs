@@ -1,5 +1,9 @@
 // Kubernetes API test server: an in-process stand-in for kube-apiserver, used through the real
-// KubernetesClient over HTTP on 127.0.0.1.
+// KubernetesClient over HTTP on 127.0.0.1, for fast unit tests of reconcile logic. API semantics —
+// server-side apply and managedFields, conflicts, watches and label selectors, owner references,
+// subresources, validation, quotas and admission — are tested on the real kube-apiserver
+// (SlmFleet.Testing.ControlPlane, from KUBEBUILDER_ASSETS); a behaviour learned there is never
+// re-implemented here to make a test pass.
 //
 // What it does like the real API server:
 //   - core (/api/v1) and group (/apis/{group}/{version}) paths, namespaced and cluster-scoped, for
@@ -23,7 +27,9 @@
 // Known differences (limits):
 //   - strategic merge patch is applied as a JSON merge patch: lists are replaced whole rather than
 //     merged by key, $patch/$retainKeys directives are not understood;
-//   - server-side apply (application/apply-patch+yaml) answers 415 Unsupported Media Type;
+//   - server-side apply (application/apply-patch+yaml) answers 415 Unsupported Media Type, and no
+//     managedFields are recorded: tests of the SlmDeployment reconciler here write through a
+//     create-or-replace stand-in (SlmFleet.Operator.Tests/Infrastructure/CreateOrReplaceWriter);
 //   - no admission, no schema validation or defaulting (a CRD's OpenAPI schema is not enforced),
 //     no RBAC, no authentication; any namespace is accepted without creating it, and deleting a
 //     Namespace does not delete its contents;

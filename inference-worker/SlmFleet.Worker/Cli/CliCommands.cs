@@ -40,10 +40,15 @@ internal static class CliCommands
         var provider = new Option<ExecutionProviderChoice>("--execution-provider") { Description = "cuda, cpu or auto (try CUDA, fall back to CPU).", DefaultValueFactory = _ => ExecutionProviderChoice.Auto };
         var prefillChunk = new Option<int>("--prefill-chunk") { Description = "Most prompt tokens prefilled in one step between decode steps.", DefaultValueFactory = _ => 256 };
         var maxSequence = new Option<int>("--max-sequence-length") { Description = "Prompt + output limit per sequence; sizes each KV slot (0 = genai_config search.max_length).", DefaultValueFactory = _ => 0 };
+        var drain = new Option<int>("--drain-seconds")
+        {
+            Description = "On SIGTERM, how long running requests may finish while new ones are refused (keep it below terminationGracePeriodSeconds).",
+            DefaultValueFactory = _ => 20,
+        };
         var deviceId = new Option<int>("--device-id") { Description = "CUDA device ordinal (-1 = genai_config provider_options cuda device_id, else 0).", DefaultValueFactory = _ => -1 };
         var command = new Command("serve", "Load a model, warm it up and serve gRPC + /metrics.")
         {
-            model, port, metricsPort, listen, warmup, maxQueue, maxBatch, maxNew, template, served, provider, threads, prefillChunk, maxSequence, deviceId,
+            model, port, metricsPort, listen, warmup, maxQueue, maxBatch, maxNew, template, served, provider, threads, prefillChunk, maxSequence, deviceId, drain,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -57,6 +62,7 @@ internal static class CliCommands
             CheckRange(problems, "--prefill-chunk", result.GetValue(prefillChunk), 1, 1_000_000);
             CheckRange(problems, "--max-sequence-length", result.GetValue(maxSequence), 0, 10_000_000);
             CheckRange(problems, "--device-id", result.GetValue(deviceId), -1, 1024);
+            CheckRange(problems, "--drain-seconds", result.GetValue(drain), 0, 3600);
             if (!IPAddress.TryParse(result.GetValue(listen), out var address))
             {
                 problems.Add($"--listen: \"{result.GetValue(listen)}\" is not an IP address");
@@ -86,6 +92,7 @@ internal static class CliCommands
                 PrefillChunk = result.GetValue(prefillChunk),
                 MaxSequenceLength = result.GetValue(maxSequence),
                 DeviceId = result.GetValue(deviceId),
+                DrainTimeout = TimeSpan.FromSeconds(result.GetValue(drain)),
             };
             try
             {

@@ -29,6 +29,32 @@ public sealed class LifecycleTests
     }
 
     [Test]
+    [CancelAfter(60_000)]
+    public async Task Stop_WhileGenerating_RefusesNewWorkAndLetsTheRunningStreamFinish()
+    {
+        var worker = await RunningWorker.StartAsync();
+        using var call = worker.Client.Generate(new GenerateRequest { Prompt = "hi", MaxNewTokens = 300, IgnoreEos = true });
+        (await call.ResponseStream.MoveNext(CancellationToken.None)).Should().BeTrue();
+
+        // What SIGTERM does: the host stops, which drains instead of cutting the stream.
+        var stopping = worker.Host.DisposeAsync().AsTask();
+        await Poll.UntilAsync(() => Task.FromResult(worker.Host.State.IsDraining), "the worker to start draining");
+        var tokens = call.ResponseStream.Current.TokenIds.Count;
+        GenerateResponse? last = null;
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            tokens += call.ResponseStream.Current.TokenIds.Count;
+            last = call.ResponseStream.Current;
+        }
+
+        await stopping;
+        worker.Channel.Dispose();
+        last!.FinishReason.Should().Be("length", "the running generation finished instead of being cut at shutdown");
+        tokens.Should().Be(300);
+        worker.Host.State.Metrics.Requests.WithLabels("generate", "cancelled").Value.Should().Be(0);
+    }
+
+    [Test]
     public async Task Warmup_Fails_CountedAndHealthStaysNotServing()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -60,12 +60,22 @@ internal static class WorkerDeploymentBuilder
         };
     }
 
+    /// <summary>
+    /// Before SIGTERM, the pod waits this long so that EndpointSlices (and so the routers) drop it first;
+    /// a request routed in that moment still finds the worker serving.
+    /// </summary>
+    internal const int PreStopSeconds = 5;
+
+    /// <summary>After SIGTERM, running requests may finish for this long while new ones are refused (the worker's --drain-seconds).</summary>
+    internal const int DrainSeconds = 20;
+
     private static V1PodSpec PodSpec(WorkerSettings settings, V1Alpha1SlmDeployment owner) => new()
     {
         // The worker never talks to the Kubernetes API.
         AutomountServiceAccountToken = false,
         EnableServiceLinks = false,
-        TerminationGracePeriodSeconds = 30,
+        // preStop pause + the worker's drain + a margin: running streams finish before the kill.
+        TerminationGracePeriodSeconds = PreStopSeconds + DrainSeconds + 5,
         SecurityContext = new V1PodSecurityContext
         {
             RunAsNonRoot = true,
@@ -107,6 +117,7 @@ internal static class WorkerDeploymentBuilder
             "--max-batch", Invariant(settings.MaxBatchSize),
             "--max-queue", Invariant(settings.MaxConcurrentRequests),
             "--max-new-tokens", Invariant(settings.MaxNewTokens),
+            "--drain-seconds", Invariant(DrainSeconds),
         ]);
         foreach (var prompt in settings.WarmupPrompts)
         {
@@ -132,6 +143,7 @@ internal static class WorkerDeploymentBuilder
             StartupProbe = GrpcProbe(StartupProbePeriodSeconds, (int)Math.Ceiling(settings.WarmupTimeoutSeconds / (double)StartupProbePeriodSeconds)),
             ReadinessProbe = GrpcProbe(periodSeconds: 5, failureThreshold: 3),
             LivenessProbe = GrpcProbe(periodSeconds: 10, failureThreshold: 3),
+            Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Sleep = new V1SleepAction { Seconds = PreStopSeconds } } },
             VolumeMounts =
             [
                 new V1VolumeMount { Name = ModelCacheVolume, MountPath = WorkerPorts.ModelsMountPath, ReadOnlyProperty = true },

@@ -1,0 +1,310 @@
+namespace SlmFleet.Worker.Constraints;
+
+/// <summary>
+/// One row's position in its constraint: masks the logits to the tokens that keep the output a
+/// valid prefix, advances by the sampled token, and knows when the output is complete. Used only
+/// by the scheduler thread; after the first few steps a step allocates nothing.
+/// </summary>
+/// <remarks>
+/// Each step: the union of the precomputed masks of the states the parse stands in, plus the
+/// uncertain tokens (those that would leave a rule part-way) checked against the real stack, plus
+/// end-of-sequence when the output is complete. <see cref="Distance"/> is the fewest bytes that
+/// complete the output; <see cref="Restrict"/> keeps that within the tokens left, so a row that runs
+/// out of max_new_tokens still ends with a complete answer.
+/// </remarks>
+internal sealed class ConstraintMatcher
+{
+    private readonly CompiledConstraint _compiled;
+    private readonly Stepper _stepper;
+    private readonly ConfigBuffer _current = new();
+    private readonly ConfigBuffer _a = new();
+    private readonly ConfigBuffer _b = new();
+    private readonly List<StateMask> _masks = [];
+    private int[] _keepIds = new int[64];
+    private float[] _keepValues = new float[64];
+    private float[] _saved = [];
+    private ulong[] _bits = [];
+
+    public ConstraintMatcher(CompiledConstraint compiled)
+    {
+        _compiled = compiled;
+        _stepper = new Stepper(compiled.Grammar);
+        _stepper.Start(new Config(compiled.Grammar.Start, 0), _current);
+    }
+
+    /// <summary>The output so far is a complete answer (end-of-sequence is allowed).</summary>
+    public bool IsComplete => _current.BottomFinal;
+
+    /// <summary>More bytes could follow (false once complete and nothing may follow: the row ends here).</summary>
+    public bool CanContinue
+    {
+        get
+        {
+            foreach (var config in _current.Items)
+            {
+                if (_compiled.Grammar.HasByteEdges(config.State))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Fewest bytes that complete the output from here.</summary>
+    public int Distance => _stepper.Distance(_current);
+
+    /// <summary>
+    /// Sets the logits of every token the constraint forbids here to -inf, in place. Returns false
+    /// when no token is allowed (the caller ends the row).
+    /// </summary>
+    public bool Mask(Span<float> logits, ReadOnlySpan<int> eosIds)
+    {
+        CollectMasks();
+        var keep = 0;
+        foreach (var mask in _masks)
+        {
+            foreach (var token in mask.Uncertain)
+            {
+                if (token < logits.Length && Accepts(token, out _))
+                {
+                    Keep(ref keep, token, logits[token]);
+                }
+            }
+        }
+
+        if (IsComplete)
+        {
+            foreach (var eos in eosIds)
+            {
+                if (eos >= 0 && eos < logits.Length)
+                {
+                    Keep(ref keep, eos, logits[eos]);
+                }
+            }
+        }
+
+        var any = keep > 0;
+        if (_masks.Count == 1)
+        {
+            any |= ApplySingle(_masks[0], logits);
+        }
+        else
+        {
+            any |= ApplyUnion(logits);
+        }
+
+        for (var i = 0; i < keep; i++)
+        {
+            logits[_keepIds[i]] = _keepValues[i];
+        }
+
+        return any;
+    }
+
+    /// <summary>Whether <paramref name="token"/> may come next, and the distance to completion after it.</summary>
+    public bool Accepts(int token, out int distanceAfter)
+    {
+        distanceAfter = Grammar.Unreachable;
+        if (!Simulate(token, out var result))
+        {
+            return false;
+        }
+
+        distanceAfter = _stepper.Distance(result);
+        return true;
+    }
+
+    /// <summary>Moves past <paramref name="token"/>; false (and no move) when the constraint forbids it.</summary>
+    public bool Advance(int token)
+    {
+        if (!Simulate(token, out var result))
+        {
+            return false;
+        }
+
+        _current.CopyFrom(result);
+        return true;
+    }
+
+    /// <summary>
+    /// Keeps only the single-byte tokens after which the output can still be completed within
+    /// <paramref name="tokensAfter"/> tokens (one byte each at worst), and end-of-sequence when
+    /// complete. Returns false when there is no such token (the logits are then untouched).
+    /// </summary>
+    public bool Restrict(Span<float> logits, int tokensAfter, ReadOnlySpan<int> eosIds)
+    {
+        var keep = 0;
+        for (var value = 0; value < 256; value++)
+        {
+            var token = _compiled.Vocabulary.SingleByteToken((byte)value);
+            if (token >= 0 && token < logits.Length && Accepts(token, out var distance) && distance <= tokensAfter)
+            {
+                Keep(ref keep, token, logits[token]);
+            }
+        }
+
+        if (IsComplete)
+        {
+            foreach (var eos in eosIds)
+            {
+                if (eos >= 0 && eos < logits.Length)
+                {
+                    Keep(ref keep, eos, logits[eos]);
+                }
+            }
+        }
+
+        if (keep == 0)
+        {
+            return false;
+        }
+
+        logits.Fill(float.NegativeInfinity);
+        for (var i = 0; i < keep; i++)
+        {
+            // A token the model gives no probability still has to be possible here.
+            logits[_keepIds[i]] = float.IsNegativeInfinity(_keepValues[i]) ? float.MinValue : _keepValues[i];
+        }
+
+        return true;
+    }
+
+    private bool Simulate(int token, out ConfigBuffer result)
+    {
+        result = _current;
+        var bytes = _compiled.Vocabulary.Bytes(token);
+        if (bytes.IsEmpty)
+        {
+            return false;
+        }
+
+        var from = _current;
+        var to = _a;
+        foreach (var value in bytes)
+        {
+            _stepper.Step(from, value, to);
+            if (to.Count == 0)
+            {
+                return false;
+            }
+
+            from = to;
+            to = ReferenceEquals(to, _a) ? _b : _a;
+        }
+
+        result = from;
+        return true;
+    }
+
+    private void CollectMasks()
+    {
+        _masks.Clear();
+        foreach (var config in _current.Items)
+        {
+            if (_compiled.Mask(config.State) is { } mask && !_masks.Contains(mask))
+            {
+                _masks.Add(mask);
+            }
+        }
+    }
+
+    private void Keep(ref int count, int token, float value)
+    {
+        if (count == _keepIds.Length)
+        {
+            Array.Resize(ref _keepIds, count * 2);
+            Array.Resize(ref _keepValues, count * 2);
+        }
+
+        _keepIds[count] = token;
+        _keepValues[count] = value;
+        count++;
+    }
+
+    private bool ApplySingle(StateMask mask, Span<float> logits)
+    {
+        if (mask.Complement)
+        {
+            foreach (var id in mask.Ids)
+            {
+                if (id < logits.Length)
+                {
+                    logits[id] = float.NegativeInfinity;
+                }
+            }
+
+            return mask.Ids.Length < logits.Length;
+        }
+
+        if (_saved.Length < mask.Ids.Length)
+        {
+            _saved = new float[Math.Max(mask.Ids.Length, _saved.Length * 2)];
+        }
+
+        for (var i = 0; i < mask.Ids.Length; i++)
+        {
+            _saved[i] = logits[mask.Ids[i]];
+        }
+
+        logits.Fill(float.NegativeInfinity);
+        for (var i = 0; i < mask.Ids.Length; i++)
+        {
+            logits[mask.Ids[i]] = _saved[i];
+        }
+
+        return mask.Ids.Length > 0;
+    }
+
+    private bool ApplyUnion(Span<float> logits)
+    {
+        var words = (logits.Length + 63) / 64;
+        if (_bits.Length < words)
+        {
+            _bits = new ulong[words];
+        }
+
+        var bits = _bits.AsSpan(0, words);
+        bits.Clear();
+        foreach (var mask in _masks)
+        {
+            if (!mask.Complement)
+            {
+                foreach (var id in mask.Ids)
+                {
+                    bits[id >> 6] |= 1UL << (id & 63);
+                }
+
+                continue;
+            }
+
+            var next = 0;
+            for (var id = 0; id < logits.Length; id++)
+            {
+                if (next < mask.Ids.Length && mask.Ids[next] == id)
+                {
+                    next++;
+                    continue;
+                }
+
+                bits[id >> 6] |= 1UL << (id & 63);
+            }
+        }
+
+        var any = false;
+        for (var id = 0; id < logits.Length; id++)
+        {
+            if ((bits[id >> 6] & (1UL << (id & 63))) == 0)
+            {
+                logits[id] = float.NegativeInfinity;
+            }
+            else
+            {
+                any = true;
+            }
+        }
+
+        return any;
+    }
+}

@@ -24,6 +24,8 @@ internal sealed class ConstraintMatcher
     private float[] _keepValues = new float[64];
     private float[] _saved = [];
     private ulong[] _bits = [];
+    private ConfigBuffer[] _depth = [];
+    private int[] _depthDistance = [];
 
     public ConstraintMatcher(CompiledConstraint compiled)
     {
@@ -129,20 +131,58 @@ internal sealed class ConstraintMatcher
     }
 
     /// <summary>
-    /// Keeps only the single-byte tokens after which the output can still be completed within
-    /// <paramref name="tokensAfter"/> tokens (one byte each at worst), and end-of-sequence when
-    /// complete. Returns false when there is no such token (the logits are then untouched).
+    /// Keeps only the tokens that lie on a shortest completion (each shortens the distance by its
+    /// own length, so the answer completes within as many tokens as it has bytes left, fewer with
+    /// multi-byte tokens), and end-of-sequence when complete. When even one byte per token would
+    /// not fit in <paramref name="tokensAfter"/>, only the longest such tokens are kept, the best
+    /// chance left. The trie walk follows only bytes on a shortest path, so it visits a handful of
+    /// nodes. Returns false when there is no such token (the logits are then untouched).
     /// </summary>
     public bool Restrict(Span<float> logits, int tokensAfter, ReadOnlySpan<int> eosIds)
     {
         var keep = 0;
-        for (var value = 0; value < 256; value++)
+        var vocabulary = _compiled.Vocabulary;
+        EnsureDepthBuffers(vocabulary.MaxTokenBytes + 1);
+        _depth[0].CopyFrom(_current);
+        _depthDistance[0] = _stepper.Distance(_current);
+        var node = 0;
+        while (node < vocabulary.NodeCount)
         {
-            var token = _compiled.Vocabulary.SingleByteToken((byte)value);
-            if (token >= 0 && token < logits.Length && Accepts(token, out var distance) && distance <= tokensAfter)
+            var depth = vocabulary.NodeDepth(node);
+            var parentDistance = _depthDistance[depth - 1];
+            if (parentDistance == 0 || parentDistance >= Grammar.Unreachable)
             {
-                Keep(ref keep, token, logits[token]);
+                node = vocabulary.SubtreeEnd(node);
+                continue;
             }
+
+            var into = _depth[depth];
+            _stepper.Step(_depth[depth - 1], vocabulary.NodeByte(node), into);
+            var distance = _stepper.Distance(into);
+            if (into.Count == 0 && !into.BottomFinal || distance != parentDistance - 1)
+            {
+                node = vocabulary.SubtreeEnd(node);
+                continue;
+            }
+
+            _depthDistance[depth] = distance;
+            foreach (var token in vocabulary.TokensAt(node))
+            {
+                if (token < logits.Length && !float.IsNegativeInfinity(logits[token]))
+                {
+                    if (_depthDistance[0] - 1 > tokensAfter && keep > 0 && vocabulary.Bytes(_keepIds[0]).Length < depth)
+                    {
+                        keep = 0;
+                    }
+
+                    if (!(_depthDistance[0] - 1 > tokensAfter && keep > 0 && vocabulary.Bytes(_keepIds[0]).Length > depth))
+                    {
+                        Keep(ref keep, token, logits[token]);
+                    }
+                }
+            }
+
+            node++;
         }
 
         if (IsComplete)
@@ -164,11 +204,26 @@ internal sealed class ConstraintMatcher
         logits.Fill(float.NegativeInfinity);
         for (var i = 0; i < keep; i++)
         {
-            // A token the model gives no probability still has to be possible here.
-            logits[_keepIds[i]] = float.IsNegativeInfinity(_keepValues[i]) ? float.MinValue : _keepValues[i];
+            logits[_keepIds[i]] = _keepValues[i];
         }
 
         return true;
+    }
+
+    private void EnsureDepthBuffers(int count)
+    {
+        if (_depth.Length >= count)
+        {
+            return;
+        }
+
+        _depth = new ConfigBuffer[count];
+        for (var i = 0; i < count; i++)
+        {
+            _depth[i] = new ConfigBuffer();
+        }
+
+        _depthDistance = new int[count];
     }
 
     private bool Simulate(int token, out ConfigBuffer result)

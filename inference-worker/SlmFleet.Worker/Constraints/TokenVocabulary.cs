@@ -17,7 +17,6 @@ internal sealed class TokenVocabulary
     private readonly int[] _nodeFirstToken;
     private readonly int[] _nodeTokenCount;
     private readonly int[] _sorted;
-    private readonly int[] _singleByte = new int[256];
 
     /// <param name="tokenizer">The model's tokenizer.</param>
     /// <param name="size">The model's vocabulary (the logits' length), which may exceed the tokenizer's.</param>
@@ -30,7 +29,6 @@ internal sealed class TokenVocabulary
     {
         _bytes = bytes;
         Size = bytes.Length;
-        Array.Fill(_singleByte, -1);
         var ids = Enumerable.Range(0, Size).Where(id => bytes[id] is { Length: > 0 }).ToArray();
         Array.Sort(ids, (a, b) =>
         {
@@ -74,11 +72,6 @@ internal sealed class TokenVocabulary
             }
 
             nodeCount[node]++;
-            if (current.Length == 1 && _singleByte[current[0]] < 0)
-            {
-                _singleByte[current[0]] = ids[i];
-            }
-
             previous = current;
         }
 
@@ -104,9 +97,6 @@ internal sealed class TokenVocabulary
     public ReadOnlySpan<byte> Bytes(int id) => _bytes[id];
 
     public bool HasBytes(int id) => _bytes[id] is { Length: > 0 };
-
-    /// <summary>The token that is exactly this one byte, or -1: the fallback when only the shortest completion still fits.</summary>
-    public int SingleByteToken(byte value) => _singleByte[value];
 
     public byte NodeByte(int node) => _nodeByte[node];
 

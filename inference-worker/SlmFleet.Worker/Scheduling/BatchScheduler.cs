@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using SlmFleet.Inference.V1;
+using SlmFleet.Worker.Constraints;
 using SlmFleet.Worker.Engine;
 using SlmFleet.Worker.Metrics;
 using SlmFleet.Worker.Tokenization;
@@ -331,30 +332,11 @@ internal sealed class BatchScheduler : IDisposable
 
         var writable = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(logits), logits.Length);
         var logSumExp = TokenSampler.LogSumExp(logits);
-        var started = _time.GetTimestamp();
-        var any = constraint.Mask(writable, _eosIds);
-        _metrics.ConstraintMask.Observe(_time.GetElapsedTime(started).TotalSeconds);
-        token = -1;
+        var tokensAfter = sequence.MaxNewTokens - sequence.Generated.Count - 1;
+        token = ConstrainedSampler.Next(sequence.Sampler, constraint, writable, tokensAfter, _eosIds, _time, out var maskSeconds);
+        _metrics.ConstraintMask.Observe(maskSeconds);
         logprob = float.NegativeInfinity;
-        try
-        {
-            if (any)
-            {
-                (token, _) = sequence.Sampler.Next(writable);
-                var tokensAfter = sequence.MaxNewTokens - sequence.Generated.Count - 1;
-                if (!_eos.Contains(token) && (!constraint.Accepts(token, out var distance) || distance > tokensAfter) && constraint.Restrict(writable, tokensAfter, _eosIds))
-                {
-                    (token, _) = sequence.Sampler.Next(writable);
-                }
-            }
-        }
-        catch (ArgumentException)
-        {
-            // Every allowed token has -inf or NaN logits: treated like an empty mask.
-            any = false;
-        }
-
-        if (!any)
+        if (token < 0)
         {
             SchedulerLog.ConstraintDeadEnd(_logger, sequence.RequestId, sequence.Generated.Count);
             _metrics.Requests.WithLabels("generate", "error").Inc();

@@ -14,6 +14,12 @@ internal sealed class ConfigBuffer
     /// <summary>Some configuration ended the outermost rule: the constraint is complete here.</summary>
     public bool BottomFinal { get; set; }
 
+    /// <summary>
+    /// Some configuration ended a rule with nothing known beneath it: only when masks are
+    /// precomputed from a state inside a rule, whose caller is unknown (see <see cref="MaskPrecomputer"/>).
+    /// </summary>
+    public bool BottomPop { get; set; }
+
     public ReadOnlySpan<Config> Items => _items.AsSpan(0, Count);
 
     public Config this[int index] => _items[index];
@@ -22,6 +28,7 @@ internal sealed class ConfigBuffer
     {
         Count = 0;
         BottomFinal = false;
+        BottomPop = false;
     }
 
     public bool Add(Config config)
@@ -52,5 +59,6 @@ internal sealed class ConfigBuffer
         }
 
         BottomFinal = other.BottomFinal;
+        BottomPop = other.BottomPop;
     }
 }

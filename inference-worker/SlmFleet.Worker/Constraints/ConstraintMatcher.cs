@@ -19,10 +19,13 @@ internal sealed class ConstraintMatcher
     private readonly ConfigBuffer _current = new();
     private readonly ConfigBuffer _a = new();
     private readonly ConfigBuffer _b = new();
+    // Verified uncertain tokens per configuration set; bounded so a long answer cannot grow it without end.
+    private const int MaxVerified = 256;
+
     private readonly List<StateMask> _masks = [];
+    private readonly Dictionary<SetKey, int[]> _verified = [];
     private int[] _keepIds = new int[64];
     private float[] _keepValues = new float[64];
-    private float[] _saved = [];
     private ulong[] _bits = [];
     private ConfigBuffer[] _depth = [];
     private int[] _depthDistance = [];
@@ -65,14 +68,11 @@ internal sealed class ConstraintMatcher
     {
         CollectMasks();
         var keep = 0;
-        foreach (var mask in _masks)
+        foreach (var token in VerifiedUncertain())
         {
-            foreach (var token in mask.Uncertain)
+            if (token < logits.Length)
             {
-                if (token < logits.Length && Accepts(token, out _))
-                {
-                    Keep(ref keep, token, logits[token]);
-                }
+                Keep(ref keep, token, logits[token]);
             }
         }
 
@@ -88,9 +88,15 @@ internal sealed class ConstraintMatcher
         }
 
         var any = keep > 0;
-        if (_masks.Count == 1)
+        var complements = 0;
+        foreach (var mask in _masks)
         {
-            any |= ApplySingle(_masks[0], logits);
+            complements += mask.Complement ? 1 : 0;
+        }
+
+        if (complements <= 1)
+        {
+            any |= ApplyLists(logits, ref keep);
         }
         else
         {
@@ -278,38 +284,98 @@ internal sealed class ConstraintMatcher
         count++;
     }
 
-    private bool ApplySingle(StateMask mask, Span<float> logits)
+    // The common case: allowed lists, and at most one rejected list (a free string). The allowed
+    // tokens' logits are kept aside (they are restored after the reject pass with the uncertain and
+    // end-of-sequence tokens), then either the one rejected list is applied or everything is filled
+    // with -inf: cost proportional to the lists plus one vectorised fill, never a pass per token id.
+    private bool ApplyLists(Span<float> logits, ref int keep)
     {
-        if (mask.Complement)
+        StateMask? complement = null;
+        var any = false;
+        foreach (var mask in _masks)
         {
+            if (mask.Complement)
+            {
+                complement = mask;
+                any |= mask.Ids.Length < logits.Length;
+                continue;
+            }
+
             foreach (var id in mask.Ids)
             {
                 if (id < logits.Length)
                 {
-                    logits[id] = float.NegativeInfinity;
+                    Keep(ref keep, id, logits[id]);
+                    any = true;
                 }
             }
-
-            return mask.Ids.Length < logits.Length;
         }
 
-        if (_saved.Length < mask.Ids.Length)
+        if (complement is null)
         {
-            _saved = new float[Math.Max(mask.Ids.Length, _saved.Length * 2)];
+            logits.Fill(float.NegativeInfinity);
+            return any;
         }
 
-        for (var i = 0; i < mask.Ids.Length; i++)
+        foreach (var id in complement.Ids)
         {
-            _saved[i] = logits[mask.Ids[i]];
+            if (id < logits.Length)
+            {
+                logits[id] = float.NegativeInfinity;
+            }
         }
 
-        logits.Fill(float.NegativeInfinity);
-        for (var i = 0; i < mask.Ids.Length; i++)
+        return any;
+    }
+
+    // Uncertain tokens of the current states, checked against the real stack. A row often stands in
+    // the same configurations again (every token inside a string), so the answer is cached per
+    // configuration set; the cache is the row's own because stacks are.
+    private int[] VerifiedUncertain()
+    {
+        var count = 0;
+        foreach (var mask in _masks)
         {
-            logits[mask.Ids[i]] = _saved[i];
+            count += mask.Uncertain.Length;
         }
 
-        return mask.Ids.Length > 0;
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var key = new SetKey(SortedCurrent());
+        if (_verified.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var allowed = new List<int>();
+        foreach (var mask in _masks)
+        {
+            foreach (var token in mask.Uncertain)
+            {
+                if (Accepts(token, out _))
+                {
+                    allowed.Add(token);
+                }
+            }
+        }
+
+        if (_verified.Count >= MaxVerified)
+        {
+            _verified.Clear();
+        }
+
+        _verified[key] = [.. allowed];
+        return _verified[key];
+    }
+
+    private Config[] SortedCurrent()
+    {
+        var configs = _current.Items.ToArray();
+        Array.Sort(configs, (a, b) => a.State != b.State ? a.State.CompareTo(b.State) : a.Stack.CompareTo(b.Stack));
+        return configs;
     }
 
     private bool ApplyUnion(Span<float> logits)

@@ -25,10 +25,11 @@ internal sealed class Grammar
     private readonly bool[] _ruleEnd;
     private readonly int[] _distance;
 
-    public Grammar(int states, int start, List<(int From, byte Lo, byte Hi, int To)> bytes, List<(int From, int To)> empty, List<(int From, int Rule, int Return)> calls, List<int> ruleEnds)
+    public Grammar(int states, int start, int end, List<(int From, byte Lo, byte Hi, int To)> bytes, List<(int From, int To)> empty, List<(int From, int Rule, int Return)> calls, List<int> ruleEnds)
     {
         StateCount = states;
         Start = start;
+        End = end;
         bytes.Sort((a, b) => a.From != b.From ? a.From.CompareTo(b.From) : a.Lo.CompareTo(b.Lo));
         _byteStart = Offsets(states, bytes.Select(e => e.From));
         _byteLo = [.. bytes.Select(e => e.Lo)];
@@ -42,9 +43,9 @@ internal sealed class Grammar
         _callRule = [.. calls.Select(e => e.Rule)];
         _callReturn = [.. calls.Select(e => e.Return)];
         _ruleEnd = new bool[states];
-        foreach (var end in ruleEnds)
+        foreach (var ruleEnd in ruleEnds)
         {
-            _ruleEnd[end] = true;
+            _ruleEnd[ruleEnd] = true;
         }
 
         _distance = Distances();
@@ -53,6 +54,12 @@ internal sealed class Grammar
     public int StateCount { get; }
 
     public int Start { get; }
+
+    /// <summary>
+    /// The exit of the whole constraint. The outermost fragment is never called (a <c>$ref</c> to
+    /// the root compiles it again as a rule), so its states only ever run on an empty stack.
+    /// </summary>
+    public int End { get; }
 
     public bool IsRuleEnd(int state) => _ruleEnd[state];
 

@@ -118,6 +118,6 @@ internal sealed class GrammarBuilder(int maxStates)
     public Grammar Build(Fragment root)
     {
         _ruleEnds.Add(root.End);
-        return new Grammar(_states, root.Start, _bytes, _empty, _calls, _ruleEnds);
+        return new Grammar(_states, root.Start, root.End, _bytes, _empty, _calls, _ruleEnds);
     }
 }

@@ -49,13 +49,20 @@ internal sealed class JsonSchemaCompiler
 
     private readonly JsonGrammar _json;
     private readonly JsonElement _root;
+    // Inlined copies cost states but no rule boundary (whose tokens must be checked against the
+    // stack at run time); up to this many states a repeated or referenced schema is inlined.
+    private const int InlineStates = 4000;
+
     private readonly Dictionary<string, int> _rules = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
+    private readonly bool _estimating;
     private int _depth;
 
-    private JsonSchemaCompiler(GrammarBuilder builder, JsonElement root)
+    private JsonSchemaCompiler(GrammarBuilder builder, JsonElement root, bool estimating = false)
     {
         _json = new JsonGrammar(builder);
         _root = root;
+        _estimating = estimating;
     }
 
     public static IReadOnlyCollection<string> SupportedFormats => Formats.Keys;
@@ -218,14 +225,29 @@ internal sealed class JsonSchemaCompiler
     private Fragment Reference(JsonElement reference, string path)
     {
         var pointer = reference.ValueKind == JsonValueKind.String ? reference.GetString()! : string.Empty;
+        var target = Resolve(pointer, path);
+        if (!_estimating && !_inProgress.Contains(pointer) && pointer != "#" && Estimate(target, pointer) <= InlineStates)
+        {
+            _inProgress.Add(pointer);
+            try
+            {
+                return Schema(target, pointer);
+            }
+            finally
+            {
+                _inProgress.Remove(pointer);
+            }
+        }
+
         if (!_rules.TryGetValue(pointer, out var start))
         {
-            var target = Resolve(pointer, path);
             var rule = Builder.NewRule();
             _rules.Add(pointer, rule.Start);
             var saved = _depth;
             _depth = 0;
+            _inProgress.Add(pointer);
             var body = Schema(target, pointer);
+            _inProgress.Remove(pointer);
             _depth = saved;
             Builder.Empty(rule.Start, body.Start);
             Builder.Empty(body.End, rule.End);
@@ -233,6 +255,21 @@ internal sealed class JsonSchemaCompiler
         }
 
         return Builder.CallFragment(start);
+    }
+
+    /// <summary>States <paramref name="schema"/> takes when inlined (referenced schemas inside count as rules), or int.MaxValue if it does not compile.</summary>
+    private int Estimate(JsonElement schema, string path)
+    {
+        var scratch = new JsonSchemaCompiler(new GrammarBuilder(InlineStates * 4), _root, estimating: true);
+        try
+        {
+            scratch.Schema(schema, path);
+            return scratch.Builder.StateCount;
+        }
+        catch (ConstraintException)
+        {
+            return int.MaxValue;
+        }
     }
 
     private JsonElement Resolve(string pointer, string path)
@@ -421,7 +458,9 @@ internal sealed class JsonSchemaCompiler
             }
 
             var itemPath = path + "/items";
-            return copies - prefixItems.Count > 2 ? SharedRule(itemPath, items) : Schema(items, itemPath);
+            return copies - prefixItems.Count > 2 && (_estimating || Estimate(items, itemPath) * (copies - prefixItems.Count) > InlineStates)
+                ? SharedRule(itemPath, items)
+                : Schema(items, itemPath);
         }
 
         var open = _json.Literal("[");

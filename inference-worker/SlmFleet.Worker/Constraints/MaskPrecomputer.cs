@@ -127,7 +127,7 @@ internal sealed class MaskPrecomputer
         id = _sets.Count;
         _ids.Add(key, id);
         _sets.Add(configs);
-        _canPop.Add(set.BottomFinal);
+        _canPop.Add(set.BottomPop);
         var row = new int[256];
         Array.Fill(row, -1);
         _next.Add(row);

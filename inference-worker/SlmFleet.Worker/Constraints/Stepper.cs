@@ -70,6 +70,7 @@ internal sealed class Stepper(Grammar grammar)
     public void Close(ConfigBuffer set)
     {
         set.BottomFinal = false;
+        set.BottomPop = false;
         for (var i = 0; i < set.Count; i++)
         {
             var (state, stack) = set[i];
@@ -91,7 +92,10 @@ internal sealed class Stepper(Grammar grammar)
             {
                 if (stack == 0)
                 {
-                    set.BottomFinal = true;
+                    // The root's exit completes the answer; another rule's exit on an empty stack
+                    // only happens in precomputation, where the caller is unknown.
+                    set.BottomFinal |= state == Grammar.End;
+                    set.BottomPop |= state != Grammar.End;
                 }
                 else
                 {

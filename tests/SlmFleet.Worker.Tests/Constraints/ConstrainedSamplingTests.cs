@@ -43,11 +43,13 @@ public sealed class ConstrainedSamplingTests
         var clock = Stopwatch.StartNew();
         RandomLogitsRun.MaskSeconds.Clear();
         var compileTimes = new List<(string Name, double Ms, int States)>();
+        var worstMasks = new List<(string Name, double Us)>();
         foreach (var (name, schema) in SchemaCorpus.All)
         {
             var compileClock = Stopwatch.StartNew();
             var compiled = compiler.Compile(new ConstraintSpec("json_schema", schema));
             compileTimes.Add((name, compileClock.Elapsed.TotalMilliseconds, compiled.Grammar.StateCount));
+            var firstMask = RandomLogitsRun.MaskSeconds.Count;
             for (var seed = 1; seed <= seeds; seed++)
             {
                 runs++;
@@ -60,11 +62,14 @@ public sealed class ConstrainedSamplingTests
                 var free = RandomLogitsRun.Decode(tokenizer, null, eosIds, seed, maxTokens: 48).Text;
                 freeValid += SchemaOracle.Check(schema, free) is null ? 1 : 0;
             }
+
+            worstMasks.Add((name, RandomLogitsRun.MaskSeconds.Skip(firstMask).DefaultIfEmpty(0).Max() * 1e6));
         }
 
         TestContext.Out.WriteLine($"{fixture}: {runs} runs over {SchemaCorpus.All.Count} schemas in {clock.Elapsed.TotalSeconds:F1} s; constrained valid {runs - failures.Count}/{runs}, unconstrained valid {freeValid}/{runs}");
         var masks = RandomLogitsRun.MaskSeconds.Order().ToList();
         TestContext.Out.WriteLine($"mask per token: p50 {masks[masks.Count / 2] * 1e6:F0} us, p99 {masks[masks.Count * 99 / 100] * 1e6:F0} us over {masks.Count} tokens");
+        TestContext.Out.WriteLine("slowest masks: " + string.Join(", ", worstMasks.OrderByDescending(c => c.Us).Take(8).Select(c => $"{c.Name} {c.Us:F0} us")));
         TestContext.Out.WriteLine("slowest compiles: " + string.Join(", ", compileTimes.OrderByDescending(c => c.Ms).Take(6).Select(c => $"{c.Name} {c.Ms:F0} ms ({c.States} states)")));
         failures.Should().BeEmpty();
         freeValid.Should().BeLessThan(runs / 10, "free decoding of random logits is gibberish");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark in turn; each writes bench/results/<name>.json and bench/results/<name>.md.
-# Usage: scripts/bench.sh [operator|worker|router|router-streaming|autoscaler|tokenizers ...]   (default: all)
+# Usage: scripts/bench.sh [operator|worker|router|router-streaming|autoscaler|tokenizers|constrained ...]   (default: all)
 # tokenizers: the worker's tokenizers beside transformers.js (needs `make tools`), bench/results/tokenizers.*
+# constrained: constrained decoding on the 152k-vocabulary fixture (mask time, throughput, compile time), bench/results/constrained.*
 # router-streaming: SLM streaming TTFT through the router vs the worker alone, and the router's first
 # 10 seconds after start, bench/results/router-streaming.*
 # WORKER_BENCH_ARGS passes flags to the worker benchmark, e.g. "--model-dir DIR" or "--repeats 1"
@@ -13,7 +14,7 @@ configuration=${CONFIGURATION:-Release}
 benches=("$@")
 if [ ${#benches[@]} -eq 0 ]; then
   # The autoscaler simulation reads the worker's measured service rate, so the worker runs first.
-  benches=(worker autoscaler operator router router-streaming tokenizers)
+  benches=(worker autoscaler operator router router-streaming tokenizers constrained)
 fi
 
 mkdir -p bench/results
@@ -26,12 +27,16 @@ for name in "${benches[@]}"; do
     project="bench/SlmFleet.Bench.Worker"
     extra=(tokenizers)
   fi
+  if [ "$name" = constrained ]; then
+    project="bench/SlmFleet.Bench.Worker"
+    extra=(constrained)
+  fi
   if [ "$name" = router-streaming ]; then
     project="bench/SlmFleet.Bench.Router"
     extra=(streaming)
   fi
   if [ ! -d "$project" ]; then
-    echo "unknown benchmark '$name' (expected one of: operator worker router router-streaming autoscaler tokenizers)" >&2
+    echo "unknown benchmark '$name' (expected one of: operator worker router router-streaming autoscaler tokenizers constrained)" >&2
     exit 2
   fi
   echo "=== benchmark: $name"

@@ -23,8 +23,9 @@ internal static class ConstrainedBenchmark
 {
     private const int NewTokens = 64;
 
-    // Strings run on until the budget closes them, so constrained rows decode as long as free ones:
-    // the throughput comparison then measures the mask, not shorter answers.
+    // Strings run on until the model or the budget closes them; each free row then generates exactly
+    // as many tokens as its constrained twin did, so both sides do the same work in the same batch
+    // shapes and the comparison measures the mask, not shorter answers.
     private const string ThroughputSchema = """{"type":"array","items":{"type":"string"}}""";
 
     private static readonly (string Name, string Schema)[] MaskSchemas =
@@ -164,14 +165,26 @@ internal static class ConstrainedBenchmark
         var client = new Inference.V1.Inference.InferenceClient(channel);
         var rows = new List<(int, double, double, double)>();
         // One unmeasured round of each compiles the schema and warms both paths.
-        await RoundAsync(client, 2, constrained: true);
-        await RoundAsync(client, 2, constrained: false);
+        var (_, warm) = await RoundAsync(client, 2, lengths: null);
+        await RoundAsync(client, 2, warm);
         foreach (var concurrency in new[] { 1, 16 })
         {
+            // Constrained and free rounds alternate three times and the medians are compared: other
+            // work on a shared machine comes and goes on the scale of one round.
             var before = await MaskHistogramAsync(http, process.MetricsAddress);
-            var constrained = await RoundAsync(client, concurrency, constrained: true);
+            var constrainedRuns = new List<double>();
+            var freeRuns = new List<double>();
+            for (var repeat = 0; repeat < 3; repeat++)
+            {
+                var (constrainedRun, lengths) = await RoundAsync(client, concurrency, lengths: null);
+                var (freeRun, _) = await RoundAsync(client, concurrency, lengths);
+                constrainedRuns.Add(constrainedRun);
+                freeRuns.Add(freeRun);
+            }
+
             var after = await MaskHistogramAsync(http, process.MetricsAddress);
-            var free = await RoundAsync(client, concurrency, constrained: false);
+            var constrained = Percentiles.Of(constrainedRuns, 0.5);
+            var free = Percentiles.Of(freeRuns, 0.5);
             var maskMean = after.Count > before.Count ? (after.Sum - before.Sum) / (after.Count - before.Count) * 1e6 : double.NaN;
             rows.Add((concurrency, free, constrained, maskMean));
             Console.WriteLine($"c{concurrency}: free {free:F1} tok/s, constrained {constrained:F1} tok/s, worker mask mean {maskMean:F1} us");
@@ -180,10 +193,14 @@ internal static class ConstrainedBenchmark
         return rows;
     }
 
-    /// <summary>Completion tokens per second over <paramref name="concurrency"/> rows started together, two rounds.</summary>
-    private static async Task<double> RoundAsync(Inference.V1.Inference.InferenceClient client, int concurrency, bool constrained)
+    /// <summary>
+    /// Completion tokens per second over <paramref name="concurrency"/> rows started together, two
+    /// rounds: constrained when <paramref name="lengths"/> is null (returning each row's length), else
+    /// free rows of exactly those lengths.
+    /// </summary>
+    private static async Task<(double TokensPerSecond, int[] Lengths)> RoundAsync(Inference.V1.Inference.InferenceClient client, int concurrency, int[]? lengths)
     {
-        var tokens = 0;
+        var counts = new int[2 * concurrency];
         var clock = Stopwatch.StartNew();
         for (var round = 0; round < 2; round++)
         {
@@ -192,11 +209,11 @@ internal static class ConstrainedBenchmark
                 var request = new GenerateRequest
                 {
                     Prompt = "List the items in the customer's order as JSON:",
-                    MaxNewTokens = NewTokens,
+                    MaxNewTokens = lengths is null ? NewTokens : Math.Max(1, lengths[(round * concurrency) + i]),
                     IgnoreEos = true,
                     Sampling = new SamplingParameters { Temperature = 1f, Seed = (ulong)(round * 100 + i + 1) },
                 };
-                if (constrained)
+                if (lengths is null)
                 {
                     request.JsonSchema = ThroughputSchema;
                 }
@@ -210,10 +227,10 @@ internal static class ConstrainedBenchmark
 
                 return count;
             });
-            tokens += (await Task.WhenAll(calls)).Sum();
+            (await Task.WhenAll(calls)).CopyTo(counts, round * concurrency);
         }
 
-        return tokens / clock.Elapsed.TotalSeconds;
+        return (counts.Sum() / clock.Elapsed.TotalSeconds, counts);
     }
 
     private static async Task<(double Sum, double Count)> MaskHistogramAsync(HttpClient http, Uri metrics)
@@ -256,7 +273,7 @@ internal static class ConstrainedBenchmark
         }
 
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Mask times: {MaskSchemas.Length} schemas (json_object included) × 8 seeds, random logits, the scheduler's own ConstrainedSampler, in-process. Throughput: the worker process over gRPC, temperature 1, {NewTokens} new tokens, schema {ThroughputSchema} (strings run until the budget closes them, so constrained rows are as long as free ones).");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Mask times: {MaskSchemas.Length} schemas (json_object included) × 8 seeds, random logits, the scheduler's own ConstrainedSampler, in-process. Throughput: the worker process over gRPC, temperature 1, {NewTokens} new tokens, schema {ThroughputSchema}; each free row generates exactly as many tokens as its constrained twin, so both sides do the same work; medians of three alternating rounds.");
         return md.ToString();
     }
 }

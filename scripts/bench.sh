@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark in turn; each writes bench/results/<name>.json and bench/results/<name>.md.
-# Usage: scripts/bench.sh [operator|worker|router|router-streaming|autoscaler|tokenizers ...]   (default: all)
+# Usage: scripts/bench.sh [operator|worker|router|router-streaming|calibration|autoscaler|tokenizers|constrained ...]   (default: all)
 # tokenizers: the worker's tokenizers beside transformers.js (needs `make tools`), bench/results/tokenizers.*
+# constrained: constrained decoding on the 152k-vocabulary fixture (mask time, throughput, compile time), bench/results/constrained.*
 # router-streaming: SLM streaming TTFT through the router vs the worker alone, and the router's first
 # 10 seconds after start, bench/results/router-streaming.*
 # calibration: the deterministic threshold-calibration simulation, bench/results/calibration.*
@@ -14,7 +15,7 @@ configuration=${CONFIGURATION:-Release}
 benches=("$@")
 if [ ${#benches[@]} -eq 0 ]; then
   # The autoscaler simulation reads the worker's measured service rate, so the worker runs first.
-  benches=(worker autoscaler operator router router-streaming calibration tokenizers)
+  benches=(worker autoscaler operator router router-streaming calibration tokenizers constrained)
 fi
 
 mkdir -p bench/results
@@ -27,6 +28,10 @@ for name in "${benches[@]}"; do
     project="bench/SlmFleet.Bench.Worker"
     extra=(tokenizers)
   fi
+  if [ "$name" = constrained ]; then
+    project="bench/SlmFleet.Bench.Worker"
+    extra=(constrained)
+  fi
   if [ "$name" = router-streaming ]; then
     project="bench/SlmFleet.Bench.Router"
     extra=(streaming)
@@ -36,7 +41,7 @@ for name in "${benches[@]}"; do
     extra=(calibration)
   fi
   if [ ! -d "$project" ]; then
-    echo "unknown benchmark '$name' (expected one of: operator worker router router-streaming calibration autoscaler tokenizers)" >&2
+    echo "unknown benchmark '$name' (expected one of: operator worker router router-streaming calibration autoscaler tokenizers constrained)" >&2
     exit 2
   fi
   echo "=== benchmark: $name"

@@ -2,13 +2,19 @@ using SlmFleet.Bench.Worker;
 
 // Worker benchmark: the worker (its own process, over gRPC) against ONNX Runtime GenAI 0.20.0 on the
 // same model in the same run. `-- --quick` is a smoke run on the shared fixture model; `-- overload`
-// runs only the overload phases; `-- tokenizers` only the tokenizer throughput table (TokenizerBenchmark).
+// runs only the overload phases; `-- tokenizers` only the tokenizer throughput table (TokenizerBenchmark);
+// `-- constrained` only the constrained-decoding numbers (ConstrainedBenchmark).
 // See WorkerBenchmark for the phases and BenchOptions for the flags.
 if (args is ["tokenizers", .. var only])
 {
     // Names after "tokenizers" pick families (substring match) for a look; a full run writes the results.
     var results = only.Length == 0 ? Path.Combine(FindRepositoryRoot(), "bench", "results") : Path.Combine(FindRepositoryRoot(), ".run", "bench-tokenizers");
     return await TokenizerBenchmark.RunAsync(FindRepositoryRoot(), results, only);
+}
+
+if (args is ["constrained", .. var constrainedArgs])
+{
+    return await ConstrainedBenchmark.RunAsync(FindRepositoryRoot(), Path.Combine(FindRepositoryRoot(), "bench", "results"), constrainedArgs);
 }
 
 var options = BenchOptions.Parse(args, out var error);

@@ -1,3 +1,4 @@
+using SlmFleet.Worker.Constraints;
 using SlmFleet.Worker.Engine;
 using SlmFleet.Worker.Metrics;
 using SlmFleet.Worker.Model;
@@ -22,6 +23,9 @@ internal sealed class WorkerState(WorkerOptions options, LoadedModel model, Batc
     public WorkerMetrics Metrics { get; } = metrics;
 
     public ChatTemplates ChatTemplates { get; } = chatTemplates;
+
+    /// <summary>Compiles and caches output constraints; the vocabulary's token trie is built at the first one.</summary>
+    public ConstraintCompiler Constraints { get; } = new(() => new TokenVocabulary(model.Tokenizer, model.Engine.VocabSize));
 
     public string ServedName { get; } = NameOf(options);
 

@@ -29,6 +29,8 @@ internal sealed class WorkerMetrics
         WarmupSeconds = factory.CreateGauge("slm_worker_warmup_seconds", "Model load plus warm-up prompts, in seconds.");
         Warm = factory.CreateGauge("slm_worker_warm", "1 once warm-up has finished.");
         WarmupFailures = factory.CreateCounter("slm_worker_warmup_failures_total", "Warm-ups that failed; the worker stays NOT_SERVING and is restarted by its probes.");
+        ConstraintMask = factory.CreateHistogram("slm_worker_constraint_mask_seconds", "Time to mask one constrained row's logits for one token.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.000_01, 2, 14) });
         ExecutionProvider = factory.CreateGauge("slm_worker_execution_provider", "1 for the execution provider in use.", "provider", "requested");
     }
 
@@ -63,4 +65,6 @@ internal sealed class WorkerMetrics
     public Counter WarmupFailures { get; }
 
     public Gauge ExecutionProvider { get; }
+
+    public Histogram ConstraintMask { get; }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using SlmFleet.Inference.V1;
+using SlmFleet.Worker.Constraints;
 using SlmFleet.Worker.Engine;
 using SlmFleet.Worker.Metrics;
 using SlmFleet.Worker.Tokenization;
@@ -32,6 +34,7 @@ internal sealed class BatchScheduler : IDisposable
     private readonly ConcurrentQueue<QueueEntry> _queue = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly HashSet<int> _eos;
+    private readonly int[] _eosIds;
     private readonly SlotRow?[] _slots;
     private readonly List<SlotRow> _prefilling = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -53,6 +56,7 @@ internal sealed class BatchScheduler : IDisposable
         _time = time;
         _logger = logger;
         _eos = [.. engine.Config.EosTokenIds];
+        _eosIds = [.. _eos];
         _slots = new SlotRow?[options.MaxBatch];
         _padToken = engine.Config.PadTokenId is var pad && pad >= 0 && pad < engine.VocabSize ? pad : 0;
     }
@@ -249,8 +253,10 @@ internal sealed class BatchScheduler : IDisposable
             if (!sequence.Cancellation.IsCancellationRequested)
             {
                 var logits = _engine.Logits(slot, 0);
-                var (token, logprob) = sequence.Sampler.Next(logits);
-                Accept(row, token, logprob, logits);
+                if (TrySample(sequence, logits, out var token, out var logprob))
+                {
+                    Accept(row, token, logprob, logits);
+                }
             }
         }
 
@@ -297,10 +303,50 @@ internal sealed class BatchScheduler : IDisposable
 
             var sequence = row.Generation!;
             row.Decoding = true;
-            var (token, logprob) = sequence.Sampler.Next(last);
             _metrics.TimeToFirstToken.Observe(_time.GetElapsedTime(sequence.EnqueuedTimestamp).TotalSeconds);
-            Accept(row, token, logprob, last);
+            if (TrySample(sequence, last, out var token, out var logprob))
+            {
+                Accept(row, token, logprob, last);
+            }
         }
+    }
+
+    /// <summary>
+    /// Samples a row's next token; a constrained row samples among the tokens its constraint allows.
+    /// False when the row has ended instead (its constraint left no token: finish reason "error").
+    /// </summary>
+    /// <remarks>
+    /// The mask is written into the logits in place: they are this step's own host buffer, read
+    /// once per row, and a copy of 152k floats per token would cost more than the mask. The
+    /// log-probability reported stays the model's (normalised over the whole vocabulary, before
+    /// masking): a token the constraint forced on an unwilling model shows as improbable, which is
+    /// what confidence-based escalation needs to see. When the sampled token would leave too few
+    /// tokens to complete the answer, the row is resampled among the tokens on a shortest completion.
+    /// </remarks>
+    private bool TrySample(GenerationSequence sequence, ReadOnlySpan<float> logits, out int token, out float logprob)
+    {
+        if (sequence.Constraint is not { } constraint)
+        {
+            (token, logprob) = sequence.Sampler.Next(logits);
+            return true;
+        }
+
+        var writable = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(logits), logits.Length);
+        var logSumExp = TokenSampler.LogSumExp(logits);
+        var tokensAfter = sequence.MaxNewTokens - sequence.Generated.Count - 1;
+        token = ConstrainedSampler.Next(sequence.Sampler, constraint, writable, tokensAfter, _eosIds, _time, out var maskSeconds);
+        _metrics.ConstraintMask.Observe(maskSeconds);
+        logprob = float.NegativeInfinity;
+        if (token < 0)
+        {
+            SchedulerLog.ConstraintDeadEnd(_logger, sequence.RequestId, sequence.Generated.Count);
+            _metrics.Requests.WithLabels("generate", "error").Inc();
+            sequence.Finish(new GenerateResponse { FinishReason = "error" });
+            return false;
+        }
+
+        logprob = logits[token] - logSumExp;
+        return true;
     }
 
     private void ScoreLabels(SlotRow row, ClassifyJob job, ReadOnlySpan<float> promptLogits)
@@ -327,7 +373,8 @@ internal sealed class BatchScheduler : IDisposable
         sequence.LastTokenTimestamp = now;
         _metrics.CompletionTokens.Inc();
         _utilization.AddTokens(1);
-        var isEos = _eos.Contains(token) && !sequence.IgnoreEos;
+        // A constrained row ends when its answer is complete, ignore_eos or not.
+        var isEos = _eos.Contains(token) && (!sequence.IgnoreEos || sequence.Constraint is not null);
         sequence.LastToken = token;
         var probability = Math.Exp(logprob);
         sequence.ProbabilitySum += probability;
@@ -339,19 +386,25 @@ internal sealed class BatchScheduler : IDisposable
         }
 
         sequence.Generated.Add(token);
+        sequence.Constraint?.Advance(token);
         sequence.Detokenizer ??= new IncrementalDetokenizer(_tokenizer);
         var delta = sequence.Streamer.Append(sequence.Detokenizer.Push(token), out var stopped);
         var response = new GenerateResponse { Delta = delta };
         response.TokenIds.Add(token);
         if (sequence.WantsLogprobs)
         {
-            response.Logprobs.Add(TokenLogprobOf(token, logprob, logits, sequence.TopLogprobs));
+            response.Logprobs.Add(TokenLogprobOf(token, logprob, logits, sequence.TopLogprobs, sequence.Constraint is not null));
         }
 
         sequence.Emit(response);
         if (stopped)
         {
             FinishSequence(sequence, "stop", string.Empty, countToken: false);
+        }
+        else if (sequence.Constraint is { IsComplete: true, CanContinue: false })
+        {
+            // Nothing may follow a complete answer: end now rather than spend a step on end-of-sequence.
+            FinishSequence(sequence, "stop", sequence.Streamer.Finish(sequence.Detokenizer.Flush(), out _), countToken: false);
         }
         else if (sequence.Generated.Count >= sequence.MaxNewTokens || row.KvLength + 1 > _engine.Conventions.MaxSequenceLength)
         {
@@ -360,13 +413,21 @@ internal sealed class BatchScheduler : IDisposable
         }
     }
 
-    private TokenLogprob TokenLogprobOf(int token, float logprob, ReadOnlySpan<float> logits, int top)
+    private TokenLogprob TokenLogprobOf(int token, float logprob, ReadOnlySpan<float> logits, int top, bool masked)
     {
         var entry = new TokenLogprob { Token = _tokenizer.Decode([token]), Logprob = logprob };
         if (top > 0)
         {
             Span<(int Token, float LogProbability)> best = stackalloc (int, float)[top];
             var count = TokenSampler.MostLikely(logits, best);
+            // Masked logits: the alternatives are the most likely allowed tokens, shifted back to
+            // the model's normaliser so that they compare with the token's own log-probability.
+            var shift = masked ? TokenSampler.LogSumExp(logits) - (logits[token] - logprob) : 0f;
+            for (var i = 0; i < count; i++)
+            {
+                best[i].LogProbability += shift;
+            }
+
             for (var i = 0; i < count; i++)
             {
                 entry.TopLogprobs.Add(new TokenLogprob { Token = _tokenizer.Decode([best[i].Token]), Logprob = best[i].LogProbability });

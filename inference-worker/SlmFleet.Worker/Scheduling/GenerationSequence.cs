@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using SlmFleet.Inference.V1;
+using SlmFleet.Worker.Constraints;
 using SlmFleet.Worker.Engine;
 
 namespace SlmFleet.Worker.Scheduling;
@@ -11,8 +12,9 @@ internal sealed class GenerationSequence : ISchedulerWork
 
     public GenerationSequence(
         IReadOnlyList<int> promptIds, int maxNewTokens, TokenSampler sampler, IReadOnlyList<string> stops,
-        bool logprobs, bool ignoreEos, CancellationToken cancellation, string requestId = "", int topLogprobs = 0)
+        bool logprobs, bool ignoreEos, CancellationToken cancellation, string requestId = "", int topLogprobs = 0, ConstraintMatcher? constraint = null)
     {
+        Constraint = constraint;
         TopLogprobs = topLogprobs;
         PromptIds = promptIds;
         MaxNewTokens = maxNewTokens;
@@ -34,6 +36,9 @@ internal sealed class GenerationSequence : ISchedulerWork
     public TokenSampler Sampler { get; }
 
     public StopSequenceStreamer Streamer { get; }
+
+    /// <summary>The row's position in its output constraint, or null for free text.</summary>
+    public ConstraintMatcher? Constraint { get; }
 
     /// <summary>Turns each new token into text in constant time; created by the scheduler at the first token.</summary>
     public IncrementalDetokenizer? Detokenizer { get; set; }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using SlmFleet.Inference.V1;
+using SlmFleet.Worker.Constraints;
 using SlmFleet.Worker.Engine;
 using SlmFleet.Worker.Hosting;
 using SlmFleet.Worker.Scheduling;
@@ -120,7 +121,27 @@ internal sealed class InferenceService(WorkerState state) : Inference.V1.Inferen
         var maxNew = RequestValidator.MaxNewTokens(request.MaxNewTokens, ids.Count, state.Model.Engine.Conventions.MaxSequenceLength, state.Options.DefaultMaxNewTokens);
         var topLogprobs = RequestValidator.TopLogprobs(request);
         var seed = request.Sampling?.HasSeed == true ? unchecked((int)(request.Sampling.Seed ^ (request.Sampling.Seed >> 32))) : state.NextSeed();
-        return new GenerationSequence(ids, maxNew, new TokenSampler(sampling, new Random(seed)), stops, request.Logprobs, request.IgnoreEos, cancellation, request.RequestId, topLogprobs);
+        var constraint = Constraint(request);
+        return new GenerationSequence(ids, maxNew, new TokenSampler(sampling, new Random(seed)), stops, request.Logprobs, request.IgnoreEos, cancellation, request.RequestId, topLogprobs, constraint);
+    }
+
+    /// <summary>The request's output constraint, compiled (or from the cache); a constraint that does not compile is INVALID_ARGUMENT naming the keyword.</summary>
+    private ConstraintMatcher? Constraint(GenerateRequest request)
+    {
+        var spec = RequestValidator.Constraint(request);
+        if (spec is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new ConstraintMatcher(state.Constraints.Compile(spec));
+        }
+        catch (ConstraintException ex)
+        {
+            throw RequestValidator.Invalid(ex.Message);
+        }
     }
 
     private ClassifyJob CreateClassifyJob(ClassifyRequest request, CancellationToken cancellation)

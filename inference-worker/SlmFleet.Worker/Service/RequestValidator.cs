@@ -1,6 +1,7 @@
 using System.Globalization;
 using Grpc.Core;
 using SlmFleet.Inference.V1;
+using SlmFleet.Worker.Constraints;
 using SlmFleet.Worker.Engine;
 using SlmFleet.Worker.Templating;
 
@@ -171,6 +172,18 @@ internal static class RequestValidator
 
         return request.TopLogprobs;
     }
+
+    /// <summary>The request's constraint as a cache key, or null for free text.</summary>
+    public static ConstraintSpec? Constraint(GenerateRequest request) => request.ConstraintCase switch
+    {
+        GenerateRequest.ConstraintOneofCase.JsonSchema => new ConstraintSpec("json_schema", request.JsonSchema),
+        GenerateRequest.ConstraintOneofCase.JsonObject when request.JsonObject => new ConstraintSpec("json_object", string.Empty),
+        GenerateRequest.ConstraintOneofCase.Choice => request.Choice.Options.Any(o => o.Contains('\0', StringComparison.Ordinal))
+            ? throw Invalid("constraint: choice options must not contain NUL characters")
+            : new ConstraintSpec("choice", string.Join('\0', request.Choice.Options)),
+        GenerateRequest.ConstraintOneofCase.Regex => new ConstraintSpec("regex", request.Regex),
+        _ => null,
+    };
 
     public static IReadOnlyList<string> Stops(IReadOnlyList<string> stops)
     {

@@ -15,4 +15,11 @@ internal interface ITokenizerPipeline
 
     /// <summary>The id of a token (added or in the vocabulary), or null.</summary>
     int? IdOf(string token);
+
+    /// <summary>
+    /// The bytes a token adds to the decoded text in the middle of a sequence (a byte-level or
+    /// byte-fallback token may hold part of a UTF-8 character), or null for special tokens and ids
+    /// outside the vocabulary. Constrained decoding matches grammars against these bytes.
+    /// </summary>
+    byte[]? TokenBytes(int id);
 }

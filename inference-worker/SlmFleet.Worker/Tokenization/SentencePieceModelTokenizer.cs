@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Microsoft.ML.Tokenizers;
 
 namespace SlmFleet.Worker.Tokenization;
@@ -22,6 +24,31 @@ internal sealed class SentencePieceModelTokenizer(SentencePieceTokenizer inner, 
         var limit = inner.Vocabulary.Count;
         var kept = ids.Where(id => id >= 0 && id < limit && !(skipSpecialTokens && specialIds.Contains(id))).ToList();
         return inner.Decode(kept, considerSpecialTokens: !skipSpecialTokens);
+    }
+
+    private Dictionary<int, string>? _pieces;
+
+    public byte[]? TokenBytes(int id)
+    {
+        if (specialIds.Contains(id))
+        {
+            return null;
+        }
+
+        _pieces ??= inner.Vocabulary.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.First().Key);
+        if (!_pieces.TryGetValue(id, out var piece))
+        {
+            return AddedTokens.FirstOrDefault(t => t.Value == id).Key is { } added ? Encoding.UTF8.GetBytes(added) : null;
+        }
+
+        // Byte fall-back pieces stand for one raw byte; others write U+2581 for a space.
+        if (piece.Length == 6 && piece.StartsWith("<0x", StringComparison.Ordinal) && piece[5] == '>'
+            && byte.TryParse(piece.AsSpan(3, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
+        {
+            return [value];
+        }
+
+        return Encoding.UTF8.GetBytes(piece.Replace('\u2581', ' '));
     }
 
     public int? IdOf(string token)

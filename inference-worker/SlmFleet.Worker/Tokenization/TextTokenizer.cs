@@ -33,4 +33,7 @@ internal sealed class TextTokenizer(ITokenizerPipeline pipeline, string family)
 
     /// <summary>The id of a token (added, special or in the vocabulary), or null.</summary>
     public int? IdOf(string token) => pipeline.IdOf(token);
+
+    /// <inheritdoc cref="ITokenizerPipeline.TokenBytes"/>
+    public byte[]? TokenBytes(int id) => pipeline.TokenBytes(id);
 }

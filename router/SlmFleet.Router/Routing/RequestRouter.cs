@@ -225,17 +225,21 @@ internal sealed class RequestRouter(
     /// a json_schema / json_object answer is held to its end where it can be checked (the worker does
     /// not constrain its decoding yet); both are then written as a stream in one go.
     /// </summary>
+    // Schema-bound answers stream live: the worker decodes under the schema, so every prefix it sends
+    // is a prefix of valid JSON (a schema it cannot compile is refused before the first byte).
     private static bool StreamsLive(ParsedRequest request) =>
-        request.Stream && request.Labels is null && request.Schema is null && !request.RequiresJsonObject;
+        request.Stream && request.Labels is null;
 
     private Task<(string Route, string Reason)> EscalateAsync(
         HttpContext context, ParsedRequest request, RoutingPolicySpec policy, string model, SlmVerdict verdict, string? rule, ReadOnlyMemory<byte> body, string? slmAnswer = null)
     {
         if (verdict.Reason == RouteReasons.Unsupported)
         {
-            // The worker found the request longer than its context: a capability route, not an escalation.
-            metrics.RecordUnsupported(model, "context");
-            context.Response.Headers[UnsupportedHeader] = "context";
+            // The worker found the request longer than its context, or cannot constrain its output to the
+            // schema: a capability route, not an escalation.
+            var feature = verdict.Feature ?? "context";
+            metrics.RecordUnsupported(model, feature);
+            context.Response.Headers[UnsupportedHeader] = feature;
         }
         else
         {
@@ -280,6 +284,7 @@ internal sealed class RequestRouter(
 
     private static RequestError SlmFailure(HttpContext context, ResolvedModel resolved, SlmVerdict verdict) => verdict.StatusCode switch
     {
+        400 when verdict.Feature == "schema" => new RequestError(400, $"The SLM serving '{resolved.Model}' cannot constrain its output to this response_format (the schema uses a keyword it cannot guarantee, or is unsatisfiable or too large); simplify the schema, or call it through a routing policy alias, which sends such requests to the LLM.", OpenAiErrors.InvalidRequest, "response_format", "unsupported_schema"),
         400 => ContextExceeded(resolved.Model),
         429 => BudgetRejected(resolved.Model, null),
         504 => new RequestError(504, $"The SLM for '{resolved.Model}' did not answer in time and escalation on timeout is off.", OpenAiErrors.Server, null, "slm_timeout"),
@@ -474,6 +479,7 @@ internal sealed class RequestRouter(
                 OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled or StatusCode.DeadlineExceeded } => (null, new SlmOutcome(SlmOutcomeKind.Timeout), null),
                 SlmUnavailableException unavailable => (null, Unavailable(context, unavailable), null),
                 SlmRejectedException { TooLong: true } => (null, new SlmOutcome(SlmOutcomeKind.TooLong), null),
+                SlmRejectedException { SchemaUnsupported: true } => (null, new SlmOutcome(SlmOutcomeKind.SchemaUnsupported), null),
                 SlmRejectedException rejected => (null, null, WorkerRejected(rejected)),
                 _ => (null, new SlmOutcome(SlmOutcomeKind.Unavailable), null),
             };
@@ -613,6 +619,10 @@ internal sealed class RequestRouter(
         catch (SlmRejectedException ex) when (ex.TooLong)
         {
             return (new SlmOutcome(SlmOutcomeKind.TooLong), null, null);
+        }
+        catch (SlmRejectedException ex) when (ex.SchemaUnsupported)
+        {
+            return (new SlmOutcome(SlmOutcomeKind.SchemaUnsupported), null, null);
         }
         catch (SlmRejectedException ex)
         {

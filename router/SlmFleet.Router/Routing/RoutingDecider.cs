@@ -48,6 +48,7 @@ internal static class RoutingDecider
             SlmOutcomeKind.Answered => new SlmVerdict(VerdictAction.Accept, RouteReasons.Direct, ConfidenceOf(outcome, "mean")),
             SlmOutcomeKind.Timeout => new SlmVerdict(VerdictAction.Fail, RouteReasons.Timeout, null, 504),
             SlmOutcomeKind.TooLong => new SlmVerdict(VerdictAction.Fail, RouteReasons.Unsupported, null, 400),
+            SlmOutcomeKind.SchemaUnsupported => new SlmVerdict(VerdictAction.Fail, RouteReasons.Unsupported, null, 400, "schema"),
             _ => new SlmVerdict(VerdictAction.Fail, RouteReasons.Unavailable, null, 503),
         };
     }
@@ -83,6 +84,11 @@ internal static class RoutingDecider
                 return budget.Exhausted
                     ? new SlmVerdict(VerdictAction.Fail, RouteReasons.BudgetExhausted, null, 429)
                     : new SlmVerdict(VerdictAction.Escalate, RouteReasons.Unsupported, null);
+            case SlmOutcomeKind.SchemaUnsupported:
+                // The worker cannot guarantee the schema: the LLM answers it, as for any unsupported feature.
+                return budget.Exhausted
+                    ? new SlmVerdict(VerdictAction.Fail, RouteReasons.BudgetExhausted, null, 429)
+                    : new SlmVerdict(VerdictAction.Escalate, RouteReasons.Unsupported, null, Feature: "schema");
         }
 
         var confidence = ConfidenceOf(outcome, escalation.ConfidenceAggregate);

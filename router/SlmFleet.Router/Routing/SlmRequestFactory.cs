@@ -40,6 +40,16 @@ internal static class SlmRequestFactory
             TopLogprobs = request.Needs.Logprobs ? request.Needs.TopLogprobs : 0,
         };
         AddStops(body.Stop, generate.Stop);
+        // The worker decodes under the schema, so the answer is valid by construction.
+        if (request.Schema is { } schema)
+        {
+            generate.JsonSchema = schema.GetRawText();
+        }
+        else if (request.RequiresJsonObject)
+        {
+            generate.JsonObject = true;
+        }
+
         if (request.Kind == EndpointKind.Completions)
         {
             generate.Prompt = request.PromptText;

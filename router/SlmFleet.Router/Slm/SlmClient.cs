@@ -63,7 +63,11 @@ internal sealed class SlmClient(SlmEndpointRegistry registry, TimeProvider time,
             }
             catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.OutOfRange or StatusCode.FailedPrecondition)
             {
-                throw new SlmRejectedException(ex.Status.Detail, ex) { TooLong = ex.StatusCode == StatusCode.OutOfRange };
+                throw new SlmRejectedException(ex.Status.Detail, ex)
+                {
+                    TooLong = ex.StatusCode == StatusCode.OutOfRange,
+                    SchemaUnsupported = ex.StatusCode == StatusCode.InvalidArgument && ex.Status.Detail.StartsWith("constraint", StringComparison.Ordinal),
+                };
             }
             catch (RpcException ex)
             {

@@ -9,6 +9,13 @@ internal sealed class SlmRejectedException : Exception
     /// </summary>
     public bool TooLong { get; init; }
 
+    /// <summary>
+    /// INVALID_ARGUMENT whose detail starts with "constraint": the worker cannot compile the
+    /// request's response_format for constrained decoding (an unsupported keyword, an unsatisfiable
+    /// or oversized schema). A policy sends it to the LLM (reason <c>unsupported</c>, feature <c>schema</c>).
+    /// </summary>
+    public bool SchemaUnsupported { get; init; }
+
     public SlmRejectedException()
     {
     }

@@ -60,6 +60,7 @@ public sealed class CapabilityRoutingTests
         yield return new TestCaseData("""{"model":"fleet","messages":[{"role":"user","content":[{"type":"text","text":"What is in this picture?"},{"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}]}]}""", "non_text_content").SetName("ImagePart_GoesToLlm");
         yield return new TestCaseData("""{"model":"fleet","messages":[{"role":"user","content":"Write an essay."}],"max_tokens":2000}""", "context").SetName("MaxTokensOverTheSlmContext_GoesToLlm");
         yield return new TestCaseData("""{"model":"fleet","messages":[{"role":"user","content":"Say hi"}],"logit_bias":{"50256":-100}}""", "logit_bias").SetName("LogitBias_GoesToLlm");
+        yield return new TestCaseData("""{"model":"fleet","messages":[{"role":"user","content":"JSON please"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"type":"object","not":{"type":"null"}}}}}""", "schema").SetName("SchemaTheWorkerCannotCompile_GoesToLlm");
         yield return new TestCaseData("""{"model":"fleet","messages":[{"role":"user","content":"Say hi"}],"presence_penalty":0.5}""", "penalties").SetName("PresencePenalty_GoesToLlm");
         yield return new TestCaseData("""{"model":"fleet","messages":[{"role":"user","content":"Say hi"}],"modalities":["text","audio"],"audio":{"voice":"alloy","format":"wav"}}""", "audio").SetName("AudioOutput_GoesToLlm");
     }
@@ -99,6 +100,39 @@ public sealed class CapabilityRoutingTests
     }
 
     [Test]
+    public async Task SchemaTheWorkerCannotCompile_Streamed_GoesToLlm()
+    {
+        var response = await _router.PostJsonAsync("/v1/chat/completions", """{"model":"fleet","stream":true,"messages":[{"role":"user","content":"JSON"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"type":"string","format":"hostname"}}}}""");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        Header(response, "x-slmfleet-route").Should().Be("llm");
+        Header(response, "x-slmfleet-unsupported").Should().Be("schema");
+    }
+
+    [Test]
+    public async Task JsonSchema_PassedToTheWorker_AnswerValidatesAndStreamsLive()
+    {
+        const string Format = """{"type":"json_schema","json_schema":{"name":"ticket","schema":{"type":"object","properties":{"label":{"enum":["billing","tech"]},"urgent":{"type":"boolean"}},"required":["label","urgent"],"additionalProperties":false}}}""";
+
+        var held = await _router.PostJsonAsync("/v1/chat/completions", $$"""{"model":"fleet","messages":[{"role":"user","content":"Classify"}],"max_tokens":40,"temperature":1.0,"seed":3,"response_format":{{Format}}}""");
+        var streamed = await _router.PostJsonAsync("/v1/chat/completions", $$"""{"model":"fleet","stream":true,"messages":[{"role":"user","content":"Classify"}],"max_tokens":40,"temperature":1.0,"seed":4,"response_format":{{Format}}}""");
+
+        held.StatusCode.Should().Be(HttpStatusCode.OK, await held.Content.ReadAsStringAsync());
+        Header(held, "x-slmfleet-route").Should().Be("slm");
+        var content = JsonDocument.Parse(await held.Content.ReadAsStringAsync()).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
+        JsonDocument.Parse(content).RootElement.GetProperty("label").GetString().Should().BeOneOf("billing", "tech");
+        Header(streamed, "x-slmfleet-route").Should().Be("slm");
+        var deltas = (await streamed.Content.ReadAsStringAsync()).Split('\n')
+            .Where(l => l.StartsWith("data: {", StringComparison.Ordinal))
+            .Select(l => JsonDocument.Parse(l[6..]).RootElement.GetProperty("choices"))
+            .Where(c => c.GetArrayLength() > 0 && c[0].GetProperty("delta").TryGetProperty("content", out var part) && part.GetString() is { Length: > 0 })
+            .Select(c => c[0].GetProperty("delta").GetProperty("content").GetString()!)
+            .ToList();
+        deltas.Should().HaveCountGreaterThan(1, "a schema-bound answer streams token by token rather than in one piece at the end");
+        JsonDocument.Parse(string.Concat(deltas)).RootElement.GetProperty("urgent").ValueKind.Should().BeOneOf(JsonValueKind.True, JsonValueKind.False);
+    }
+
+    [Test]
     public async Task ToolsWithToolChoiceNone_StaysOnTheSlm()
     {
         var response = await _router.PostJsonAsync("/v1/chat/completions", $$"""{"model":"fleet","messages":[{"role":"user","content":"Say hi"}],"tools":{{Weather}},"tool_choice":"none","max_tokens":4}""");
@@ -109,6 +143,7 @@ public sealed class CapabilityRoutingTests
     [TestCase("""{"model":"tiny-direct","messages":[{"role":"user","content":"Weather?"}],"tools":[{"type":"function","function":{"name":"f"}}]}""", "tools", "unsupported_parameter")]
     [TestCase("""{"model":"tiny-direct","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", "messages[0].content", "unsupported_parameter")]
     [TestCase("""{"model":"tiny-direct","messages":[{"role":"user","content":"Write an essay."}],"max_tokens":2000}""", "messages", "context_length_exceeded")]
+    [TestCase("""{"model":"tiny-direct","messages":[{"role":"user","content":"JSON"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"type":"array","minItems":3,"maxItems":1}}}}""", "response_format", "unsupported_schema")]
     public async Task DirectModel_Unsupported_400NamingTheField(string body, string param, string code)
     {
         var response = await _router.PostJsonAsync("/v1/chat/completions", body);

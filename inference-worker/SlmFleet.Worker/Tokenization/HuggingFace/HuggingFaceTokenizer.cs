@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace SlmFleet.Worker.Tokenization.HuggingFace;
 
 /// <summary>
@@ -128,6 +131,59 @@ internal sealed class HuggingFaceTokenizer : ITokenizerPipeline
 
         return _decoder is null ? string.Join(' ', tokens) : string.Concat(_decoder.DecodeChain(tokens));
     }
+
+    /// <remarks>
+    /// Byte-level tokens map character by character to bytes, and byte-fall-back tokens
+    /// (<c>&lt;0xE9&gt;</c>) are one byte: both may be part of a UTF-8 character, which decoding alone
+    /// would turn into U+FFFD. Any other token is decoded after a one-letter anchor token, so that
+    /// decoders that treat the first token differently (Metaspace, Strip) show the mid-sequence text.
+    /// </remarks>
+    public byte[]? TokenBytes(int id)
+    {
+        if (_addedById.TryGetValue(id, out var added))
+        {
+            return added.Special ? null : Encoding.UTF8.GetBytes(added.Content);
+        }
+
+        if (_model.TokenOf(id) is not { } token)
+        {
+            return null;
+        }
+
+        if (_decoder is null)
+        {
+            return Encoding.UTF8.GetBytes(token);
+        }
+
+        if (Uses<ByteLevelDecoder>(_decoder))
+        {
+            var bytes = new byte[token.Length];
+            for (var i = 0; i < token.Length; i++)
+            {
+                var value = ByteLevelAlphabet.ByteOf(token[i]);
+                if (value < 0)
+                {
+                    return Encoding.UTF8.GetBytes(token);
+                }
+
+                bytes[i] = (byte)value;
+            }
+
+            return bytes;
+        }
+
+        if (Uses<ByteFallbackDecoder>(_decoder) && token.Length == 6 && token.StartsWith("<0x", StringComparison.Ordinal) && token[5] == '>'
+            && byte.TryParse(token.AsSpan(3, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var single))
+        {
+            return [single];
+        }
+
+        var text = string.Concat(_decoder.DecodeChain(["x", token]));
+        return Encoding.UTF8.GetBytes(text.StartsWith('x') ? text[1..] : text);
+    }
+
+    private static bool Uses<T>(IDecoder decoder) where T : IDecoder
+        => decoder is T || (decoder is SequenceDecoder sequence && sequence.Decoders.Any(Uses<T>));
 
     public int? IdOf(string token) => AddedTokens.TryGetValue(token, out var id) ? id : _model.IdOf(token);
 }

@@ -1,0 +1,9 @@
+namespace SlmFleet.Worker.Constraints;
+
+internal enum RegexNodeKind
+{
+    Chars,
+    Concat,
+    Alternate,
+    Repeat,
+}

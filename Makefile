@@ -59,8 +59,12 @@ run: build ## Worker + router + local LLM stand-in, play a mixed workload, print
 	./scripts/run-local.sh
 
 .PHONY: bench
-bench: tools build ## Run the benchmarks (tokenizers beside the node reference too); results go to bench/results/*.json.
+bench: tools build ## Run the benchmarks (tokenizers beside the node reference too); results go to bench/results/*.json, charts to *.svg.
 	./scripts/bench.sh
+
+.PHONY: charts
+charts: ## Render bench/results/*.json into SVG charts beside them, without re-running any benchmark.
+	$(DOTNET) run --project bench/SlmFleet.Bench.Charts -c $(CONFIGURATION) -- --results bench/results
 
 ##@ Tools
 

@@ -64,12 +64,16 @@ test: tools build ## Run every test project, the CRD drift check and the chart c
 		--logger "trx" --results-directory $(RESULTS_DIR) -- NUnit.NumberOfTestWorkers=2
 
 .PHONY: run
-run: build ## Generate the tiny model, start a CPU worker and the router on localhost, send one request.
+run: build ## Worker + router + local LLM stand-in, play a mixed workload, print routes and savings, keep serving (RUN_ONCE=1: exit after the summary).
 	./scripts/run-local.sh
 
 .PHONY: bench
-bench: tools build ## Run the benchmarks (tokenizers beside the node reference too); results go to bench/results/*.json.
+bench: tools build ## Run the benchmarks (tokenizers beside the node reference too); results go to bench/results/*.json, charts to *.svg.
 	./scripts/bench.sh
+
+.PHONY: charts
+charts: ## Render bench/results/*.json into SVG charts beside them, without re-running any benchmark.
+	$(DOTNET) run --project bench/SlmFleet.Bench.Charts -c $(CONFIGURATION) -- --results bench/results
 
 ##@ Tools
 

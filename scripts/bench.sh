@@ -8,6 +8,8 @@
 # calibration: the deterministic threshold-calibration simulation, bench/results/calibration.*
 # WORKER_BENCH_ARGS passes flags to the worker benchmark, e.g. "--model-dir DIR" or "--repeats 1"
 # (see bench/SlmFleet.Bench.Worker/BenchOptions.cs; the default model is the qwen2.5-0.5b preset).
+# After the benchmarks, bench/SlmFleet.Bench.Charts renders the JSON into bench/results/*.svg (`make charts`
+# does only that).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,6 +54,12 @@ for name in "${benches[@]}"; do
     failed+=("$name")
   fi
 done
+
+# Charts: every result JSON (fresh or kept from an earlier run) rendered to bench/results/*.svg.
+echo "=== charts"
+if ! dotnet run -c "$configuration" --no-build --project bench/SlmFleet.Bench.Charts -- --results bench/results; then
+  failed+=(charts)
+fi
 
 for table in bench/results/*.md; do
   [ -f "$table" ] && { echo; cat "$table"; }

@@ -1,0 +1,3 @@
+using SlmFleet.Demo;
+
+return await DemoCommands.Build().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -73,17 +73,17 @@ public sealed class PrometheusRuleTests
     }
 
     [Test]
-    public void Alerts_RunbookUrls_PointAtSectionsOfTheReadme()
+    public void Alerts_RunbookUrls_PointAtSectionsOfTheOperationsGuide()
     {
-        var anchors = MarkdownAnchors.Of(File.ReadAllText(ChartFiles.Readme));
+        var anchors = MarkdownAnchors.Of(File.ReadAllText(ChartFiles.OperationsDoc));
         var rules = Rules(RenderedChart.For(RenderScenario.DefaultWithMonitoring)).ToList();
 
         foreach (var rule in rules)
         {
             var url = rule["annotations"]!["runbook_url"]!.GetValue<string>();
             var anchor = url[(url.IndexOf('#', StringComparison.Ordinal) + 1)..];
-            url.Should().StartWith("https://").And.Contain("README.md#");
-            anchors.Should().Contain(anchor, $"alert {rule["alert"]} links to #{anchor}, which README.md must have as a heading");
+            url.Should().StartWith("https://").And.Contain("docs/operations.md#");
+            anchors.Should().Contain(anchor, $"alert {rule["alert"]} links to #{anchor}, which docs/operations.md must have as a heading");
         }
     }
 

@@ -8,7 +8,8 @@ internal static class ChartFiles
 {
     public static string MetricsFile { get; } = Path.Combine(Helm.ChartDirectory, "files", "metrics.yaml");
 
-    public static string Readme { get; } = Path.Combine(TestPaths.RepositoryRoot, "README.md");
+    /// <summary>docs/operations.md: the alert runbook, the dashboard rows and the metrics they need.</summary>
+    public static string OperationsDoc { get; } = Path.Combine(TestPaths.RepositoryRoot, "docs", "operations.md");
 
     /// <summary>files/metrics.yaml: logical key → exported metric name.</summary>
     public static IReadOnlyDictionary<string, string> MetricNames()

@@ -115,9 +115,9 @@ public sealed class MetricNameTests
     [Test]
     public void DocsHelm_ListsEveryMetricTheChartNeeds()
     {
-        var doc = File.ReadAllText(ChartFiles.Readme);
+        var doc = File.ReadAllText(ChartFiles.OperationsDoc);
 
         ChartFiles.MetricNames().Values.Where(name => !doc.Contains($"`{name}`", StringComparison.Ordinal))
-            .Should().BeEmpty("README.md lists the metrics the alerts and the dashboard need");
+            .Should().BeEmpty("docs/operations.md lists the metrics the alerts and the dashboard need");
     }
 }

@@ -26,4 +26,11 @@ if (!Directory.Exists(directory))
     return 2;
 }
 
-return ChartRenderer.RenderAll(directory, png, Console.Out, Console.Error);
+var rendered = ChartRenderer.RenderAll(directory, png, Console.Out, Console.Error);
+var page = Path.Combine("docs", "benchmarks.md");
+if (File.Exists(page) && BenchmarkDocs.Update(directory, page))
+{
+    Console.WriteLine($"charts: {page} updated from {directory}/*.md");
+}
+
+return rendered;

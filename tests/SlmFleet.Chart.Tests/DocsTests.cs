@@ -70,6 +70,28 @@ public sealed partial class DocsTests
     }
 
     /// <summary>Code blocks and inline code (regular expressions in the CRD reference look like links).</summary>
+    [Test]
+    public void Benchmarks_PageCarriesEveryResultsTableAsTheBenchmarkWroteIt()
+    {
+        var page = File.ReadAllText(Path.Combine(Root, "docs", "benchmarks.md"));
+        var stale = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "bench", "results"), "*.md"))
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            var (open, close) = ($"<!-- bench:{name} -->\n", $"<!-- /bench:{name} -->");
+            var start = page.IndexOf(open, StringComparison.Ordinal);
+            var end = start < 0 ? -1 : page.IndexOf(close, start, StringComparison.Ordinal);
+            // The charts tool demotes the table's headings under "Latest results"; nothing else changes.
+            var expected = string.Concat(File.ReadAllText(file).TrimEnd().Split('\n').Select(l => (l.StartsWith('#') ? "###" + l.TrimStart('#') : l) + "\n"));
+            if (start < 0 || end < 0 || page[(start + open.Length)..end] != expected)
+            {
+                stale.Add(name);
+            }
+        }
+
+        stale.Should().BeEmpty("docs/benchmarks.md must show the last run's tables: run `make charts` after a benchmark");
+    }
+
     private static string WithoutCodeBlocks(string markdown) => InlineCode().Replace(CodeBlock().Replace(markdown, string.Empty), string.Empty);
 
     [GeneratedRegex(@"\[[^\]]*\]\((?<target>[^)\s]+)\)")]

@@ -131,6 +131,15 @@ internal sealed class AutoscalerController
 
             live.Add((ns, name));
             uids.Add(resource.Metadata.Uid ?? ns + "/" + name);
+            if (!_isLeader())
+            {
+                // The lease was lost during the pass (a pass over many fleets reads stats for seconds):
+                // the new leader owns spec.replicas and status from now on.
+                AutoscalerLog.LeadershipLost(_logger, ns, name);
+                _fleets.Clear();
+                return;
+            }
+
             try
             {
                 await ScaleAsync(resource, [.. podsByFleet[(ns, name)]], cancellationToken).ConfigureAwait(false);
@@ -184,6 +193,13 @@ internal sealed class AutoscalerController
         }
 
         var decision = AutoscalerDecision.Decide(policy, reading.Observation, memory.State);
+        if (!_isLeader())
+        {
+            // Stats reads take time; re-check right before writing rather than trust the pass's start.
+            AutoscalerLog.LeadershipLost(_logger, ns, name);
+            return;
+        }
+
         memory.State = decision.State;
         DateTimeOffset? scaledAt = null;
         if (decision.Changes)

@@ -23,4 +23,7 @@ internal static partial class AutoscalerLog
 
     [LoggerMessage(EventId = 3207, Level = LogLevel.Debug, Message = "SlmDeployment {Namespace}/{Name} not autoscaled: {Why}")]
     public static partial void Skipped(ILogger logger, string @namespace, string name, string why);
+
+    [LoggerMessage(EventId = 3208, Level = LogLevel.Information, Message = "Leadership lost during an autoscaler pass; SlmDeployment {Namespace}/{Name} and the rest of the pass left to the new leader")]
+    public static partial void LeadershipLost(ILogger logger, string @namespace, string name);
 }

@@ -44,6 +44,7 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
         OperatorHost.AddSlmDeploymentController(_manager, Client, options, Registry, NullLoggerFactory.Instance, new CreateOrReplaceWriter(Client));
         _stats = new GrpcWorkerStatsSource(TimeSpan.FromSeconds(10), pod =>
         {
+            OnStatsRead?.Invoke();
             lock (_workers)
             {
                 return _workers.TryGetValue(pod.Metadata.Name, out var worker) ? worker.Address : null;
@@ -54,6 +55,9 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
         _informer = _manager.GetInformer<V1Alpha1SlmDeployment>(ResourceDescriptor.For<V1Alpha1SlmDeployment>());
         _pods = _manager.GetInformer<V1Pod>(ResourceDescriptor.For<V1Pod>(null, AutoscalerController.WorkerPodSelector));
     }
+
+    /// <summary>Runs as the autoscaler reads a worker's stats, in the middle of a pass (e.g. to lose the lease there).</summary>
+    public Action? OnStatsRead { get; set; }
 
     /// <summary>Whether this operator leads; a standby runs its ticks but changes nothing.</summary>
     public bool Leader

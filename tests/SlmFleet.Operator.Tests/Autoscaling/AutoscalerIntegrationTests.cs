@@ -165,6 +165,26 @@ public sealed class AutoscalerIntegrationTests
     }
 
     [Test]
+    public async Task Loop_LeaseLostWhileReadingStats_WritesNothing()
+    {
+        await using var h = await AutoscalerHarness.StartAsync();
+        await h.CreateAsync(Fleet(replicas: 1, min: 1, max: 3));
+        await h.AddPodAsync("qwen", "qwen-w-0", ready: true, utilization: 0.99);
+        var before = h.Get("qwen").Metadata.ResourceVersion;
+        // The pass starts as leader; the lease goes while it waits on the worker's Stats.
+        h.OnStatsRead = () => h.Leader = false;
+
+        await h.PassAsync("qwen");
+
+        h.Get("qwen").Metadata.ResourceVersion.Should().Be(before, "a pass that lost the lease must not scale or write status");
+        h.Get("qwen").Spec.Replicas.Should().Be(1);
+        h.OnStatsRead = null;
+        h.Leader = true;
+        await h.PassAsync("qwen");
+        h.Get("qwen").Spec.Replicas.Should().Be(2, "leading again, the same reading scales up");
+    }
+
+    [Test]
     public async Task Loop_AutoscalingDisabled_LeavesReplicasButReportsTheFleet()
     {
         await using var h = await AutoscalerHarness.StartAsync();

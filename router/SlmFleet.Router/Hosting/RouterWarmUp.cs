@@ -17,7 +17,7 @@ namespace SlmFleet.Router.Hosting;
 /// meta-schemas, Kestrel's parser). Running those paths a few dozen times here moves that cost before the
 /// readiness probe passes. Nothing here touches metrics, budgets, SLMs or the LLM.
 /// </summary>
-internal sealed class RouterWarmUp(ReadinessGate gate, IServer server, IHostApplicationLifetime lifetime, ILogger<RouterWarmUp> logger) : BackgroundService
+internal sealed class RouterWarmUp(ReadinessGate gate, IServer server, IHostApplicationLifetime lifetime, IHttpClientFactory clients, ILogger<RouterWarmUp> logger) : BackgroundService
 {
     // Enough calls for the hot methods to be counted for tier-1 recompilation (30 calls by default).
     private const int Rounds = 40;
@@ -93,7 +93,12 @@ internal sealed class RouterWarmUp(ReadinessGate gate, IServer server, IHostAppl
         }
     }
 
-    /// <summary>One GET /healthz through Kestrel (connection, HTTP parser, routing, middleware) on plain-HTTP listeners.</summary>
+    /// <summary>
+    /// Requests to the router itself through the LLM's own HttpClient (its SocketsHttpHandler and
+    /// resilience pipeline, which the first escalations would otherwise JIT) and through Kestrel
+    /// (connection, HTTP parser, routing, middleware, request bodies): GETs of /healthz and POSTs of a
+    /// JSON body to a path no endpoint serves (the fallback answers 404 and records nothing).
+    /// </summary>
     private async Task SelfRequestAsync(CancellationToken cancellationToken)
     {
         if (!await WaitForStartAsync(cancellationToken).ConfigureAwait(false))
@@ -101,17 +106,35 @@ internal sealed class RouterWarmUp(ReadinessGate gate, IServer server, IHostAppl
             return;
         }
 
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase));
-        if (address is null)
+        // Every plain-HTTP listener (the API's and, when separate, the metrics one): a request on the wrong one is only a 404.
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.Where(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)).ToList() ?? [];
+        foreach (var address in addresses)
         {
-            return;
+            await SelfRequestAsync(address, cancellationToken).ConfigureAwait(false);
         }
+    }
 
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var url = new Uri(new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), "/healthz");
-        for (var i = 0; i < 3; i++)
+    private async Task SelfRequestAsync(string address, CancellationToken cancellationToken)
+    {
+        var client = clients.CreateClient(LlmClient.HttpClientName);
+        var root = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        var health = new Uri(root, "/healthz");
+        var nowhere = new Uri(root, "/v1/slmfleet-warm-up");
+        for (var i = 0; i < Rounds; i++)
         {
-            using var response = await client.GetAsync(url, cancellationToken).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            using (var response = await client.GetAsync(health, timeout.Token).ConfigureAwait(false))
+            {
+                await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            }
+
+            using var body = new ByteArrayContent(Chat);
+            body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using (var response = await client.PostAsync(nowhere, body, timeout.Token).ConfigureAwait(false))
+            {
+                await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            }
         }
     }
 

@@ -327,45 +327,75 @@ internal sealed class RequestRouter(
         });
 
         SlmStream[]? streams = null;
+        CancellationTokenSource? attemptLife = null;
         try
         {
-            var (opened, failed, rejected) = await OpenStreamsAsync(context, request, resolved.Deployment, choices, life.Token).ConfigureAwait(false);
-            if (rejected is not null)
+            Channel<(int Choice, GenerateResponse Message)> merged;
+            HoldBackWindow window;
+            List<(int Choice, GenerateResponse Message)> held;
+            for (var attempt = 1; ; attempt++)
             {
-                await FailAsync(context, rejected).ConfigureAwait(false);
-                return ("none", "rejected");
-            }
-
-            if (failed is not null)
-            {
-                return await JudgeStreamFailureAsync(context, request, resolved, policy, decision, failed, body).ConfigureAwait(false);
-            }
-
-            streams = opened!;
-            var merged = Channel.CreateUnbounded<(int Choice, GenerateResponse Message)>(new UnboundedChannelOptions { SingleReader = true });
-            var pumping = choices;
-            for (var i = 0; i < choices; i++)
-            {
-                _ = PumpAsync(streams[i], i, merged.Writer, () => Interlocked.Decrement(ref pumping) == 0, life.Token);
-            }
-
-            var window = new HoldBackWindow(choices, hold.Tokens, TimeSpan.FromMilliseconds(hold.Milliseconds));
-            var held = new List<(int Choice, GenerateResponse Message)>();
-            try
-            {
-                while (!window.Closed(Stopwatch.GetElapsedTime(started)) && await merged.Reader.WaitToReadAsync(life.Token).ConfigureAwait(false))
+                attemptLife?.Dispose();
+                attemptLife = CancellationTokenSource.CreateLinkedTokenSource(life.Token);
+                var (opened, failed, rejected) = await OpenStreamsAsync(context, request, resolved.Deployment, choices, attemptLife.Token).ConfigureAwait(false);
+                if (rejected is not null)
                 {
-                    while (merged.Reader.TryRead(out var item))
+                    await FailAsync(context, rejected).ConfigureAwait(false);
+                    return ("none", "rejected");
+                }
+
+                if (failed is not null)
+                {
+                    return await JudgeStreamFailureAsync(context, request, resolved, policy, decision, failed, body).ConfigureAwait(false);
+                }
+
+                streams = opened!;
+                merged = Channel.CreateUnbounded<(int Choice, GenerateResponse Message)>(new UnboundedChannelOptions { SingleReader = true });
+                var pumping = choices;
+                for (var i = 0; i < choices; i++)
+                {
+                    _ = PumpAsync(streams[i], i, merged.Writer, () => Interlocked.Decrement(ref pumping) == 0, attemptLife.Token);
+                }
+
+                window = new HoldBackWindow(choices, hold.Tokens, TimeSpan.FromMilliseconds(hold.Milliseconds));
+                held = [];
+                try
+                {
+                    while (!window.Closed(Stopwatch.GetElapsedTime(started)) && await merged.Reader.WaitToReadAsync(attemptLife.Token).ConfigureAwait(false))
                     {
-                        held.Add(item);
-                        window.Add(item.Choice, item.Message);
+                        while (merged.Reader.TryRead(out var item))
+                        {
+                            held.Add(item);
+                            window.Add(item.Choice, item.Message);
+                        }
                     }
                 }
-            }
-            catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && IsStreamFailure(ex))
-            {
-                var kind = deadline.IsCancellationRequested ? SlmOutcomeKind.Timeout : SlmOutcomeKind.Unavailable;
-                return await JudgeStreamFailureAsync(context, request, resolved, policy, decision, new SlmOutcome(kind), body).ConfigureAwait(false);
+                catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && IsStreamFailure(ex))
+                {
+                    if (attempt == 1 && !deadline.IsCancellationRequested && Array.Exists(streams, s => s.Broken))
+                    {
+                        // A replica broke inside the window: nothing reached the client, so eject it and start
+                        // again on another, as a call that fails before its answer is complete is retried.
+                        foreach (var stream in streams)
+                        {
+                            if (stream.Broken)
+                            {
+                                stream.Eject(time.GetUtcNow());
+                            }
+
+                            stream.Dispose();
+                        }
+
+                        await attemptLife.CancelAsync().ConfigureAwait(false);
+                        streams = null;
+                        continue;
+                    }
+
+                    var kind = deadline.IsCancellationRequested ? SlmOutcomeKind.Timeout : SlmOutcomeKind.Unavailable;
+                    return await JudgeStreamFailureAsync(context, request, resolved, policy, decision, new SlmOutcome(kind), body).ConfigureAwait(false);
+                }
+
+                break;
             }
 
             var (mean, min) = window.Confidence();
@@ -439,6 +469,7 @@ internal sealed class RequestRouter(
         finally
         {
             await life.CancelAsync().ConfigureAwait(false);
+            attemptLife?.Dispose();
             if (streams is not null)
             {
                 foreach (var stream in streams)
@@ -523,6 +554,12 @@ internal sealed class RequestRouter(
         }
         catch (Exception ex) when (ex is RpcException or OperationCanceledException or IOException or InvalidOperationException)
         {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                // The replica failed (not this router cancelling): a retry must go elsewhere.
+                stream.MarkBroken();
+            }
+
             into.TryComplete(ex);
         }
     }

@@ -14,6 +14,16 @@ internal sealed class SlmStream(AsyncServerStreamingCall<GenerateResponse> call,
 
     public string Endpoint => endpoint.Address.ToString();
 
+    private volatile bool _broken;
+
+    /// <summary>The replica failed this stream (transport error or an error status), as opposed to a cancellation.</summary>
+    public bool Broken => _broken;
+
+    public void MarkBroken() => _broken = true;
+
+    /// <summary>Takes the replica out of rotation like any failed call (see <see cref="SlmEndpoint.RecordFailure"/>).</summary>
+    public void Eject(DateTimeOffset now) => endpoint.RecordFailure(now);
+
     /// <summary>Every message of the generation, the first one included, in order.</summary>
     /// <exception cref="RpcException">The worker failed or the call was cancelled mid-stream.</exception>
     public async IAsyncEnumerable<GenerateResponse> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)

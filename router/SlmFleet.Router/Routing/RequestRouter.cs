@@ -30,8 +30,7 @@ namespace SlmFleet.Router.Routing;
 internal sealed class RequestRouter(
     RouterOptions options,
     PolicyStore policies,
-    ClientKeyAuthenticator authenticator,
-    ClientRateLimiter rateLimiter,
+    ClientAdmission admission,
     SlmClient slm,
     LlmForwarder llm,
     BudgetTracker budget,
@@ -87,33 +86,9 @@ internal sealed class RequestRouter(
         metrics.RecordRequest(resolved.Model, route, reason, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    private RequestError? Admit(HttpContext context)
-    {
-        string? client = null;
-        if (authenticator.Enabled)
-        {
-            var presented = BearerToken(context.Request.Headers.Authorization.ToString());
-            var keyId = authenticator.Authenticate(presented);
-            if (keyId is null)
-            {
-                return new RequestError(401, presented.IsEmpty
-                    ? "Missing API key: send 'Authorization: Bearer <key>'."
-                    : "Invalid API key.", OpenAiErrors.Authentication, null, "invalid_api_key");
-            }
-
-            client = keyId;
-        }
-
-        if (rateLimiter.Enabled && rateLimiter.TryAcquire(client ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown") is { } retryAfter)
-        {
-            return new RequestError(429, $"Rate limit of {options.RateLimitPerSecond.ToString(CultureInfo.InvariantCulture)} requests/s per client exceeded; retry after {retryAfter}s.", OpenAiErrors.RateLimit, null, "rate_limit_exceeded")
-            {
-                RetryAfter = retryAfter,
-            };
-        }
-
-        return context.Request.ContentLength > options.MaxRequestBodyBytes ? TooLarge() : null;
-    }
+    /// <summary>Client key and rate limit as every endpoint checks them (<see cref="ClientAdmission"/>), then the declared body size.</summary>
+    private RequestError? Admit(HttpContext context) =>
+        admission.Admit(context) ?? (context.Request.ContentLength > options.MaxRequestBodyBytes ? TooLarge() : null);
 
     private RequestError TooLarge() =>
         new(413, $"The request body exceeds the limit of {options.MaxRequestBodyBytes} bytes.", OpenAiErrors.InvalidRequest, null, "request_too_large");
@@ -740,9 +715,6 @@ internal sealed class RequestRouter(
     private static RequestError BudgetRejected(string model, UnsupportedFeature? unsupported) => unsupported is null
         ? new(429, $"The monthly LLM budget of '{model}' is exhausted and its policy rejects LLM-bound requests (budget.whenExhausted: reject).", OpenAiErrors.RateLimit, null, "budget_exhausted")
         : new(429, $"The monthly LLM budget of '{model}' is exhausted, and '{unsupported.Param}' asks for {Describe(unsupported)}, which only the LLM can do.", OpenAiErrors.RateLimit, null, "budget_exhausted");
-
-    private static ReadOnlySpan<char> BearerToken(string header) =>
-        header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header.AsSpan(7).Trim() : ReadOnlySpan<char>.Empty;
 
     private Task FailAsync(HttpContext context, RequestError error)
     {

@@ -172,7 +172,7 @@ internal static class OverloadBench
             }
         }));
         var latencies = admitted.SelectMany(l => l).Order().ToArray();
-        double Percentile(double p) => latencies.Length == 0 ? 0 : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p * latencies.Length) - 1)];
+        double Percentile(double p) => latencies.Length == 0 ? 0 : LatencyStats.NearestRank(latencies, p);
         var result = new JsonObject
         {
             ["phase"] = name ?? "warm-up",

@@ -199,11 +199,8 @@ internal static class StreamingBench
         return (Percentile(cold, 0.99), Percentile(warm, 0.99), cold.Length, warm.Length);
     }
 
-    private static double Percentile(IReadOnlyCollection<double> values, double p)
-    {
-        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-    }
+    private static double Percentile(IReadOnlyCollection<double> values, double p) =>
+        LatencyStats.NearestRank(values.Where(v => !double.IsNaN(v)).Order().ToArray(), p);
 
     private static void Write(string root, List<double> direct, List<double> directHold, List<double> live, List<double> held, double coldP99, double warmP99, int coldCount, int warmCount)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text;
 using FluentAssertions;
 using k8s;
@@ -49,7 +48,7 @@ public sealed class CalibrationEndToEndTests
                 escalation: { confidenceThreshold: 0.99 }
                 shadow: { enabled: true, sampleRate: 1.0 }
             """);
-        var (port, metricsPort) = (FreePort(), FreePort());
+        var (port, metricsPort) = (RouterStandIn.FreePort(), RouterStandIn.FreePort());
         using var router = StartRouter(policies, directory, port, metricsPort);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
         await Poll.UntilAsync(async () => await Ok(http, "/readyz"), "the router to be ready", TimeSpan.FromSeconds(60));
@@ -142,13 +141,6 @@ public sealed class CalibrationEndToEndTests
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static KillOnDispose StartRouter(string policies, string directory, int port, int metricsPort)

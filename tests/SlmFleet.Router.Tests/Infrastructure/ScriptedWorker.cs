@@ -1,12 +1,7 @@
 extern alias worker;
 using System.Diagnostics;
-using System.Net;
 using System.Runtime.CompilerServices;
 using Grpc.Core;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using V1 = worker::SlmFleet.Inference.V1;
 
 namespace SlmFleet.Router.Tests.Infrastructure;
@@ -25,10 +20,10 @@ public sealed class ScriptedWorker : IAsyncDisposable
     private int _calls;
     private int _cancelled;
 
-    private ScriptedWorker(WebApplication app)
+    private ScriptedWorker(WebApplication app, Uri address)
     {
         _app = app;
-        Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        Address = address;
     }
 
     public Uri Address { get; }
@@ -60,16 +55,9 @@ public sealed class ScriptedWorker : IAsyncDisposable
 
     public static async Task<ScriptedWorker> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
         var box = new StrongBox<ScriptedWorker?>();
-        builder.Services.AddSingleton(box);
-        var app = builder.Build();
-        app.MapGrpcService<Service>();
-        await app.StartAsync();
-        box.Value = new ScriptedWorker(app);
+        var (app, address) = await LoopbackGrpcHost.StartAsync<Service>(services => services.AddSingleton(box));
+        box.Value = new ScriptedWorker(app, address);
         return box.Value;
     }
 

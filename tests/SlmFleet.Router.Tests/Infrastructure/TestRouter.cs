@@ -1,6 +1,10 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Net.Http.Headers;
 using System.Text;
 using k8s;
+using OpenAI;
+using OpenAI.Chat;
 using Microsoft.Extensions.Hosting;
 using SlmFleet.Router.Hosting;
 using SlmFleet.Router.Kubernetes;
@@ -69,6 +73,28 @@ public sealed class TestRouter : IAsyncDisposable
         await app.StartAsync();
         return new TestRouter(app, directory);
     }
+
+    /// <summary>Mounts the LLM key Secret <c>llm-key</c> (key <c>api-key</c>) the test policies name, as the chart does.</summary>
+    public static void WriteLlmKey(string directory, string key = "sk-test-llm-secret")
+    {
+        Directory.CreateDirectory(Path.Combine(directory, "secrets", "llm-key"));
+        File.WriteAllText(Path.Combine(directory, "secrets", "llm-key", "api-key"), key + "\n");
+    }
+
+    /// <summary>A <see cref="StartAsync"/> configuration that only mounts the test LLM key.</summary>
+    internal static Action<RouterOptions, string> WithLlmKey { get; } = (_, directory) => WriteLlmKey(directory);
+
+    /// <summary>The official OpenAI SDK's chat client against this router (no retries: a test sees every answer).</summary>
+    public ChatClient ChatClient(string model) => new(model, new ApiKeyCredential("unused"), new OpenAIClientOptions
+    {
+        Endpoint = V1,
+        RetryPolicy = new ClientRetryPolicy(0),
+        NetworkTimeout = TimeSpan.FromSeconds(120),
+    });
+
+    /// <summary>A response header's values joined with commas; empty when absent (the x-slmfleet-* routing headers).</summary>
+    public static string Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : string.Empty;
 
     public Task<HttpResponseMessage> PostJsonAsync(string path, string json, Action<HttpRequestHeaders>? headers = null)
     {

@@ -21,9 +21,6 @@ public sealed class BudgetTests
 
     private static string Chat(string model) => $$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}],"max_tokens":4}""";
 
-    private static string Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : string.Empty;
-
     [Test]
     public async Task Budget_ExhaustedSlmOnly_ServesSlmWithBudgetExhaustedReason()
     {
@@ -33,15 +30,15 @@ public sealed class BudgetTests
         await using var router = await TestRouter.StartAsync(PolicyYaml.Build(worker, null, PolicyYaml.Policy("capped", "tiny", llm.BaseUrl, 0.0, budget)));
 
         var first = await router.PostJsonAsync("/v1/chat/completions", Chat("capped"), h => h.Add("x-slmfleet-flags", "premium"));
-        Header(first, "x-slmfleet-route").Should().Be("llm");
+        TestRouter.Header(first, "x-slmfleet-route").Should().Be("llm");
         (await router.MetricAsync("slm_router_budget_alert", ("model", "capped"))).Should().Be(1);
         await router.PostJsonAsync("/v1/chat/completions", Chat("capped"), h => h.Add("x-slmfleet-flags", "premium"));
 
         var third = await router.PostJsonAsync("/v1/chat/completions", Chat("capped"), h => h.Add("x-slmfleet-flags", "premium"));
 
         third.StatusCode.Should().Be(HttpStatusCode.OK);
-        Header(third, "x-slmfleet-route").Should().Be("slm");
-        Header(third, "x-slmfleet-reason").Should().Be("budget_exhausted");
+        TestRouter.Header(third, "x-slmfleet-route").Should().Be("slm");
+        TestRouter.Header(third, "x-slmfleet-reason").Should().Be("budget_exhausted");
         llm.Requests.Should().HaveCount(2);
         (await router.MetricAsync("slm_router_budget_fraction", ("model", "capped"))).Should().BeApproximately(0.04 / 0.03, 1e-9);
     }
@@ -61,6 +58,6 @@ public sealed class BudgetTests
         rejected.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
         JsonDocument.Parse(await rejected.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString().Should().Be("budget_exhausted");
         slmStillServes.StatusCode.Should().Be(HttpStatusCode.OK);
-        Header(slmStillServes, "x-slmfleet-route").Should().Be("slm");
+        TestRouter.Header(slmStillServes, "x-slmfleet-route").Should().Be("slm");
     }
 }

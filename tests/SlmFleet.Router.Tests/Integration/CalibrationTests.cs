@@ -35,11 +35,7 @@ public sealed class CalibrationTests
             // A budget of $0.05: one escalation ($0.02 at the stand-in's usage) passes 10 %, where the curve drops the threshold to 0.
             PolicyYaml.Policy("frugal", "tiny", _llm.BaseUrl, 0.99,
                 "    budget: { monthlyUsd: 0.05, thresholdCurve: [{ spentFraction: 0.1, threshold: 0.0 }], thresholdFloor: 0.0 }"));
-        _router = await TestRouter.StartAsync(yaml, (_, dir) =>
-        {
-            Directory.CreateDirectory(Path.Combine(dir, "secrets", "llm-key"));
-            File.WriteAllText(Path.Combine(dir, "secrets", "llm-key", "api-key"), "sk-test-llm-secret\n");
-        });
+        _router = await TestRouter.StartAsync(yaml, TestRouter.WithLlmKey);
 
         // The LLM agrees with the SLM word for word: the SLM's greedy answer to the prompt, asked directly.
         var direct = await _router.PostJsonAsync("/v1/chat/completions", Body("tiny-direct"));
@@ -57,16 +53,13 @@ public sealed class CalibrationTests
     private static string Body(string model) =>
         $$"""{"model":"{{model}}","messages":[{"role":"user","content":"{{Prompt}}"}],"max_tokens":6}""";
 
-    private static string Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : string.Empty;
-
     [Test]
     public async Task AutoCalibration_AgreeingShadowTraffic_LowersTheThresholdUntilTheSlmAnswers()
     {
         var first = await _router.PostJsonAsync("/v1/chat/completions", Body("calibrated"));
-        Header(first, "x-slmfleet-route").Should().Be("llm");
-        Header(first, "x-slmfleet-reason").Should().Be("low_confidence");
-        var confidence = double.Parse(Header(first, "x-slmfleet-confidence"), System.Globalization.CultureInfo.InvariantCulture);
+        TestRouter.Header(first, "x-slmfleet-route").Should().Be("llm");
+        TestRouter.Header(first, "x-slmfleet-reason").Should().Be("low_confidence");
+        var confidence = double.Parse(TestRouter.Header(first, "x-slmfleet-confidence"), System.Globalization.CultureInfo.InvariantCulture);
 
         // Every escalated request is shadowed on the SLM, which gives the LLM's own answer: ten agreeing samples.
         for (var i = 0; i < 11; i++)
@@ -79,7 +72,7 @@ public sealed class CalibrationTests
             "ten agreeing calibration samples");
         var after = await _router.PostJsonAsync("/v1/chat/completions", Body("calibrated"));
 
-        Header(after, "x-slmfleet-route").Should().Be("slm", "the calibrated threshold is the bucket edge below the measured confidence");
+        TestRouter.Header(after, "x-slmfleet-route").Should().Be("slm", "the calibrated threshold is the bucket edge below the measured confidence");
         var threshold = await _router.MetricAsync("slm_router_effective_threshold", ("model", "calibrated"));
         threshold.Should().BeLessThanOrEqualTo(confidence).And.BeGreaterThan(confidence - 0.05 - 1e-9);
         (await _router.MetricAsync("slm_router_calibration_samples_total", ("model", "calibrated"), ("task", "none"), ("agreed", "false"))).Should().Be(0);
@@ -89,13 +82,13 @@ public sealed class CalibrationTests
     public async Task BudgetCurve_SpendPastTheFirstPoint_LowersTheThreshold()
     {
         var first = await _router.PostJsonAsync("/v1/chat/completions", Body("frugal"));
-        Header(first, "x-slmfleet-route").Should().Be("llm");
+        TestRouter.Header(first, "x-slmfleet-route").Should().Be("llm");
         (await _router.MetricAsync("slm_router_effective_threshold", ("model", "frugal"))).Should().Be(0.99);
 
         var second = await _router.PostJsonAsync("/v1/chat/completions", Body("frugal"));
 
-        Header(second, "x-slmfleet-route").Should().Be("slm", "40 % of the budget is spent, past the curve's point at 10 %");
-        Header(second, "x-slmfleet-reason").Should().Be("confident");
+        TestRouter.Header(second, "x-slmfleet-route").Should().Be("slm", "40 % of the budget is spent, past the curve's point at 10 %");
+        TestRouter.Header(second, "x-slmfleet-reason").Should().Be("confident");
         (await _router.MetricAsync("slm_router_effective_threshold", ("model", "frugal"))).Should().Be(0.0);
     }
 }
@@ -112,11 +105,7 @@ public sealed class CandidateShadowTests
         // The candidate is the same worker: greedy on the same model, so it always agrees with the reference.
         var yaml = PolicyYaml.Build(worker, null, PolicyYaml.Policy("gated", "tiny", llm.BaseUrl, 0.0,
             "    candidate: { deploymentRef: { name: tiny }, sampleRate: 1.0 }"));
-        await using var router = await TestRouter.StartAsync(yaml, (_, dir) =>
-        {
-            Directory.CreateDirectory(Path.Combine(dir, "secrets", "llm-key"));
-            File.WriteAllText(Path.Combine(dir, "secrets", "llm-key", "api-key"), "sk-test\n");
-        });
+        await using var router = await TestRouter.StartAsync(yaml, TestRouter.WithLlmKey);
 
         for (var i = 0; i < 3; i++)
         {

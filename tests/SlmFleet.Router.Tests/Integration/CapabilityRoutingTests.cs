@@ -1,8 +1,5 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Net;
 using System.Text.Json;
-using OpenAI;
 using OpenAI.Chat;
 using SlmFleet.Router.Tests.Infrastructure;
 using SlmFleet.Testing.OpenAi;
@@ -29,11 +26,7 @@ public sealed class CapabilityRoutingTests
         _llm = await OpenAiTestServer.StartAsync();
         var worker = await TinyWorker.AddressAsync();
         var yaml = PolicyYaml.Build(worker, null, PolicyYaml.Policy("fleet", "tiny", _llm.BaseUrl, 0.0));
-        _router = await TestRouter.StartAsync(yaml, (_, dir) =>
-        {
-            Directory.CreateDirectory(Path.Combine(dir, "secrets", "llm-key"));
-            File.WriteAllText(Path.Combine(dir, "secrets", "llm-key", "api-key"), "sk-test-llm-secret\n");
-        });
+        _router = await TestRouter.StartAsync(yaml, TestRouter.WithLlmKey);
     }
 
     [OneTimeTearDown]
@@ -42,16 +35,6 @@ public sealed class CapabilityRoutingTests
         await _router.DisposeAsync();
         await _llm.DisposeAsync();
     }
-
-    private ChatClient Sdk(string model) => new(model, new ApiKeyCredential("unused"), new OpenAIClientOptions
-    {
-        Endpoint = _router.V1,
-        RetryPolicy = new ClientRetryPolicy(0),
-        NetworkTimeout = TimeSpan.FromSeconds(120),
-    });
-
-    private static string Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : string.Empty;
 
     private static IEnumerable<TestCaseData> LlmOnlyRequests()
     {
@@ -73,9 +56,9 @@ public sealed class CapabilityRoutingTests
         var response = await _router.PostJsonAsync("/v1/chat/completions", body);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        Header(response, "x-slmfleet-route").Should().Be("llm");
-        Header(response, "x-slmfleet-reason").Should().Be("unsupported");
-        Header(response, "x-slmfleet-unsupported").Should().Be(feature);
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("llm");
+        TestRouter.Header(response, "x-slmfleet-reason").Should().Be("unsupported");
+        TestRouter.Header(response, "x-slmfleet-unsupported").Should().Be(feature);
         (await _router.MetricAsync("slm_router_unsupported_total", ("model", "fleet"), ("feature", feature)) - before).Should().Be(1);
         // Every field and content part reaches the LLM as the client sent it; only the model is the LLM's.
         var sent = JsonDocument.Parse(_llm.Requests.Last().Body).RootElement;
@@ -105,8 +88,8 @@ public sealed class CapabilityRoutingTests
         var response = await _router.PostJsonAsync("/v1/chat/completions", """{"model":"fleet","stream":true,"messages":[{"role":"user","content":"JSON"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"type":"string","format":"hostname"}}}}""");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        Header(response, "x-slmfleet-route").Should().Be("llm");
-        Header(response, "x-slmfleet-unsupported").Should().Be("schema");
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("llm");
+        TestRouter.Header(response, "x-slmfleet-unsupported").Should().Be("schema");
     }
 
     [Test]
@@ -118,10 +101,10 @@ public sealed class CapabilityRoutingTests
         var streamed = await _router.PostJsonAsync("/v1/chat/completions", $$"""{"model":"fleet","stream":true,"messages":[{"role":"user","content":"Classify"}],"max_tokens":40,"temperature":1.0,"seed":4,"response_format":{{Format}}}""");
 
         held.StatusCode.Should().Be(HttpStatusCode.OK, await held.Content.ReadAsStringAsync());
-        Header(held, "x-slmfleet-route").Should().Be("slm");
+        TestRouter.Header(held, "x-slmfleet-route").Should().Be("slm");
         var content = JsonDocument.Parse(await held.Content.ReadAsStringAsync()).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
         JsonDocument.Parse(content).RootElement.GetProperty("label").GetString().Should().BeOneOf("billing", "tech");
-        Header(streamed, "x-slmfleet-route").Should().Be("slm");
+        TestRouter.Header(streamed, "x-slmfleet-route").Should().Be("slm");
         var deltas = (await streamed.Content.ReadAsStringAsync()).Split('\n')
             .Where(l => l.StartsWith("data: {", StringComparison.Ordinal))
             .Select(l => JsonDocument.Parse(l[6..]).RootElement.GetProperty("choices"))
@@ -137,7 +120,7 @@ public sealed class CapabilityRoutingTests
     {
         var response = await _router.PostJsonAsync("/v1/chat/completions", $$"""{"model":"fleet","messages":[{"role":"user","content":"Say hi"}],"tools":{{Weather}},"tool_choice":"none","max_tokens":4}""");
 
-        Header(response, "x-slmfleet-route").Should().Be("slm");
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("slm");
     }
 
     [TestCase("""{"model":"tiny-direct","messages":[{"role":"user","content":"Weather?"}],"tools":[{"type":"function","function":{"name":"f"}}]}""", "tools", "unsupported_parameter")]
@@ -160,7 +143,7 @@ public sealed class CapabilityRoutingTests
         var response = await _router.PostJsonAsync("/v1/chat/completions", """{"model":"fleet","messages":[{"role":"user","content":"Name a colour"}],"n":3,"max_tokens":5,"temperature":1.0,"seed":11}""");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        Header(response, "x-slmfleet-route").Should().Be("slm");
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("slm");
         var root = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         var choices = root.GetProperty("choices").EnumerateArray().ToList();
         choices.Select(c => c.GetProperty("index").GetInt32()).Should().Equal(0, 1, 2);
@@ -209,7 +192,7 @@ public sealed class CapabilityRoutingTests
     [Test]
     public async Task Logprobs_WithSdk_OnePerTokenWithTopAlternativesFromTheWorker()
     {
-        var result = await Sdk("fleet").CompleteChatAsync(
+        var result = await _router.ChatClient("fleet").CompleteChatAsync(
             [new UserChatMessage("Hello there")],
             new ChatCompletionOptions { MaxOutputTokenCount = 6, IncludeLogProbabilities = true, TopLogProbabilityCount = 3 });
 

@@ -34,8 +34,7 @@ public sealed class DistillationTests
                 """));
         _router = await TestRouter.StartAsync(yaml, (options, dir) =>
         {
-            Directory.CreateDirectory(Path.Combine(dir, "secrets", "llm-key"));
-            File.WriteAllText(Path.Combine(dir, "secrets", "llm-key", "api-key"), "sk-test-llm-secret\n");
+            TestRouter.WriteLlmKey(dir);
             _directory = Path.Combine(dir, "distillation");
             options.DistillationDir = _directory;
         });

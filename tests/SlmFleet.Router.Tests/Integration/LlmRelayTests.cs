@@ -1,8 +1,5 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Net;
 using System.Text.Json;
-using OpenAI;
 using OpenAI.Chat;
 using SlmFleet.Router.Shadow;
 using SlmFleet.Router.Tests.Infrastructure;
@@ -47,13 +44,6 @@ public sealed class LlmRelayTests
         await _llm.DisposeAsync();
     }
 
-    private ChatClient Sdk(string model) => new(model, new ApiKeyCredential("unused"), new OpenAIClientOptions
-    {
-        Endpoint = _router.V1,
-        RetryPolicy = new ClientRetryPolicy(0),
-        NetworkTimeout = TimeSpan.FromSeconds(120),
-    });
-
     private static string Chat(string model, string text, string extra = "") =>
         $$"""{"model":"{{model}}","messages":[{"role":"user","content":{{JsonSerializer.Serialize(text)}}}],"max_tokens":4{{extra}}}""";
 
@@ -84,7 +74,7 @@ public sealed class LlmRelayTests
         var models = new HashSet<string>();
 
         // The SDK asks for stream_options.include_usage itself.
-        await foreach (var update in Sdk("to-llm").CompleteChatStreamingAsync([new UserChatMessage("Stream with usage")]))
+        await foreach (var update in _router.ChatClient("to-llm").CompleteChatStreamingAsync([new UserChatMessage("Stream with usage")]))
         {
             models.Add(update.Model);
             usage ??= update.Usage;
@@ -105,7 +95,7 @@ public sealed class LlmRelayTests
     [Test]
     public async Task ChatWithSdk_LlmAnswer_CarriesTheAliasNotTheUpstreamModel()
     {
-        var result = await Sdk("to-llm").CompleteChatAsync([new UserChatMessage("Which model are you?")], new ChatCompletionOptions { MaxOutputTokenCount = 4 });
+        var result = await _router.ChatClient("to-llm").CompleteChatAsync([new UserChatMessage("Which model are you?")], new ChatCompletionOptions { MaxOutputTokenCount = 4 });
 
         result.Value.Content[0].Text.Should().Be("LLM answer");
         result.Value.Model.Should().Be("to-llm");

@@ -1,8 +1,5 @@
-using System.ClientModel.Primitives;
-using System.ClientModel;
 using System.Net;
 using System.Text.Json;
-using OpenAI;
 using OpenAI.Chat;
 using SlmFleet.Router.Tests.Infrastructure;
 using SlmFleet.Testing;
@@ -53,11 +50,7 @@ public sealed class RoutingScenarioTests
             PolicyYaml.Policy("judged", "tiny", _llm.BaseUrl, 0.0, """
                 shadow: { enabled: true, sampleRate: 1.0, judge: llm }
             """));
-        _router = await TestRouter.StartAsync(yaml, (options, dir) =>
-        {
-            Directory.CreateDirectory(Path.Combine(dir, "secrets", "llm-key"));
-            File.WriteAllText(Path.Combine(dir, "secrets", "llm-key", "api-key"), "sk-test-llm-secret\n");
-        });
+        _router = await TestRouter.StartAsync(yaml, TestRouter.WithLlmKey);
     }
 
     [OneTimeTearDown]
@@ -68,23 +61,13 @@ public sealed class RoutingScenarioTests
         _hole.Dispose();
     }
 
-    private ChatClient Sdk(string model) => new(model, new ApiKeyCredential("unused"), new OpenAIClientOptions
-    {
-        Endpoint = _router.V1,
-        RetryPolicy = new ClientRetryPolicy(0),
-        NetworkTimeout = TimeSpan.FromSeconds(120),
-    });
-
     private static string Chat(string model, string text, string extra = "") =>
         $$"""{"model":"{{model}}","messages":[{"role":"user","content":{{JsonSerializer.Serialize(text)}}}],"max_tokens":8{{extra}}}""";
-
-    private static string Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : string.Empty;
 
     [Test]
     public async Task ChatWithSdk_ConfidentSlm_AnswersFromSlmWithHeaders()
     {
-        var result = await Sdk("trusting").CompleteChatAsync([new UserChatMessage("Hello there")], new ChatCompletionOptions { MaxOutputTokenCount = 8 });
+        var result = await _router.ChatClient("trusting").CompleteChatAsync([new UserChatMessage("Hello there")], new ChatCompletionOptions { MaxOutputTokenCount = 8 });
 
         var raw = result.GetRawResponse();
         raw.Headers.TryGetValue("x-slmfleet-route", out var route).Should().BeTrue();
@@ -101,7 +84,7 @@ public sealed class RoutingScenarioTests
     [Test]
     public async Task StreamWithSdk_ConfidentSlm_YieldsSameTextAsNonStreamed()
     {
-        var client = Sdk("trusting");
+        var client = _router.ChatClient("trusting");
         var options = new ChatCompletionOptions { MaxOutputTokenCount = 8 };
         var whole = await client.CompleteChatAsync([new UserChatMessage("Tell me a story")], options);
 
@@ -126,7 +109,7 @@ public sealed class RoutingScenarioTests
     public async Task StreamWithSdk_Escalated_RelaysLlmStream()
     {
         var text = new System.Text.StringBuilder();
-        await foreach (var update in Sdk("strict").CompleteChatStreamingAsync([new UserChatMessage("Stream please")]))
+        await foreach (var update in _router.ChatClient("strict").CompleteChatStreamingAsync([new UserChatMessage("Stream please")]))
         {
             foreach (var part in update.ContentUpdate)
             {
@@ -143,9 +126,9 @@ public sealed class RoutingScenarioTests
         var response = await _router.PostJsonAsync("/v1/chat/completions", Chat("strict", "Is this fine?", ""","metadata":{"task_type":"faq"}"""));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        Header(response, "x-slmfleet-route").Should().Be("llm");
-        Header(response, "x-slmfleet-reason").Should().Be("low_confidence");
-        double.Parse(Header(response, "x-slmfleet-confidence"), System.Globalization.CultureInfo.InvariantCulture).Should().BeLessThan(0.99);
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("llm");
+        TestRouter.Header(response, "x-slmfleet-reason").Should().Be("low_confidence");
+        double.Parse(TestRouter.Header(response, "x-slmfleet-confidence"), System.Globalization.CultureInfo.InvariantCulture).Should().BeLessThan(0.99);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString().Should().Be("LLM answer");
         var sent = _llm.Requests.Last(r => r.Body.Contains("Is this fine?", StringComparison.Ordinal));
@@ -163,8 +146,8 @@ public sealed class RoutingScenarioTests
         var response = await _router.PostJsonAsync("/v1/chat/completions", Chat("trusting", "Extract the person", schema));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        Header(response, "x-slmfleet-route").Should().Be("llm");
-        Header(response, "x-slmfleet-reason").Should().Be("schema_fail");
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("llm");
+        TestRouter.Header(response, "x-slmfleet-reason").Should().Be("schema_fail");
         // Two SLM attempts (the first and one retry) were judged before escalating.
         (await _router.MetricAsync("slm_router_slm_confidence_count", ("model", "trusting")) - before).Should().Be(2);
     }
@@ -175,8 +158,8 @@ public sealed class RoutingScenarioTests
         var response = await _router.PostJsonAsync("/v1/chat/completions", Chat("hung", "Anyone there?"));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        Header(response, "x-slmfleet-route").Should().Be("llm");
-        Header(response, "x-slmfleet-reason").Should().Be("timeout");
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("llm");
+        TestRouter.Header(response, "x-slmfleet-reason").Should().Be("timeout");
     }
 
     [Test]
@@ -185,8 +168,8 @@ public sealed class RoutingScenarioTests
         var response = await _router.PostJsonAsync("/v1/chat/completions", Chat("nobody", "Hello?"));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        Header(response, "x-slmfleet-route").Should().Be("llm");
-        Header(response, "x-slmfleet-reason").Should().Be("unavailable");
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("llm");
+        TestRouter.Header(response, "x-slmfleet-reason").Should().Be("unavailable");
         (await _router.MetricAsync("slm_router_escalations_total", ("model", "nobody"), ("reason", "unavailable"))).Should().BeGreaterThanOrEqualTo(1);
     }
 
@@ -195,9 +178,9 @@ public sealed class RoutingScenarioTests
     {
         var response = await _router.PostJsonAsync("/v1/chat/completions", Chat("ruled", "Get the invoice number"), h => h.Add("x-task-type", "extraction"));
 
-        Header(response, "x-slmfleet-route").Should().Be("llm");
-        Header(response, "x-slmfleet-reason").Should().Be("rule");
-        Header(response, "x-slmfleet-rule").Should().Be("extraction-to-llm");
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("llm");
+        TestRouter.Header(response, "x-slmfleet-reason").Should().Be("rule");
+        TestRouter.Header(response, "x-slmfleet-rule").Should().Be("extraction-to-llm");
         // A rule route is counted as a request, never as an escalation (the escalation-rate alert reads escalations).
         (await _router.MetricAsync("slm_router_requests_total", ("model", "ruled"), ("route", "llm"), ("reason", "rule"))).Should().BeGreaterThanOrEqualTo(1);
         (await _router.MetricAsync("slm_router_escalations_total", ("model", "ruled"))).Should().Be(0);
@@ -208,8 +191,8 @@ public sealed class RoutingScenarioTests
     {
         var response = await _router.PostJsonAsync("/v1/chat/completions", Chat("ruled", "Short question"), h => h.Add("x-task-type", "faq"));
 
-        Header(response, "x-slmfleet-route").Should().Be("slm");
-        Header(response, "x-slmfleet-reason").Should().Be("confident");
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("slm");
+        TestRouter.Header(response, "x-slmfleet-reason").Should().Be("confident");
     }
 
     [Test]
@@ -218,8 +201,8 @@ public sealed class RoutingScenarioTests
         var response = await _router.PostJsonAsync("/v1/chat/completions", Chat("trusting", "I love it"), h => h.Add("x-slmfleet-labels", "positive, negative"));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        Header(response, "x-slmfleet-route").Should().Be("slm");
-        double.Parse(Header(response, "x-slmfleet-confidence"), System.Globalization.CultureInfo.InvariantCulture).Should().BeInRange(0.5, 1.0);
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("slm");
+        double.Parse(TestRouter.Header(response, "x-slmfleet-confidence"), System.Globalization.CultureInfo.InvariantCulture).Should().BeInRange(0.5, 1.0);
         var content = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString();
         content.Should().BeOneOf("positive", "negative");
     }
@@ -231,7 +214,7 @@ public sealed class RoutingScenarioTests
 
         var response = await _router.PostJsonAsync("/v1/chat/completions", Chat("trusting", "Great product", format));
 
-        Header(response, "x-slmfleet-route").Should().Be("slm");
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("slm");
         var content = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
         JsonDocument.Parse(content).RootElement.GetProperty("sentiment").GetString().Should().BeOneOf("pos", "neg", "neutral");
     }
@@ -241,8 +224,8 @@ public sealed class RoutingScenarioTests
     {
         var response = await _router.PostJsonAsync("/v1/chat/completions", Chat("certain", "Meh", ""","metadata":{"labels":"a,b,c"}"""));
 
-        Header(response, "x-slmfleet-route").Should().Be("llm");
-        Header(response, "x-slmfleet-reason").Should().Be("low_confidence");
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("llm");
+        TestRouter.Header(response, "x-slmfleet-reason").Should().Be("low_confidence");
     }
 
     [Test]
@@ -251,8 +234,8 @@ public sealed class RoutingScenarioTests
         var response = await _router.PostJsonAsync("/v1/chat/completions", Chat("tiny-direct", "Hi"));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        Header(response, "x-slmfleet-route").Should().Be("slm");
-        Header(response, "x-slmfleet-reason").Should().Be("direct");
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("slm");
+        TestRouter.Header(response, "x-slmfleet-reason").Should().Be("direct");
     }
 
     [Test]
@@ -280,7 +263,7 @@ public sealed class RoutingScenarioTests
     {
         var response = await _router.PostJsonAsync("/v1/chat/completions", Chat("shadowed", "Shadow me"));
 
-        Header(response, "x-slmfleet-route").Should().Be("slm");
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("slm");
         await Poll.UntilAsync(async () => await _router.MetricAsync("slm_router_shadow_comparisons_total", ("model", "shadowed"), ("method", "overlap")) >= 1, "a shadow comparison");
         _llm.Requests.Should().Contain(r => r.Body.Contains("Shadow me", StringComparison.Ordinal) && r.Body.Contains("\"stream\":false", StringComparison.Ordinal));
         (await _router.MetricAsync("slm_router_llm_spend_usd_total", ("model", "shadowed"))).Should().BeGreaterThan(0);

@@ -1,10 +1,7 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using OpenAI;
 using OpenAI.Chat;
 using SlmFleet.Router.Tests.Infrastructure;
 using SlmFleet.Testing.OpenAi;
@@ -39,11 +36,7 @@ public sealed class SlmStreamingTests
             PolicyYaml.Policy("live", "tiny", _llm.BaseUrl, 0.5, holdBackTokens: 0),
             PolicyYaml.Policy("held", "tiny", _llm.BaseUrl, 0.5, holdBackTokens: 3, holdBackMs: 60000),
             PolicyYaml.Policy("short-window", "tiny", _llm.BaseUrl, 0.5, holdBackTokens: 2, holdBackMs: 60000));
-        _router = await TestRouter.StartAsync(yaml, (_, dir) =>
-        {
-            Directory.CreateDirectory(Path.Combine(dir, "secrets", "llm-key"));
-            File.WriteAllText(Path.Combine(dir, "secrets", "llm-key", "api-key"), "sk-test-llm-secret\n");
-        });
+        _router = await TestRouter.StartAsync(yaml, TestRouter.WithLlmKey);
     }
 
     [OneTimeTearDown]
@@ -62,13 +55,6 @@ public sealed class SlmStreamingTests
         _worker.Script = Confident;
     }
 
-    private ChatClient Sdk(string model) => new(model, new ApiKeyCredential("unused"), new OpenAIClientOptions
-    {
-        Endpoint = _router.V1,
-        RetryPolicy = new ClientRetryPolicy(0),
-        NetworkTimeout = TimeSpan.FromSeconds(60),
-    });
-
     [Test]
     [CancelAfter(30_000)]
     public async Task Stream_NoWindow_FirstTokenReachesTheClientBeforeTheWorkerSendsTheLast()
@@ -80,7 +66,7 @@ public sealed class SlmStreamingTests
 
         var text = new StringBuilder();
         var updates = 0;
-        await foreach (var update in Sdk("live").CompleteChatStreamingAsync([new UserChatMessage("What is the answer?")]))
+        await foreach (var update in _router.ChatClient("live").CompleteChatStreamingAsync([new UserChatMessage("What is the answer?")]))
         {
             foreach (var part in update.ContentUpdate.Where(p => p.Text.Length > 0))
             {
@@ -120,7 +106,7 @@ public sealed class SlmStreamingTests
         var llmCalls = _llm.Requests.Count;
 
         var text = new StringBuilder();
-        await foreach (var update in Sdk("short-window").CompleteChatStreamingAsync([new UserChatMessage("What colour?")]))
+        await foreach (var update in _router.ChatClient("short-window").CompleteChatStreamingAsync([new UserChatMessage("What colour?")]))
         {
             foreach (var part in update.ContentUpdate)
             {
@@ -143,7 +129,7 @@ public sealed class SlmStreamingTests
         var options = new ChatCompletionOptions();
         // The SDK asks for usage on every stream (stream_options.include_usage: true).
         ChatTokenUsage? usage = null;
-        await foreach (var update in Sdk("held").CompleteChatStreamingAsync([new UserChatMessage("Count")], options))
+        await foreach (var update in _router.ChatClient("held").CompleteChatStreamingAsync([new UserChatMessage("Count")], options))
         {
             usage ??= update.Usage;
         }

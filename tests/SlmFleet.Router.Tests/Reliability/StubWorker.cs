@@ -1,11 +1,7 @@
 extern alias worker;
-using System.Net;
 using System.Runtime.CompilerServices;
 using Grpc.Core;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
+using SlmFleet.Router.Tests.Infrastructure;
 using V1 = worker::SlmFleet.Inference.V1;
 
 namespace SlmFleet.Router.Tests.Reliability;
@@ -23,12 +19,11 @@ public sealed class StubWorker : IAsyncDisposable
     private int _calls;
     private int _killed;
 
-    private StubWorker(WebApplication app, string name)
+    private StubWorker(WebApplication app, Uri address, string name)
     {
         _app = app;
+        Address = address;
         Name = name;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Address = new Uri(address);
     }
 
     public string Name { get; }
@@ -50,16 +45,9 @@ public sealed class StubWorker : IAsyncDisposable
 
     public static async Task<StubWorker> StartAsync(string name)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
         var box = new StrongBox<StubWorker?>();
-        builder.Services.AddSingleton(box);
-        var app = builder.Build();
-        app.MapGrpcService<Service>();
-        await app.StartAsync();
-        box.Value = new StubWorker(app, name);
+        var (app, address) = await LoopbackGrpcHost.StartAsync<Service>(services => services.AddSingleton(box));
+        box.Value = new StubWorker(app, address, name);
         return box.Value;
     }
 

@@ -91,7 +91,7 @@ public sealed class WorkerFaultTests
         for (var i = 0; i < 2; i++)
         {
             using var response = await _router.PostJsonAsync("/v1/chat/completions", Chat(alias, stream));
-            bodies.Add((response.StatusCode, Header(response, "x-slmfleet-route"), await response.Content.ReadAsStringAsync()));
+            bodies.Add((response.StatusCode, TestRouter.Header(response, "x-slmfleet-route"), await response.Content.ReadAsStringAsync()));
         }
 
         TestContext.Out.WriteLine($"RELIABILITY worker-killed-midstream stream={stream} killed={flaky.Killed - killedBefore} requests=2 answered={bodies.Count(b => b.Status == HttpStatusCode.OK)}");
@@ -121,8 +121,8 @@ public sealed class WorkerFaultTests
 
         // Assert
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        Header(response, "x-slmfleet-route").Should().Be("llm");
-        Header(response, "x-slmfleet-reason").Should().Be("unavailable");
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("llm");
+        TestRouter.Header(response, "x-slmfleet-reason").Should().Be("unavailable");
         body.Should().Contain(stream ? "chat.completion.chunk" : "LLM answer").And.NotContain(StubWorker.Partial);
         (_llm.Requests.Count - llmBefore).Should().Be(1, "escalated once, not once per dead replica");
         if (stream)
@@ -165,8 +165,8 @@ public sealed class WorkerFaultTests
 
         // Assert
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        Header(response, "x-slmfleet-route").Should().Be("llm");
-        Header(response, "x-slmfleet-reason").Should().Be("unavailable");
+        TestRouter.Header(response, "x-slmfleet-route").Should().Be("llm");
+        TestRouter.Header(response, "x-slmfleet-reason").Should().Be("unavailable");
     }
 
     private static string Url(StubWorker stub) => stub.Address.ToString().TrimEnd('/');
@@ -189,9 +189,6 @@ public sealed class WorkerFaultTests
 
     private static string Chat(string model, bool stream) =>
         $$"""{"model":"{{model}}","messages":[{"role":"user","content":"hello"}],"max_tokens":8,"stream":{{(stream ? "true" : "false")}}}""";
-
-    private static string Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : string.Empty;
 
     private static int Occurrences(string text, string what)
     {

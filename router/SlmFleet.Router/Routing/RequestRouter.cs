@@ -312,7 +312,9 @@ internal sealed class RequestRouter(
             {
                 attemptLife?.Dispose();
                 attemptLife = CancellationTokenSource.CreateLinkedTokenSource(life.Token);
-                var (opened, failed, rejected) = await OpenStreamsAsync(context, request, resolved.Deployment, choices, attemptLife.Token).ConfigureAwait(false);
+                // Token probabilities are only needed when a window is judged on them; otherwise the worker would decode each token's text for nothing.
+                var judged = policy is not null && hold.Tokens > 0;
+                var (opened, failed, rejected) = await OpenStreamsAsync(context, request, resolved.Deployment, choices, judged, attemptLife.Token).ConfigureAwait(false);
                 if (rejected is not null)
                 {
                     await FailAsync(context, rejected).ConfigureAwait(false);
@@ -457,13 +459,13 @@ internal sealed class RequestRouter(
 
     /// <summary>Opens one worker stream per choice; if any fails the others are closed and the failure is returned as an outcome.</summary>
     private async Task<(SlmStream[]? Streams, SlmOutcome? Failed, RequestError? Rejected)> OpenStreamsAsync(
-        HttpContext context, ParsedRequest request, string deployment, int choices, CancellationToken cancellationToken)
+        HttpContext context, ParsedRequest request, string deployment, int choices, bool tokenProbabilities, CancellationToken cancellationToken)
     {
         var id = context.TraceIdentifier;
         var opening = new Task<SlmStream>[choices];
         for (var i = 0; i < choices; i++)
         {
-            opening[i] = slm.OpenStreamAsync(deployment, SlmRequestFactory.Generate(request, 1, id, i, tokenProbabilities: true), cancellationToken);
+            opening[i] = slm.OpenStreamAsync(deployment, SlmRequestFactory.Generate(request, 1, id, i, tokenProbabilities), cancellationToken);
         }
 
         try

@@ -16,13 +16,16 @@ namespace SlmFleet.Router.Budget;
 /// counting own spend only (the operator's sum would count the fleet's spend N times otherwise).
 /// </para>
 /// <para>
-/// The hot path (<see cref="State"/>) reads two lock-free dictionaries; no locks.
+/// The hot path (<see cref="State"/>) reads two lock-free dictionaries; only the gauge update (once per LLM answer) locks.
 /// </para>
 /// </summary>
 internal sealed class BudgetTracker(TimeProvider time, RouterMetrics metrics)
 {
     private readonly ConcurrentDictionary<string, MonthSpend> _spend = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FleetSpendObservation> _fleet = new(StringComparer.Ordinal);
+
+    // Serializes read-then-set of the gauges, so a status observed while a spend is recorded cannot leave the older figure last.
+    private readonly Lock _gauges = new();
 
     public BudgetState State(string model, BudgetSpec? budget)
     {
@@ -114,8 +117,11 @@ internal sealed class BudgetTracker(TimeProvider time, RouterMetrics metrics)
             return;
         }
 
-        var fraction = EnforcedSpend(model) / budget.MonthlyUsd;
-        metrics.SetBudget(model, fraction, fraction >= budget.AlertFraction);
+        lock (_gauges)
+        {
+            var fraction = EnforcedSpend(model) / budget.MonthlyUsd;
+            metrics.SetBudget(model, fraction, fraction >= budget.AlertFraction);
+        }
     }
 
     private int CurrentMonth() => BudgetMonth.Of(time.GetUtcNow());

@@ -9,6 +9,11 @@ namespace SlmFleet.Router.Llm;
 /// (<see cref="LlmRequestRewriter"/>), a non-streamed answer is copied through a pooled buffer, a
 /// streamed one is relayed event by event as it arrives (<see cref="SseRelay"/>, flushed per read).
 /// Either way the answer's <c>model</c> becomes the alias the client sent and usage is read for spend.
+/// <para>
+/// Usage is handed to the caller's <c>countUsage</c> before the answer's last bytes are flushed (exactly once per
+/// call), so a client that sends its next request the moment it has read this answer is already held against a
+/// budget that includes it.
+/// </para>
 /// </summary>
 internal sealed class LlmForwarder(LlmClient client)
 {
@@ -16,7 +21,8 @@ internal sealed class LlmForwarder(LlmClient client)
         "data: {\"error\":{\"message\":\"The LLM stream ended before it was complete; the answer above is partial.\",\"type\":\"server_error\",\"param\":null,\"code\":\"llm_stream_interrupted\"}}\n\n"u8.ToArray();
 
     /// <exception cref="HttpRequestException">The endpoint could not be reached (after retries).</exception>
-    public async Task<LlmForwardResult> ForwardAsync(HttpContext context, ParsedRequest request, ReadOnlyMemory<byte> body, LlmTargetSpec llm, bool keepContent, CancellationToken cancellationToken)
+    public async Task<LlmForwardResult> ForwardAsync(
+        HttpContext context, ParsedRequest request, ReadOnlyMemory<byte> body, LlmTargetSpec llm, bool keepContent, Action<int, int> countUsage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(request);
@@ -34,8 +40,8 @@ internal sealed class LlmForwarder(LlmClient client)
         {
             var alias = LlmAnswerModel.QuotedAlias(request.Model);
             return request.Stream && upstream.IsSuccessStatusCode
-                ? await RelayStreamAsync(source, response, new SseRelay(alias, request.IncludeUsage), cancellationToken).ConfigureAwait(false)
-                : await RelayWholeAsync(source, response, (int)upstream.StatusCode, upstream.Content.Headers.ContentLength, keepContent, alias, cancellationToken).ConfigureAwait(false);
+                ? await RelayStreamAsync(source, response, new SseRelay(alias, request.IncludeUsage), countUsage, cancellationToken).ConfigureAwait(false)
+                : await RelayWholeAsync(source, response, (int)upstream.StatusCode, upstream.Content.Headers.ContentLength, keepContent, alias, countUsage, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -44,7 +50,8 @@ internal sealed class LlmForwarder(LlmClient client)
     /// relays the answer with <paramref name="alias"/> as its <c>model</c>; usage is read for spend.
     /// </summary>
     /// <exception cref="HttpRequestException">The endpoint could not be reached (after retries).</exception>
-    public async Task<LlmForwardResult> ForwardEmbeddingsAsync(HttpContext context, string alias, ReadOnlyMemory<byte> body, LlmTargetSpec llm, string embeddingsModel, CancellationToken cancellationToken)
+    public async Task<LlmForwardResult> ForwardEmbeddingsAsync(
+        HttpContext context, string alias, ReadOnlyMemory<byte> body, LlmTargetSpec llm, string embeddingsModel, Action<int, int> countUsage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(llm);
@@ -57,7 +64,7 @@ internal sealed class LlmForwarder(LlmClient client)
         var source = await upstream.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))
         {
-            return await RelayWholeAsync(source, response, (int)upstream.StatusCode, upstream.Content.Headers.ContentLength, keepContent: false, LlmAnswerModel.QuotedAlias(alias), cancellationToken).ConfigureAwait(false);
+            return await RelayWholeAsync(source, response, (int)upstream.StatusCode, upstream.Content.Headers.ContentLength, keepContent: false, LlmAnswerModel.QuotedAlias(alias), countUsage, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -73,7 +80,8 @@ internal sealed class LlmForwarder(LlmClient client)
         return new LlmForwardResult((int)upstream.StatusCode, prompt, completion, upstream.IsSuccessStatusCode ? LlmAnswerReader.Content(bytes) : null);
     }
 
-    private static async Task<LlmForwardResult> RelayWholeAsync(Stream source, HttpResponse response, int status, long? length, bool keepContent, ReadOnlyMemory<byte> quotedAlias, CancellationToken cancellationToken)
+    private static async Task<LlmForwardResult> RelayWholeAsync(
+        Stream source, HttpResponse response, int status, long? length, bool keepContent, ReadOnlyMemory<byte> quotedAlias, Action<int, int> countUsage, CancellationToken cancellationToken)
     {
         using var buffer = new PooledBufferWriter((int)Math.Clamp(length ?? 4096, 256, 1 << 20));
         while (true)
@@ -90,12 +98,14 @@ internal sealed class LlmForwarder(LlmClient client)
         // An error body (or anything that is not a JSON object) is relayed byte for byte.
         if (status >= 400 || !AnswerInspector.TryInspect(buffer.WrittenSpan, out var shape))
         {
+            UsageReader.TryRead(buffer.WrittenSpan, out var errorPrompt, out var errorCompletion);
+            countUsage(errorPrompt, errorCompletion);
             response.ContentLength = buffer.WrittenCount;
             await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            UsageReader.TryRead(buffer.WrittenSpan, out var errorPrompt, out var errorCompletion);
             return new LlmForwardResult(status, errorPrompt, errorCompletion, null);
         }
 
+        countUsage(shape.PromptTokens, shape.CompletionTokens);
         response.ContentLength = LlmAnswerModel.RewrittenLength(buffer.WrittenCount, shape, quotedAlias.Length);
         LlmAnswerModel.WriteWithModel(buffer.WrittenSpan, shape, quotedAlias.Span, response.BodyWriter);
         await response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -104,9 +114,20 @@ internal sealed class LlmForwarder(LlmClient client)
         return new LlmForwardResult(status, shape.PromptTokens, shape.CompletionTokens, content);
     }
 
-    private static async Task<LlmForwardResult> RelayStreamAsync(Stream source, HttpResponse response, SseRelay relay, CancellationToken cancellationToken)
+    private static async Task<LlmForwardResult> RelayStreamAsync(Stream source, HttpResponse response, SseRelay relay, Action<int, int> countUsage, CancellationToken cancellationToken)
     {
         response.Headers.CacheControl = "no-cache";
+        var counted = false;
+        void CountOnceDone()
+        {
+            // [DONE] (after the usage chunk) sits unflushed in the output: count before the client can see the end.
+            if (relay.SawDone && !counted)
+            {
+                counted = true;
+                countUsage(relay.PromptTokens, relay.CompletionTokens);
+            }
+        }
+
         using var pending = new PooledBufferWriter(16384);
         var output = response.BodyWriter;
         try
@@ -116,17 +137,25 @@ internal sealed class LlmForwarder(LlmClient client)
             {
                 pending.Advance(read);
                 pending.DiscardFront(relay.Process(pending.WrittenSpan, output));
+                CountOnceDone();
                 // One flush per upstream read: every event that arrived complete goes out now.
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
             relay.Finish(pending.WrittenSpan, output);
+            CountOnceDone();
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException
             && !response.HttpContext.RequestAborted.IsCancellationRequested)
         {
             // The LLM dropped the stream (or timed out) after the client got 200 and some chunks; a partial event is dropped.
+        }
+
+        if (!counted)
+        {
+            // A cut stream is still billed for what the LLM reported before it ended.
+            countUsage(relay.PromptTokens, relay.CompletionTokens);
         }
 
         if (!relay.SawDone)

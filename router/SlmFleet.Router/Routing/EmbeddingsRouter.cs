@@ -91,7 +91,15 @@ internal sealed class EmbeddingsRouter(
             timeout.CancelAfter(TimeSpan.FromSeconds(target.TimeoutSeconds));
             try
             {
-                result = await llm.ForwardEmbeddingsAsync(context, model, body, target, embeddingsModel, timeout.Token).ConfigureAwait(false);
+                // Embeddings bill input tokens only.
+                result = await llm.ForwardEmbeddingsAsync(
+                    context, model, body, target, embeddingsModel,
+                    (prompt, _) =>
+                    {
+                        budget.Record(model, policyBudget, LlmClient.Cost(target, prompt, 0));
+                        metrics.RecordTokens(model, "llm", prompt, 0);
+                    },
+                    timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested
                 && ex is HttpRequestException or OperationCanceledException or ExecutionRejectedException)
@@ -102,9 +110,6 @@ internal sealed class EmbeddingsRouter(
             }
         }
 
-        // Embeddings bill input tokens only.
-        budget.Record(model, policyBudget, LlmClient.Cost(target, result.PromptTokens, 0));
-        metrics.RecordTokens(model, "llm", result.PromptTokens, 0);
         return result.Status < 400 ? "llm" : "none";
     }
 

@@ -556,7 +556,14 @@ internal sealed class RequestRouter(
             {
                 // The answer's text is parsed out only when a shadow comparison or the distillation set needs it.
                 var keepContent = policy.Shadow is { Enabled: true } || policy.Distillation is { Enabled: true };
-                result = await llm.ForwardAsync(context, request, body, policy.Llm, keepContent, timeout.Token).ConfigureAwait(false);
+                result = await llm.ForwardAsync(
+                    context, request, body, policy.Llm, keepContent,
+                    (prompt, completion) =>
+                    {
+                        budget.Record(model, policy.Budget, LlmClient.Cost(policy.Llm, prompt, completion));
+                        metrics.RecordTokens(model, "llm", prompt, completion);
+                    },
+                    timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested
                 && ex is HttpRequestException or OperationCanceledException or ExecutionRejectedException)
@@ -567,9 +574,6 @@ internal sealed class RequestRouter(
             }
         }
 
-        var cost = LlmClient.Cost(policy.Llm, result.PromptTokens, result.CompletionTokens);
-        budget.Record(model, policy.Budget, cost);
-        metrics.RecordTokens(model, "llm", result.PromptTokens, result.CompletionTokens);
         if (result.Status < 400)
         {
             distillation.Record(policy, request, reason, result.Content, slmAnswer, confidence, TaskOf(context));

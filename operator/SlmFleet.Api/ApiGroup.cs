@@ -11,4 +11,11 @@ public static class ApiGroup
 
     /// <summary><c>group/version</c>, as written in <c>apiVersion</c>.</summary>
     public const string ApiVersion = Group + "/" + Version;
+
+    /// <summary>
+    /// Annotation a router sets on an SlmDeployment (RFC 3339 time) when a request found no ready replica:
+    /// the operator scales a fleet at zero to one at once and keeps it from going back to zero for a
+    /// scale-down window after it.
+    /// </summary>
+    public const string DemandAnnotation = Group + "/demand-at";
 }

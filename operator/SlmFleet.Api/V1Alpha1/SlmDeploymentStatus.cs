@@ -36,7 +36,7 @@ public sealed class SlmDeploymentStatus
     [JsonPropertyName("selector")]
     public string? Selector { get; set; }
 
-    /// <summary>Mean busy fraction of the ready workers' engines over the last window (0–1).</summary>
+    /// <summary>Mean capacity utilization of the ready workers over the last window (0–1): running plus queued requests over batch slots, the figure the autoscaler holds in its band.</summary>
     [JsonPropertyName("utilization")]
     public double? Utilization { get; set; }
 
@@ -59,4 +59,8 @@ public sealed class SlmDeploymentStatus
     /// <summary>Why the autoscaler last changed the replica count, with the numbers it saw.</summary>
     [JsonPropertyName("lastScaleReason")]
     public string? LastScaleReason { get; set; }
+
+    /// <summary>Measured worker warm-ups (pod creation to Ready) and the prediction routers use at a cold start.</summary>
+    [JsonPropertyName("warmUp")]
+    public WarmUpStatus? WarmUp { get; set; }
 }

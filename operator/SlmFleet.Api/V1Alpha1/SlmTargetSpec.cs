@@ -21,4 +21,8 @@ public sealed class SlmTargetSpec
     /// <summary>The hold-back window of streamed answers: tokens withheld while their confidence is measured; the timeout runs until it closes.</summary>
     [JsonPropertyName("holdBack")]
     public HoldBackSpec HoldBack { get; set; } = new();
+
+    /// <summary>Requests that find the SlmDeployment scaled to zero: hold until a replica is ready, or escalate with reason <c>cold_start</c>.</summary>
+    [JsonPropertyName("coldStart")]
+    public ColdStartSpec ColdStart { get; set; } = new();
 }

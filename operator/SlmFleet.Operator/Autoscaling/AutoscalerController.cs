@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Threading.Channels;
 using System.Net;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using SlmFleet.Api;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Catalog;
 using SlmFleet.Operator.Events;
@@ -22,6 +25,9 @@ namespace SlmFleet.Operator.Autoscaling;
 ///     ──► status merge patch of the autoscaler's fields only ──► gauges
 /// </code>
 /// Decisions are made by the pure <see cref="AutoscalerDecision"/>; this class only reads and writes.
+/// A fleet at zero does not wait for the tick: a router's demand annotation (<see cref="ApiGroup.DemandAnnotation"/>)
+/// on it wakes a pass for that fleet alone, so the 0 → 1 write follows the request within a watch round trip.
+/// Ticks and wake-ups are served by one loop, so a fleet's memory is never used by two passes at once.
 /// </summary>
 internal sealed class AutoscalerController
 {
@@ -42,6 +48,7 @@ internal sealed class AutoscalerController
     private readonly AutoscalerMetrics _metrics;
     private readonly EventRecorder _events;
     private readonly ConcurrentDictionary<string, FleetMemory> _fleets = new(StringComparer.Ordinal);
+    private readonly Channel<ObjectKey> _wakeUps = Channel.CreateUnbounded<ObjectKey>(new UnboundedChannelOptions { SingleReader = true });
     private long _passes;
     private volatile bool _started;
 
@@ -68,6 +75,7 @@ internal sealed class AutoscalerController
         _logger = logger;
         _metrics = metrics;
         _events = new EventRecorder(client, time, logger, Component);
+        _resources.AddHandler(OnResourceChanged);
     }
 
     /// <summary>Passes completed (tests wait on it instead of sleeping).</summary>
@@ -91,8 +99,24 @@ internal sealed class AutoscalerController
             using var timer = new PeriodicTimer(_options.Interval, _time);
             _started = true;
             AutoscalerLog.Started(_logger, _options.Interval.TotalSeconds);
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            // One loop serves both ticks and wake-ups, so a fleet's memory is never used by two passes at once.
+            var tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
+            var wake = _wakeUps.Reader.WaitToReadAsync(cancellationToken).AsTask();
+            while (true)
             {
+                if (await Task.WhenAny(tick, wake).ConfigureAwait(false) == wake)
+                {
+                    await wake.ConfigureAwait(false);
+                    await WakeUpAsync(cancellationToken).ConfigureAwait(false);
+                    wake = _wakeUps.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                    continue;
+                }
+
+                if (!await tick.ConfigureAwait(false))
+                {
+                    break;
+                }
+
                 if (_isLeader())
                 {
                     await RunPassAsync(cancellationToken).ConfigureAwait(false);
@@ -104,6 +128,7 @@ internal sealed class AutoscalerController
                 }
 
                 Interlocked.Increment(ref _passes);
+                tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -111,6 +136,59 @@ internal sealed class AutoscalerController
             // Shutdown.
         }
     }
+
+    /// <summary>Wake-ups handled since start (tests wait on it).</summary>
+    public long WakeUps => Interlocked.Read(ref _wakeUpCount);
+
+    private long _wakeUpCount;
+
+    /// <summary>Demand on a fleet at zero: queue a pass for it alone (the informer's handler must not block).</summary>
+    private void OnResourceChanged(InformerEvent<V1Alpha1SlmDeployment> change)
+    {
+        if (change.Type is not (InformerEventType.Added or InformerEventType.Modified)
+            || change.Object.Metadata.DeletionTimestamp is not null
+            || (change.Object.Spec.Replicas ?? change.Object.Spec.MinReplicas) != 0)
+        {
+            return;
+        }
+
+        var demand = DemandAt(change.Object);
+        if (demand is not null && demand != (change.Old is null ? null : DemandAt(change.Old)))
+        {
+            _wakeUps.Writer.TryWrite(change.Key);
+        }
+    }
+
+    /// <summary>Scales each fleet a wake-up names (ticks wait meanwhile); a failure is retried by the next tick.</summary>
+    private async Task WakeUpAsync(CancellationToken cancellationToken)
+    {
+        while (_wakeUps.Reader.TryRead(out var key))
+        {
+            if (_isLeader() && _resources.Get(key) is { Metadata.DeletionTimestamp: null } resource)
+            {
+                var ns = resource.Metadata.NamespaceProperty ?? "default";
+                var pods = _pods.List().Where(p => (p.Metadata.NamespaceProperty ?? "default") == ns
+                    && p.Metadata.Labels?.TryGetValue(WorkerLabels.DeploymentLabel, out var owner) == true && owner == resource.Metadata.Name).ToList();
+                try
+                {
+                    await ScaleAsync(resource, pods, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    AutoscalerLog.Failed(_logger, e, ns, resource.Metadata.Name);
+                }
+            }
+
+            Interlocked.Increment(ref _wakeUpCount);
+        }
+    }
+
+    /// <summary>The router's demand annotation, or null when absent or unreadable (a hand-written value is ignored, not fatal).</summary>
+    internal static DateTimeOffset? DemandAt(V1Alpha1SlmDeployment resource) =>
+        resource.Metadata.Annotations?.TryGetValue(ApiGroup.DemandAnnotation, out var text) == true
+        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+            ? at
+            : null;
 
     /// <summary>One pass over every cached SlmDeployment; a failure on one does not stop the others.</summary>
     public async Task RunPassAsync(CancellationToken cancellationToken)
@@ -179,7 +257,7 @@ internal sealed class AutoscalerController
         var current = spec.Replicas ?? spec.MinReplicas;
         var warmup = TimeSpan.FromSeconds(spec.Warmup?.TimeoutSeconds ?? new WarmupSpec().TimeoutSeconds);
         var staleness = policy?.MetricStaleness ?? new AutoscalingPolicy { MinReplicas = 0, MaxReplicas = 1 }.MetricStaleness;
-        var reading = FleetReader.Read(pods, memory.Samples, current, memory.LastScaleTime, now, warmup, staleness);
+        var reading = FleetReader.Read(pods, memory.Samples, current, memory.LastScaleTime, now, warmup, staleness, DemandAt(resource));
         var cost = CostPerMillionTokens(spec, reading);
         if (policy is null || policy.Validate().Count > 0)
         {
@@ -225,7 +303,9 @@ internal sealed class AutoscalerController
         }
 
         memory.Clamped = decision.Clamped;
-        await PatchStatusAsync(resource, decision, reading, cost, scaledAt, now, cancellationToken).ConfigureAwait(false);
+        var warmUp = WarmUpMeter.Measure(pods, Newer(memory.WarmUp, resource.Status?.WarmUp));
+        await PatchStatusAsync(resource, decision, reading, cost, scaledAt, now, warmUp, cancellationToken).ConfigureAwait(false);
+        memory.WarmUp = warmUp ?? memory.WarmUp;
         _metrics.Report(ns, name, reading.ReadyPods, reading.WarmingPods, decision.DesiredReplicas, spec.MinReplicas, decision.Utilization.Utilization, cost, reading.WarmupOverdue);
     }
 
@@ -276,7 +356,11 @@ internal sealed class AutoscalerController
     }
 
     /// <summary>Patches the autoscaler's status fields; on 409 (another writer moved it) re-reads and tries again.</summary>
-    private async Task PatchStatusAsync(V1Alpha1SlmDeployment resource, ScaleDecision decision, FleetReading reading, double? cost, DateTimeOffset? scaledAt, DateTimeOffset now, CancellationToken cancellationToken)
+    private static WarmUpStatus? Newer(WarmUpStatus? a, WarmUpStatus? b) =>
+        (a?.LastReadyTime ?? DateTime.MinValue) >= (b?.LastReadyTime ?? DateTime.MinValue) ? a ?? b : b;
+
+    private async Task PatchStatusAsync(
+        V1Alpha1SlmDeployment resource, ScaleDecision decision, FleetReading reading, double? cost, DateTimeOffset? scaledAt, DateTimeOffset now, WarmUpStatus? warmUp, CancellationToken cancellationToken)
     {
         var ns = resource.Metadata.NamespaceProperty ?? "default";
         var name = resource.Metadata.Name;
@@ -284,7 +368,7 @@ internal sealed class AutoscalerController
         var latest = scaledAt is null ? resource : await GetAsync(ns, name, cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; latest is not null; attempt++)
         {
-            var patch = AutoscalerStatusPatch.Build(latest, decision, reading, cost, scaledAt, now);
+            var patch = AutoscalerStatusPatch.Build(latest, decision, reading, cost, scaledAt, now, warmUp);
             if (patch is null)
             {
                 return;

@@ -15,6 +15,9 @@ namespace SlmFleet.Operator.Autoscaling;
 ///        └──────► otherwise hold
 ///   then clamp to [minReplicas, maxReplicas]
 /// </code>
+/// Scale from zero: at 0 replicas there are no metrics, so the only signal is a router's recorded
+/// demand (<see cref="FleetObservation.DemandAt"/>): demand within the scale-down window takes a fleet
+/// at zero to one replica at once, and keeps any fleet from going back to zero.
 /// </summary>
 internal static class AutoscalerDecision
 {
@@ -41,11 +44,30 @@ internal static class AutoscalerDecision
         }
 
         var fleet = UtilizationAggregator.Aggregate(observation.Pods, observation.Now, policy.MetricStaleness);
+        var recentDemand = observation.DemandAt is { } demandAt && observation.Now - demandAt <= policy.ScaleDownStabilization;
+        if (observation.CurrentReplicas == 0 && recentDemand)
+        {
+            var wake = new ScaleStep(1, ScaleReason.ScaleUpFromZero,
+                Invariant($"a router found no ready replica at {observation.DemandAt:yyyy-MM-dd'T'HH:mm:ss'Z'}: 0 -> 1 replicas"),
+                state with { AboveBandSince = null, ShrinkCandidateSince = null });
+            return Bound(policy, 0, fleet, wake);
+        }
+
         var step = fleet.HasMetrics
             ? DecideOnMetrics(policy, observation, state, fleet)
             : new ScaleStep(observation.CurrentReplicas, ScaleReason.MetricsUnavailable,
                 Invariant($"no ready pod has fresh metrics ({fleet.ReadyPods} ready, {fleet.WarmingPods} warming); holding {observation.CurrentReplicas} replicas"),
                 state with { AboveBandSince = null, ShrinkCandidateSince = null });
+        if (step.Replicas == 0 && recentDemand)
+        {
+            step = step with
+            {
+                Replicas = 1,
+                Reason = ScaleReason.RecentDemand,
+                Message = Invariant($"{step.Message}; kept at 1 replica: a router found no ready replica at {observation.DemandAt:yyyy-MM-dd'T'HH:mm:ss'Z'}, within the {policy.ScaleDownStabilization.TotalSeconds:0}s scale-down window"),
+            };
+        }
+
         return Bound(policy, observation.CurrentReplicas, fleet, step);
     }
 

@@ -9,7 +9,7 @@ namespace SlmFleet.Operator.Autoscaling;
 
 /// <summary>
 /// Builds the status merge patch of the fields the autoscaler owns: desiredReplicas, utilization,
-/// tokensPerSecond, estimatedCostPerMillionTokens, lastScaleTime, lastScaleReason and the
+/// tokensPerSecond, estimatedCostPerMillionTokens, lastScaleTime, lastScaleReason, warmUp and the
 /// <c>ScalingLimited</c> condition. Only changed fields are in the patch, so the reconciler's fields
 /// are never touched. Conditions are a list (a merge patch replaces it whole), so a patch that
 /// carries them also carries metadata.resourceVersion: a concurrent status write answers 409 instead
@@ -24,7 +24,9 @@ internal static class AutoscalerStatusPatch
     /// <param name="costPerMillionTokens">Cost from the measured throughput; null to leave it.</param>
     /// <param name="scaledAt">When the replica count was just changed; null when it was not.</param>
     /// <param name="now">This pass's time: the lastTransitionTime of a changed condition.</param>
-    public static JsonObject? Build(V1Alpha1SlmDeployment resource, ScaleDecision decision, FleetReading reading, double? costPerMillionTokens, DateTimeOffset? scaledAt, DateTimeOffset now)
+    /// <param name="warmUp">New warm-up measurements (<see cref="WarmUpMeter"/>); null when no pod became ready since the last.</param>
+    public static JsonObject? Build(
+        V1Alpha1SlmDeployment resource, ScaleDecision decision, FleetReading reading, double? costPerMillionTokens, DateTimeOffset? scaledAt, DateTimeOffset now, WarmUpStatus? warmUp = null)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(decision);
@@ -55,6 +57,11 @@ internal static class AutoscalerStatusPatch
         {
             status["lastScaleTime"] = Timestamp(at);
             status["lastScaleReason"] = Describe(decision);
+        }
+
+        if (warmUp is not null)
+        {
+            status["warmUp"] = JsonNode.Parse(KubernetesJson.Serialize(warmUp));
         }
 
         var conditions = ScalingLimited(resource, decision, now);

@@ -21,7 +21,8 @@ internal static class FleetReader
         DateTimeOffset? lastScaleTime,
         DateTimeOffset now,
         TimeSpan warmupTimeout,
-        TimeSpan staleness)
+        TimeSpan staleness,
+        DateTimeOffset? demandAt = null)
     {
         ArgumentNullException.ThrowIfNull(pods);
         ArgumentNullException.ThrowIfNull(samples);
@@ -60,7 +61,7 @@ internal static class FleetReader
             }
         }
 
-        var observation = new FleetObservation(podSamples, currentReplicas, lastScaleTime, now);
+        var observation = new FleetObservation(podSamples, currentReplicas, lastScaleTime, now, demandAt);
         return new FleetReading(observation, ready, warming, overdue, tokens);
     }
 

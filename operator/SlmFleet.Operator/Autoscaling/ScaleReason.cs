@@ -33,6 +33,12 @@ internal enum ScaleReason
     /// <summary>No ready pod has fresh metrics: the replica count is held.</summary>
     MetricsUnavailable,
 
+    /// <summary>At zero replicas, a router found no ready replica for a request: one replica at once.</summary>
+    ScaleUpFromZero,
+
+    /// <summary>The metrics allow zero replicas, but a router asked for a replica within the scale-down window: one stays.</summary>
+    RecentDemand,
+
     /// <summary>Fewer replicas than minReplicas: raised to it.</summary>
     BelowMinReplicas,
 

@@ -19,9 +19,9 @@ public readonly record struct ColdStartChoice(ColdStartAction Action, string Cau
 /// The wait-or-escalate rule of a cold start, shared by the router and the fleet simulator so the
 /// benchmark measures the rule that serves traffic. Pure: the caller passes the clock readings in.
 /// <code>
+///   queue full ───────────────────────► escalate (queue_full); with no LLM to go to, fail now
 ///   cannot escalate (no LLM budget) ──► hold up to the objective
 ///   objective 0 ──────────────────────► escalate (no_wait)
-///   queue full ───────────────────────► escalate (queue_full)
 ///   predicted warm-up − time cold
 ///        > objective ─────────────────► escalate (predicted_late)
 ///   otherwise (or nothing measured) ──► hold up to the objective (hold)
@@ -55,6 +55,11 @@ public static class ColdStartPlanner
     {
         ArgumentNullException.ThrowIfNull(spec);
         var objective = TimeSpan.FromMilliseconds(spec.MaxWaitMilliseconds);
+        if (queued >= spec.MaxQueued)
+        {
+            return new ColdStartChoice(ColdStartAction.Escalate, QueueFull, TimeSpan.Zero);
+        }
+
         if (!canEscalate)
         {
             return new ColdStartChoice(ColdStartAction.Hold, Hold, objective);
@@ -63,11 +68,6 @@ public static class ColdStartPlanner
         if (objective <= TimeSpan.Zero)
         {
             return new ColdStartChoice(ColdStartAction.Escalate, NoWait, TimeSpan.Zero);
-        }
-
-        if (queued >= spec.MaxQueued)
-        {
-            return new ColdStartChoice(ColdStartAction.Escalate, QueueFull, TimeSpan.Zero);
         }
 
         if (predictedWarmUpSeconds is { } predicted && TimeSpan.FromSeconds(predicted) - coldFor > objective)

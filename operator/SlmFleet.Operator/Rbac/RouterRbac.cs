@@ -10,11 +10,15 @@ internal static class RouterRbac
 {
     private static readonly string[] ReadOnly = ["get", "list", "watch"];
 
-    /// <summary>The router's rules: its policies, their SlmDeployments, and the workers' EndpointSlices.</summary>
+    /// <summary>
+    /// The router's rules: its policies, their SlmDeployments, and the workers' EndpointSlices; <c>patch</c> on
+    /// SlmDeployments sets the demand annotation when a request finds one scaled to zero (metadata only: the
+    /// router never writes a spec or a status).
+    /// </summary>
     public static IReadOnlyList<RbacRule> Rules { get; } =
     [
         new("slmfleet.io", "routingpolicies", ReadOnly),
-        new("slmfleet.io", "slmdeployments", ReadOnly),
+        new("slmfleet.io", "slmdeployments", ["get", "list", "watch", "patch"]),
         new("discovery.k8s.io", "endpointslices", ReadOnly),
     ];
 

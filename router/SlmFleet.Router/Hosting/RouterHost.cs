@@ -89,6 +89,8 @@ internal static class RouterHost
         services.AddSingleton<IResponseSchemaValidator, ResponseSchemaValidator>();
         services.AddSingleton(sp => new ClientKeyAuthenticator(options.ClientKeysFile, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => new ClientRateLimiter(options.RateLimitPerSecond, options.RateLimitBurst));
+        services.AddSingleton<DemandRecorder>();
+        services.AddSingleton<ColdStartGate>();
         services.AddSingleton<RequestRouter>();
         services.AddSingleton<ClientAdmission>();
         services.AddSingleton<ModelsEndpoint>();

@@ -27,7 +27,8 @@ internal sealed class ClusterWatcher(
     ThresholdCalibrator calibrator,
     RouterMetrics metrics,
     TimeProvider time,
-    ILogger<ClusterWatcher> logger) : BackgroundService
+    ILogger<ClusterWatcher> logger,
+    DemandRecorder? demand = null) : BackgroundService
 {
     /// <summary>Deployments that had endpoints in the last slice set (touched only by the slice watch, one call at a time).</summary>
     private readonly HashSet<string> _endpointDeployments = new(StringComparer.Ordinal);
@@ -45,6 +46,8 @@ internal sealed class ClusterWatcher(
     /// <summary>Watches <paramref name="ns"/> through <paramref name="client"/> until cancelled (tests point it at a test API server).</summary>
     internal Task RunAsync(IKubernetes client, string ns, CancellationToken stoppingToken)
     {
+        // Cold requests record demand on the SlmDeployments this watcher reads, through the same client.
+        demand?.Attach(client, ns);
         var policies = new ResourceWatch<V1Alpha1RoutingPolicy>(
             "routingpolicies",
             ct => ListCustomAsync<V1Alpha1RoutingPolicy>(client, ns, V1Alpha1RoutingPolicy.Plural, ct),
@@ -58,7 +61,8 @@ internal sealed class ClusterWatcher(
             ct => ListCustomAsync<V1Alpha1SlmDeployment>(client, ns, V1Alpha1SlmDeployment.Plural, ct),
             (rv, ct) => WatchCustom<V1Alpha1SlmDeployment>(client, ns, V1Alpha1SlmDeployment.Plural, rv, ct),
             d => d.Metadata.Name,
-            items => store.SetDeployments([.. items.Select(d => new SlmDeploymentEntry(d.Metadata.Name, d.Spec.Model.Name))]),
+            items => store.SetDeployments([.. items.Select(d => new SlmDeploymentEntry(
+                d.Metadata.Name, d.Spec.Model.Name, d.Spec.MinReplicas == 0, d.Status?.WarmUp?.PredictedSeconds))]),
             time,
             logger);
         var slices = new ResourceWatch<V1EndpointSlice>(

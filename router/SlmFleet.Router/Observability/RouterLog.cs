@@ -35,4 +35,10 @@ internal static partial class RouterLog
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Distillation record of {Model} dropped: {Kind}: {Reason}")]
     public static partial void DistillationWriteFailed(ILogger logger, string model, string kind, string reason);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Could not record demand on SlmDeployment {Deployment} ({Reason}): a fleet at zero replicas stays there until a write succeeds; check the router's RBAC (patch slmdeployments)")]
+    public static partial void DemandNotRecorded(ILogger logger, string deployment, string reason);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Request for {Model} found {Deployment} without a ready replica: {Decision} after {WaitedMs} ms")]
+    public static partial void ColdStart(ILogger logger, string model, string deployment, string decision, long waitedMs);
 }

@@ -65,7 +65,30 @@ internal sealed class RouterMetrics
         DistillationDropped = factory.CreateCounter("slm_router_distillation_dropped_total", "Escalations the distillation set should have held but does not, by reason (queue_full, write_failed, no_directory, streamed, redaction_timeout).", "model", "reason");
         Unsupported = factory.CreateCounter("slm_router_unsupported_total", "Requests sent to the LLM (or refused, for a served model) because they need a feature the SLM lacks, by feature (tools, non_text_content, audio, web_search, logit_bias, penalties, completion_options, logprobs, context).", "model", "feature");
         Endpoints = factory.CreateGauge("slm_router_slm_endpoints", "Worker endpoints known per SlmDeployment.", "deployment");
+        ColdStartRequests = factory.CreateCounter("slm_router_cold_start_requests_total", "Requests that found their SlmDeployment scaled to zero (no ready replica), by decision: hold (held, then served by the SLM), predicted_late / queue_full / no_wait (sent to the LLM at once), wait_expired (held for the whole objective, then sent to the LLM).", "model", "decision");
+        ColdStartWait = factory.CreateHistogram("slm_router_cold_start_wait_seconds", "How long requests were held for a replica at a cold start (served or not).", new HistogramConfiguration
+        {
+            LabelNames = ["model"],
+            Buckets = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600],
+        });
+        DemandWrites = factory.CreateCounter("slm_router_demand_writes_total", "Demand annotations written on an SlmDeployment without a ready replica (the operator scales it from zero), by outcome (written|failed).", "deployment", "outcome");
     }
+
+    public Counter ColdStartRequests { get; }
+
+    public Histogram ColdStartWait { get; }
+
+    public Counter DemandWrites { get; }
+
+    /// <summary>Counts a request that found its deployment cold, with how long it was held (0 when sent to the LLM at once). Rare: children are not cached.</summary>
+    public void RecordColdStart(string model, string decision, double heldSeconds)
+    {
+        ColdStartRequests.WithLabels(model, decision).Inc();
+        ColdStartWait.WithLabels(model).Observe(heldSeconds);
+    }
+
+    /// <summary>Counts a demand annotation write (rate-limited per deployment, so rare).</summary>
+    public void RecordDemand(string deployment, string outcome) => DemandWrites.WithLabels(deployment, outcome).Inc();
 
     public CollectorRegistry Registry { get; }
 

@@ -10,6 +10,7 @@ namespace SlmFleet.Router.Policies;
 internal sealed class PolicyCatalog
 {
     private readonly FrozenDictionary<string, ResolvedModel> _models;
+    private readonly FrozenDictionary<string, SlmDeploymentEntry> _deployments;
 
     public PolicyCatalog(IReadOnlyCollection<RoutingPolicySpec> policies, IReadOnlyCollection<SlmDeploymentEntry> deployments)
     {
@@ -31,6 +32,7 @@ internal sealed class PolicyCatalog
         }
 
         _models = models.ToFrozenDictionary(StringComparer.Ordinal);
+        _deployments = deployments.DistinctBy(d => d.Name, StringComparer.Ordinal).ToFrozenDictionary(d => d.Name, StringComparer.Ordinal);
     }
 
     public static PolicyCatalog Empty { get; } = new([], []);
@@ -43,4 +45,7 @@ internal sealed class PolicyCatalog
     public IEnumerable<string> ModelNames => _models.Keys.Order(StringComparer.Ordinal);
 
     public bool TryResolve(string model, out ResolvedModel resolved) => _models.TryGetValue(model, out resolved!);
+
+    /// <summary>The SlmDeployment named <paramref name="name"/>, or null when this router does not know it (local mode lists only configured ones).</summary>
+    public SlmDeploymentEntry? Deployment(string name) => _deployments.GetValueOrDefault(name);
 }

@@ -38,6 +38,7 @@ internal sealed class RequestRouter(
     IResponseSchemaValidator schemaValidator,
     ThresholdCalibrator calibrator,
     DistillationWriter distillation,
+    ColdStartGate coldStarts,
     RouterMetrics metrics,
     TimeProvider time,
     ILogger<RequestRouter> logger)
@@ -46,6 +47,12 @@ internal sealed class RequestRouter(
     public const string ReasonHeader = "x-slmfleet-reason";
     public const string ConfidenceHeader = "x-slmfleet-confidence";
     public const string RuleHeader = "x-slmfleet-rule";
+
+    /// <summary>On a request that found its SlmDeployment scaled to zero: the cold-start decision (hold, predicted_late, queue_full, no_wait, wait_expired).</summary>
+    public const string ColdStartHeader = "x-slmfleet-cold-start";
+
+    /// <summary>With <see cref="ColdStartHeader"/>: milliseconds the request was held for a replica.</summary>
+    public const string ColdStartWaitHeader = "x-slmfleet-cold-start-wait-ms";
 
     /// <summary>With reason <c>unsupported</c>: the feature only the LLM can honour (tools, non_text_content, context…).</summary>
     public const string UnsupportedHeader = "x-slmfleet-unsupported";
@@ -109,6 +116,12 @@ internal sealed class RequestRouter(
                 return ("none", RouteReasons.Unsupported);
             }
 
+            if (coldStarts.IsCold(resolved.Deployment))
+            {
+                // Nothing to escalate to: hold up to the default objective, then the SLM path answers 503 if still cold.
+                await AwaitColdStartAsync(context, resolved, DirectColdStart, canEscalate: false).ConfigureAwait(false);
+            }
+
             if (StreamsLive(request))
             {
                 return await StreamSlmAsync(context, request, resolved, null, null, body, started).ConfigureAwait(false);
@@ -144,6 +157,18 @@ internal sealed class RequestRouter(
         {
             // Rule and capability routes are routing choices, not escalations: slm_router_requests_total{reason} counts them.
             return await ToLlmAsync(context, request, policy, resolved.Model, decision.Reason, decision.RuleName, null, body).ConfigureAwait(false);
+        }
+
+        if (coldStarts.IsCold(resolved.Deployment))
+        {
+            // With the budget spent under slm-only there is no LLM to go to: hold for the replica instead, and
+            // if none is ready in time the SLM path answers as it does for an unavailable fleet.
+            var canEscalate = !budget.State(resolved.Model, policy.Budget).Exhausted;
+            var cold = await AwaitColdStartAsync(context, resolved, policy.Slm.ColdStart, canEscalate).ConfigureAwait(false);
+            if (!cold.Ready && canEscalate)
+            {
+                return await EscalateAsync(context, request, policy, resolved.Model, new SlmVerdict(VerdictAction.Escalate, RouteReasons.ColdStart, null), decision.RuleName, body).ConfigureAwait(false);
+            }
         }
 
         if (StreamsLive(request))
@@ -185,6 +210,21 @@ internal sealed class RequestRouter(
     }
 
     private const string TaskKey = "slmfleet.task";
+
+    /// <summary>A direct request (no policy) to a fleet at zero is held with the CRD's default objective.</summary>
+    private static readonly ColdStartSpec DirectColdStart = new();
+
+    /// <summary>Runs a cold request through the gate and makes its fate visible: headers, metric, log.</summary>
+    private async Task<ColdStartOutcome> AwaitColdStartAsync(HttpContext context, ResolvedModel resolved, ColdStartSpec spec, bool canEscalate)
+    {
+        var outcome = await coldStarts.AwaitAsync(resolved.Deployment, spec, canEscalate, context.RequestAborted).ConfigureAwait(false);
+        var held = (long)outcome.Held.TotalMilliseconds;
+        context.Response.Headers[ColdStartHeader] = outcome.Decision;
+        context.Response.Headers[ColdStartWaitHeader] = held.ToString(CultureInfo.InvariantCulture);
+        metrics.RecordColdStart(resolved.Model, outcome.Decision, outcome.Held.TotalSeconds);
+        RouterLog.ColdStart(logger, resolved.Model, resolved.Deployment, outcome.Decision, held);
+        return outcome;
+    }
 
     private static string? TaskOf(HttpContext context) => context.Items[TaskKey] as string;
 

@@ -17,5 +17,8 @@ internal static class RouteReasons
     public const string SchemaFail = "schema_fail";
     public const string Timeout = "timeout";
     public const string Unavailable = "unavailable";
+
+    /// <summary>The SlmDeployment was scaled to zero and no replica was predicted (or became) ready within the policy's cold-start objective.</summary>
+    public const string ColdStart = "cold_start";
     public const string BudgetExhausted = "budget_exhausted";
 }

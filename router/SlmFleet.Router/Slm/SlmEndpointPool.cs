@@ -10,7 +10,19 @@ internal sealed class SlmEndpointPool
     private volatile SlmEndpoint[] _endpoints = [];
     private int _next;
 
+    // Completed while the pool has endpoints; replaced by a fresh one when it loses them (cold-start waiters await it).
+    private volatile TaskCompletionSource _hasEndpoints = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public IReadOnlyList<SlmEndpoint> Endpoints => _endpoints;
+
+    /// <summary>
+    /// The current "has endpoints" signal: one task per spell without endpoints, so a cold start is told
+    /// apart from the next one by reference.
+    /// </summary>
+    public Task EndpointsSignal => _hasEndpoints.Task;
+
+    /// <summary>Completes as soon as the pool has at least one endpoint (at once if it has one now).</summary>
+    public Task WhenEndpointsAsync(CancellationToken cancellationToken) => _hasEndpoints.Task.WaitAsync(cancellationToken);
 
     /// <summary>Returns the endpoint to use, or null when none is ready. <paramref name="exclude"/> skips one already tried.</summary>
     public SlmEndpoint? Pick(DateTimeOffset now, SlmEndpoint? exclude = null)
@@ -51,6 +63,15 @@ internal sealed class SlmEndpointPool
         }
 
         _endpoints = [.. kept];
+        if (kept.Count > 0)
+        {
+            _hasEndpoints.TrySetResult();
+        }
+        else if (_hasEndpoints.Task.IsCompleted)
+        {
+            _hasEndpoints = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
         foreach (var old in current)
         {
             if (!kept.Contains(old))

@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Net;
+using k8s;
+using k8s.Models;
+using SlmFleet.Api;
+using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Router.Routing;
+using SlmFleet.Router.Tests.Infrastructure;
+using SlmFleet.Testing;
+using SlmFleet.Testing.Kubernetes;
+using SlmFleet.Testing.OpenAi;
+
+namespace SlmFleet.Router.Tests.Integration;
+
+/// <summary>
+/// Scale from zero, router side, in cluster mode against the Kubernetes API test server: SlmDeployment
+/// <c>qwen</c> has <c>minReplicas: 0</c> and no endpoints until a test writes its EndpointSlice (as the
+/// EndpointSlice controller would once the operator's replica is ready). A real worker (TinyWorker)
+/// serves once it is listed; the LLM is the local stand-in.
+/// </summary>
+[TestFixture]
+public sealed class ColdStartTests
+{
+    private const string Ns = "default";
+    private const string Alias = "cold-bot";
+
+    private KubeApiTestServer _server = null!;
+    private k8s.Kubernetes _client = null!;
+    private OpenAiTestServer _llm = null!;
+    private TestRouter _router = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _server = await KubeApiTestServer.StartAsync();
+        FleetResourceTypes.RegisterOn(_server);
+        _client = _server.CreateClient();
+        _llm = await OpenAiTestServer.StartAsync();
+        _router = await TestRouter.StartInClusterAsync(_client, Ns, TimeProvider.System);
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _router.DisposeAsync();
+        await _llm.DisposeAsync();
+        _client.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Test]
+    public async Task PredictedWarmUpBeyondObjective_LlmAnswersAtOnce_DemandRecorded()
+    {
+        await StartColdAsync(predictedWarmUpSeconds: 120, new ColdStartSpec { MaxWaitMilliseconds = 5000 });
+
+        var clock = Stopwatch.StartNew();
+        var response = await AskAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        TestRouter.Header(response, RequestRouter.RouteHeader).Should().Be("llm");
+        TestRouter.Header(response, RequestRouter.ReasonHeader).Should().Be(RouteReasons.ColdStart);
+        TestRouter.Header(response, RequestRouter.ColdStartHeader).Should().Be("predicted_late");
+        TestRouter.Header(response, RequestRouter.ColdStartWaitHeader).Should().Be("0");
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5), "a request predicted to wait past its objective is not held");
+        _llm.Requests.Should().HaveCount(1);
+        await Poll.UntilAsync(() => DemandAt() is not null, "the router records demand on the SlmDeployment");
+        DateTimeOffset.Parse(DemandAt()!, System.Globalization.CultureInfo.InvariantCulture).Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
+        (await _router.MetricAsync("slm_router_cold_start_requests_total", ("model", Alias), ("decision", "predicted_late"))).Should().Be(1);
+        (await _router.MetricAsync("slm_router_escalations_total", ("model", Alias), ("reason", RouteReasons.ColdStart))).Should().Be(1);
+    }
+
+    [Test]
+    public async Task ReplicaReadyWithinObjective_HeldThenServedByTheSlm()
+    {
+        await StartColdAsync(predictedWarmUpSeconds: 2, new ColdStartSpec { MaxWaitMilliseconds = 20000 });
+        var worker = await TinyWorker.AddressAsync();
+
+        var asking = AskAsync();
+        await Poll.UntilAsync(() => DemandAt() is not null, "the router records demand on the SlmDeployment");
+        await Task.Delay(200);
+        asking.IsCompleted.Should().BeFalse("no replica is ready yet");
+        await CreateSliceAsync(worker);
+        var response = await asking;
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        TestRouter.Header(response, RequestRouter.RouteHeader).Should().Be("slm");
+        TestRouter.Header(response, RequestRouter.ColdStartHeader).Should().Be("hold");
+        int.Parse(TestRouter.Header(response, RequestRouter.ColdStartWaitHeader), System.Globalization.CultureInfo.InvariantCulture).Should().BeGreaterThanOrEqualTo(200);
+        _llm.Requests.Should().BeEmpty();
+        (await _router.MetricAsync("slm_router_cold_start_requests_total", ("model", Alias), ("decision", "hold"))).Should().Be(1);
+
+        // Warm now: the next request is not a cold one.
+        var warm = await AskAsync();
+        TestRouter.Header(warm, RequestRouter.ColdStartHeader).Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task NoReplicaWithinObjective_HeldForTheObjectiveThenTheLlm()
+    {
+        await StartColdAsync(predictedWarmUpSeconds: null, new ColdStartSpec { MaxWaitMilliseconds = 600 });
+
+        var clock = Stopwatch.StartNew();
+        var response = await AskAsync();
+
+        clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(590));
+        TestRouter.Header(response, RequestRouter.RouteHeader).Should().Be("llm");
+        TestRouter.Header(response, RequestRouter.ReasonHeader).Should().Be(RouteReasons.ColdStart);
+        TestRouter.Header(response, RequestRouter.ColdStartHeader).Should().Be("wait_expired");
+    }
+
+    [Test]
+    public async Task HoldQueueFull_NextRequestGoesToTheLlmAtOnce()
+    {
+        await StartColdAsync(predictedWarmUpSeconds: 1, new ColdStartSpec { MaxWaitMilliseconds = 3000, MaxQueued = 1 });
+
+        var held = AskAsync();
+        await Poll.UntilAsync(() => DemandAt() is not null, "the first request is held");
+        await Task.Delay(100);
+        var overflow = await AskAsync();
+
+        TestRouter.Header(overflow, RequestRouter.ColdStartHeader).Should().Be("queue_full");
+        TestRouter.Header(overflow, RequestRouter.ReasonHeader).Should().Be(RouteReasons.ColdStart);
+        held.IsCompleted.Should().BeFalse();
+        TestRouter.Header(await held, RequestRouter.ColdStartHeader).Should().Be("wait_expired");
+    }
+
+    [Test]
+    public async Task FleetWithMinReplicasAboveZero_NoEndpoints_UnavailableAsBefore()
+    {
+        await CreateDeploymentAsync(minReplicas: 1, predictedWarmUpSeconds: null);
+        await CreatePolicyAsync(new ColdStartSpec());
+        await Poll.UntilAsync(() => ServesAsync(Alias), "the router to serve the policy");
+
+        var response = await AskAsync();
+
+        TestRouter.Header(response, RequestRouter.ReasonHeader).Should().Be(RouteReasons.Unavailable);
+        TestRouter.Header(response, RequestRouter.ColdStartHeader).Should().BeEmpty();
+        DemandAt().Should().BeNull();
+    }
+
+    private async Task StartColdAsync(double? predictedWarmUpSeconds, ColdStartSpec coldStart)
+    {
+        await CreateDeploymentAsync(minReplicas: 0, predictedWarmUpSeconds);
+        await CreatePolicyAsync(coldStart);
+        await Poll.UntilAsync(() => ServesAsync(Alias), "the router to serve the policy");
+        // The deployment's watch is separate from the policy's: wait for the deployment's served name too.
+        await Poll.UntilAsync(() => ServesAsync("qwen-1.5b"), "the router to see the SlmDeployment");
+    }
+
+    private Task<HttpResponseMessage> AskAsync() =>
+        _router.PostJsonAsync("/v1/chat/completions", $$"""{"model":"{{Alias}}","messages":[{"role":"user","content":"hi"}],"max_tokens":4}""");
+
+    private string? DemandAt() =>
+        _server.Get<V1Alpha1SlmDeployment>(ApiGroup.Group, V1Alpha1SlmDeployment.Plural, Ns, "qwen")?.Metadata.Annotations is { } annotations
+        && annotations.TryGetValue(ApiGroup.DemandAnnotation, out var at) ? at : null;
+
+    private async Task<bool> ServesAsync(string model)
+    {
+        using var models = System.Text.Json.JsonDocument.Parse(await _router.Http.GetStringAsync("/v1/models"));
+        return models.RootElement.GetProperty("data").EnumerateArray().Any(m => m.GetProperty("id").GetString() == model);
+    }
+
+    private async Task CreateDeploymentAsync(int minReplicas, double? predictedWarmUpSeconds)
+    {
+        await _client.CustomObjects.CreateNamespacedCustomObjectAsync(
+            new V1Alpha1SlmDeployment
+            {
+                Metadata = new V1ObjectMeta { Name = "qwen", NamespaceProperty = Ns },
+                Spec = new SlmDeploymentSpec { Model = new ModelSpec { Name = "qwen-1.5b" }, MinReplicas = minReplicas, Replicas = 0 },
+            },
+            ApiGroup.Group, ApiGroup.Version, Ns, V1Alpha1SlmDeployment.Plural);
+        if (predictedWarmUpSeconds is { } predicted)
+        {
+            // What the operator's autoscaler publishes after measuring earlier starts.
+            await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+                new V1Patch(new { status = new SlmDeploymentStatus { WarmUp = new WarmUpStatus { PredictedSeconds = predicted, Samples = 3 } } }, V1Patch.PatchType.MergePatch),
+                ApiGroup.Group, ApiGroup.Version, Ns, V1Alpha1SlmDeployment.Plural, "qwen");
+        }
+    }
+
+    private Task CreatePolicyAsync(ColdStartSpec coldStart) =>
+        _client.CustomObjects.CreateNamespacedCustomObjectAsync(
+            new V1Alpha1RoutingPolicy
+            {
+                Metadata = new V1ObjectMeta { Name = "cold-policy", NamespaceProperty = Ns },
+                Spec = new RoutingPolicySpec
+                {
+                    ModelAlias = Alias,
+                    Slm = new SlmTargetSpec { DeploymentRef = new LocalObjectReference { Name = "qwen" }, ColdStart = coldStart },
+                    Llm = new LlmTargetSpec { BaseUrl = _llm.BaseUrl.ToString(), Model = "big-llm", InputPricePerMillionTokens = 10, OutputPricePerMillionTokens = 30 },
+                    // The tiny worker's confidence is whatever its random weights give: the tests are about the replica, not the threshold.
+                    Escalation = new EscalationSpec { ConfidenceThreshold = 0 },
+                },
+            },
+            ApiGroup.Group, ApiGroup.Version, Ns, V1Alpha1RoutingPolicy.Plural);
+
+    /// <summary>What the EndpointSlice controller writes once the replica behind Service qwen-worker is ready.</summary>
+    private Task CreateSliceAsync(Uri worker) =>
+        _client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(
+            new V1EndpointSlice
+            {
+                Metadata = new V1ObjectMeta
+                {
+                    Name = "qwen-worker-abcde",
+                    NamespaceProperty = Ns,
+                    Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = "qwen-worker", ["slmfleet.io/deployment"] = "qwen" },
+                },
+                AddressType = "IPv4",
+                Endpoints = [new V1Endpoint { Addresses = ["127.0.0.1"], Conditions = new V1EndpointConditions { Ready = true } }],
+                Ports = [new Discoveryv1EndpointPort { Name = "grpc", Port = worker.Port }],
+            },
+            Ns);
+}

@@ -1,13 +1,14 @@
 namespace SlmFleet.Bench.Autoscaler;
 
 /// <summary>
-/// Fleet utilization per simulated minute (requests served / what the ready replicas could serve)
-/// and the fraction of minutes, after the settling period, that fall inside the band.
+/// Fleet capacity utilization per simulated minute (request-seconds in the fleet's care / batch-slot-seconds
+/// of the ready replicas, the metric the operator's band is on) and the fraction of minutes, after the
+/// settling period, that fall inside the band. A saturated minute reads above 1 and counts as 1.
 /// </summary>
 internal sealed class BandMeter(SimulationOptions options)
 {
-    private double _served;
-    private double _capacity;
+    private double _demand;
+    private double _slots;
     private int _minutes;
     private int _inBand;
     private double _utilizationSum;
@@ -16,18 +17,18 @@ internal sealed class BandMeter(SimulationOptions options)
 
     public double MeanUtilization => _minutes == 0 ? 0 : _utilizationSum / _minutes;
 
-    public void Add(int second, double served, double capacity)
+    public void Add(int second, double demandSeconds, double slotSeconds)
     {
-        _served += served;
-        _capacity += capacity;
+        _demand += demandSeconds;
+        _slots += slotSeconds;
         if ((second + 1) % 60 != 0)
         {
             return;
         }
 
-        if (second / 60 >= options.SettlingMinutes && _capacity > 0)
+        if (second / 60 >= options.SettlingMinutes && _slots > 0)
         {
-            var utilization = Math.Min(1, _served / _capacity);
+            var utilization = Math.Min(1, _demand / _slots);
             _minutes++;
             _utilizationSum += utilization;
             if (utilization >= options.BandLow && utilization <= options.BandHigh)
@@ -36,7 +37,7 @@ internal sealed class BandMeter(SimulationOptions options)
             }
         }
 
-        _served = 0;
-        _capacity = 0;
+        _demand = 0;
+        _slots = 0;
     }
 }

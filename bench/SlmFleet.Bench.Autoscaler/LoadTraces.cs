@@ -1,6 +1,6 @@
 namespace SlmFleet.Bench.Autoscaler;
 
-/// <summary>The three traces of the benchmark; all randomness comes from the Random passed in.</summary>
+/// <summary>The traces of the benchmark; all randomness comes from the Random passed in.</summary>
 internal static class LoadTraces
 {
     private const int Minute = 60;
@@ -61,6 +61,27 @@ internal static class LoadTraces
         }
 
         return new LoadTrace("bursty", "4 h on/off: 5 replica-units for 5-20 min, 15 for 2-8 min", load);
+    }
+
+    /// <summary>
+    /// A fleet with <c>minReplicas: 0</c>: 5 min at 1 replica-unit, then idle for 12 min (longer than the
+    /// 5-minute scale-down window plus the 30 s utilization window, so the fleet reaches zero), then a
+    /// burst at 4 replica-units for 20 min, then idle for 8 min.
+    /// </summary>
+    public static LoadTrace ScaleFromZero()
+    {
+        (int Minutes, double Level)[] phases = [(5, 1), (12, 0), (20, 4), (8, 0)];
+        var load = new double[phases.Sum(p => p.Minutes) * Minute];
+        var s = 0;
+        foreach (var (minutes, level) in phases)
+        {
+            for (var end = s + (minutes * Minute); s < end; s++)
+            {
+                load[s] = level;
+            }
+        }
+
+        return new LoadTrace("scale-from-zero", "minReplicas 0: 5 min at 1 replica-unit, 12 min idle, 20 min burst at 4, 8 min idle", load);
     }
 
     private static double Gaussian(Random random)

@@ -3,7 +3,8 @@ using System.Globalization;
 using SlmFleet.Bench.Autoscaler;
 using SlmFleet.Operator.Autoscaling;
 
-// Fleet simulation of the autoscaler against the Kubernetes HPA baseline on three traces.
+// Fleet simulation of the autoscaler against the Kubernetes HPA baseline on three traces, and the
+// cold-start policies on a scale-from-zero trace.
 // Deterministic: every trace and run draws from Random instances seeded here.
 var arguments = BenchArguments.Parse(args, out var error);
 if (arguments is null)
@@ -36,7 +37,15 @@ foreach (var trace in traces)
         $"{trace.Name,-8} slm-fleet: band {ours.TimeInBand:P1}, p99 {ours.WaitP99Seconds:0.000} s, SLO misses {ours.SloMisses}, dropped {ours.Dropped}, {ours.ReplicaHours:0.0} replica-h (oracle {ours.OracleReplicaHours:0.0}) | hpa: band {baseline.TimeInBand:P1}, p99 {baseline.WaitP99Seconds:0.000} s, SLO misses {baseline.SloMisses}, dropped {baseline.Dropped}, {baseline.ReplicaHours:0.0} replica-h"));
 }
 
-ReportWriter.Write(results, reports, rate, options, seed, stopwatch.Elapsed);
+var scaleFromZero = LoadTraces.ScaleFromZero();
+var coldStarts = ScaleFromZeroComparison.Run(scaleFromZero, options, seed, ScaleFromZeroComparison.Policies(options));
+foreach (var cold in coldStarts.Select(r => r.ColdStart!))
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{scaleFromZero.Name} {cold.Policy.Name,-40} first ready after {cold.TimeToFirstReady:0} s, escalated {cold.Escalated} (${cold.LlmSpendUsd:0.00}), cold p99 wait {cold.ColdWaitP99:0.0} s, beyond objective {cold.WaitedBeyondObjective}"));
+}
+
+ReportWriter.Write(results, reports, new ColdStartReport(scaleFromZero, coldStarts), rate, options, seed, stopwatch.Elapsed);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {Path.Combine(results, "autoscaler.json")} and autoscaler.md in {stopwatch.Elapsed.TotalSeconds:0.0} s"));
 return 0;
 

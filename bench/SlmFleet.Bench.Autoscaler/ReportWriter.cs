@@ -10,7 +10,7 @@ internal static class ReportWriter
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static void Write(string directory, IReadOnlyList<TraceReport> reports, ServiceRate rate, SimulationOptions options, int seed, TimeSpan elapsed)
+    public static void Write(string directory, IReadOnlyList<TraceReport> reports, ColdStartReport coldStart, ServiceRate rate, SimulationOptions options, int seed, TimeSpan elapsed)
     {
         Directory.CreateDirectory(directory);
         var date = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
@@ -25,6 +25,7 @@ internal static class ReportWriter
             root[report.Trace.Name] = node;
         }
 
+        root["scale_from_zero"] = ColdStartJson(coldStart);
         root["run"] = new JsonObject
         {
             ["date"] = date,
@@ -34,11 +35,13 @@ internal static class ReportWriter
             ["service_rate_rps"] = rate.RequestsPerSecond,
             ["service_rate_source"] = rate.Source,
             ["slo_s"] = options.SloSeconds,
+            ["batch_slots"] = options.BatchSlots,
+            ["utilization_metric"] = "capacity: (running + waiting requests) / batch slots, time-averaged over the worker's window",
             ["queue_capacity"] = options.QueueCapacity,
             ["elapsed_s"] = Math.Round(elapsed.TotalSeconds, 1),
         };
         File.WriteAllText(Path.Combine(directory, "autoscaler.json"), root.ToJsonString(Indented) + "\n");
-        File.WriteAllText(Path.Combine(directory, "autoscaler.md"), Markdown(reports, rate, options, date, machine));
+        File.WriteAllText(Path.Combine(directory, "autoscaler.md"), Markdown(reports, rate, options, date, machine) + ColdStartMarkdown(coldStart, options));
     }
 
     private static JsonObject ToJson(SimulationResult r) => new()
@@ -54,6 +57,54 @@ internal static class ReportWriter
         ["scale_events"] = r.ScaleEvents,
         ["mean_utilization"] = Math.Round(r.MeanUtilization, 4),
     };
+
+    private static JsonObject ColdStartJson(ColdStartReport report)
+    {
+        var policies = new JsonObject();
+        foreach (var run in report.Runs)
+        {
+            var cold = run.ColdStart!;
+            policies[cold.Policy.Key] = new JsonObject
+            {
+                ["name"] = cold.Policy.Name,
+                ["objective_s"] = cold.Policy.ObjectiveSeconds,
+                ["can_escalate"] = cold.Policy.CanEscalate,
+                ["max_queued"] = cold.Policy.Spec.MaxQueued,
+                ["requests"] = run.Requests,
+                ["dropped"] = run.Dropped,
+                ["cold_requests"] = cold.ColdRequests,
+                ["held"] = cold.Held,
+                ["escalated"] = cold.Escalated,
+                ["escalations"] = new JsonObject(cold.Escalations.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value))),
+                ["llm_spend_usd"] = Math.Round(cold.LlmSpendUsd, 4),
+                ["wait_p99_slm_s"] = Math.Round(run.WaitP99Seconds, 3),
+                ["wait_p99_overall_s"] = Math.Round(run.OverallWaitP99Seconds, 3),
+                ["cold_wait_p99_s"] = Math.Round(cold.ColdWaitP99, 3),
+                ["held_beyond_objective"] = cold.HeldBeyondObjective,
+                ["waited_beyond_objective"] = cold.WaitedBeyondObjective,
+                ["waited_beyond_reference"] = cold.WaitedBeyondReference,
+                ["slo_misses"] = run.SloMisses,
+                ["time_to_first_ready_s"] = Round(cold.TimeToFirstReady, 1),
+                ["zero_replicas_at_s"] = Round(cold.ZeroReplicasAt, 0),
+                ["first_cold_request_s"] = Round(cold.FirstColdRequestAt, 1),
+                ["replica_hours"] = Math.Round(run.ReplicaHours, 2),
+                ["scale_events"] = run.ScaleEvents,
+                ["max_queue"] = run.MaxQueue,
+            };
+        }
+
+        return new JsonObject
+        {
+            ["trace"] = report.Trace.Description,
+            ["seconds"] = report.Trace.Seconds,
+            ["reference_objective_s"] = ScaleFromZeroComparison.ReferenceObjectiveSeconds,
+            ["llm_usd_per_request"] = LlmPrice.PerRequestUsd,
+            ["llm_price_source"] = LlmPrice.Source,
+            ["policies"] = policies,
+        };
+    }
+
+    private static JsonNode? Round(double? value, int digits) => value is { } v ? Math.Round(v, digits) : null;
 
     private static string Markdown(IReadOnlyList<TraceReport> reports, ServiceRate rate, SimulationOptions options, string date, string machine)
     {
@@ -77,6 +128,39 @@ internal static class ReportWriter
 
         return text.ToString();
     }
+
+    private static string ColdStartMarkdown(ColdStartReport report, SimulationOptions options)
+    {
+        var text = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        var reference = ScaleFromZeroComparison.ReferenceObjectiveSeconds;
+        text.AppendLine();
+        text.AppendLine(c, $"## {report.Trace.Name}: {report.Trace.Description}");
+        text.AppendLine();
+        text.AppendLine(c, $"Cold-start policies (the router's shared rule, ColdStartPlanner) on the same requests; the operator's autoscaler with minReplicas 0 scales 0 -> 1 {options.DemandReactionSeconds:0.#} s after the first request finds no replica, then by metrics. One router, holding at most maxQueued requests. Wait: to the start of SLM service, or to escalation. Cold requests: those that arrived while no replica was ready. LLM spend: ${LlmPrice.PerRequestUsd:0.####} per escalated request ({ServiceRate.AssumedTokensPerRequest:0} tokens at ${LlmPrice.OutputUsdPerMillionTokens:0.00} per million, {LlmPrice.Source}; prompts not priced).");
+        if (report.Runs.Count > 0 && report.Runs[0].ColdStart is { } first)
+        {
+            text.AppendLine();
+            text.AppendLine(c, $"The fleet reached 0 replicas at {Seconds(first.ZeroReplicasAt)}; the first request found no replica at {Seconds(first.FirstColdRequestAt)}.");
+        }
+
+        text.AppendLine();
+        text.AppendLine(c, $"| policy | objective (s) | dropped | cold requests | held | escalated | escalations by cause | LLM spend (USD) | p99 wait, SLM (s) | p99 wait, overall (s) | p99 wait, cold requests (s) | held > objective | waited > objective | waited > {reference:0} s | first replica ready after (s) | replica-hours |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var run in report.Runs)
+        {
+            var cold = run.ColdStart!;
+            var causes = cold.Escalations.Count == 0 ? "-" : string.Join(", ", cold.Escalations.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => string.Create(c, $"{e.Key} {e.Value}")));
+            var objective = cold.Policy.CanEscalate ? cold.Policy.ObjectiveSeconds.ToString("0", c) : string.Create(c, $"{cold.Policy.ObjectiveSeconds:0} (no LLM)");
+            text.AppendLine(c,
+                $"| {cold.Policy.Name} | {objective} | {run.Dropped} | {cold.ColdRequests} | {cold.Held} | {cold.Escalated} | {causes} | {cold.LlmSpendUsd:0.00} | {run.WaitP99Seconds:0.0} | {run.OverallWaitP99Seconds:0.0} | {cold.ColdWaitP99:0.0} | {cold.HeldBeyondObjective} | {cold.WaitedBeyondObjective} | {cold.WaitedBeyondReference} | {(cold.TimeToFirstReady is { } ready ? ready.ToString("0.0", c) : "never")} | {run.ReplicaHours:0.00} |");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Seconds(double? value) =>
+        value is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v:0} s") : "never";
 
     private static void Row(StringBuilder text, string name, SimulationResult r) =>
         text.AppendLine(CultureInfo.InvariantCulture,

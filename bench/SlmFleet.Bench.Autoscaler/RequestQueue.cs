@@ -1,6 +1,6 @@
 namespace SlmFleet.Bench.Autoscaler;
 
-/// <summary>Bounded FIFO of waiting requests' arrival times (a ring buffer: no allocation per request).</summary>
+/// <summary>Bounded FIFO of times, one per waiting request: its arrival or its hold deadline (a ring buffer: no allocation per request).</summary>
 internal sealed class RequestQueue(int capacity)
 {
     private readonly double[] _arrivals = new double[capacity];
@@ -26,5 +26,11 @@ internal sealed class RequestQueue(int capacity)
     {
         _head = (_head + 1) % _arrivals.Length;
         Count--;
+    }
+
+    public void Clear()
+    {
+        _head = 0;
+        Count = 0;
     }
 }

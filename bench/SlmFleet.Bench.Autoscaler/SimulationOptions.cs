@@ -6,6 +6,19 @@ internal sealed record SimulationOptions
     /// <summary>Requests per second one replica serves at full utilization.</summary>
     public required double ServiceRate { get; init; }
 
+    /// <summary>
+    /// Requests one replica runs at once: the worker's --max-batch (default 16). A request holds a slot for
+    /// <see cref="SlotSeconds"/>, so a full replica serves <see cref="ServiceRate"/> requests/s, and
+    /// capacity utilization (running + waiting over slots) is what the worker reports to the operator.
+    /// </summary>
+    public int BatchSlots { get; init; } = 16;
+
+    /// <summary>
+    /// How long one request holds its batch slot: slots / service rate (Little's law at a full batch).
+    /// Simplification: a real worker runs a small batch faster per sequence than a full one.
+    /// </summary>
+    public double SlotSeconds => BatchSlots / ServiceRate;
+
     public int MinReplicas { get; init; } = 2;
 
     public int MaxReplicas { get; init; } = 64;
@@ -17,7 +30,7 @@ internal sealed record SimulationOptions
     /// <summary>How often the operator reads the pods and decides (HPA's default sync period).</summary>
     public int SamplePeriod { get; init; } = 15;
 
-    /// <summary>The window a worker's utilization (busy fraction) is measured over.</summary>
+    /// <summary>The window a worker's capacity utilization is time-averaged over.</summary>
     public int UtilizationWindow { get; init; } = 30;
 
     /// <summary>Probability that one pod's metrics read fails in one sample (its last sample ages).</summary>
@@ -41,4 +54,16 @@ internal sealed record SimulationOptions
 
     /// <summary>Minutes left out of time-in-band at the start, while the first decisions settle.</summary>
     public int SettlingMinutes { get; init; } = 10;
+
+    /// <summary>
+    /// From the first request that finds no replica at all to the operator's 0 → 1 scale: the router
+    /// writes the demand annotation, the operator's watch reacts to it.
+    /// </summary>
+    public double DemandReactionSeconds { get; init; } = 1;
+
+    /// <summary>Warm-ups measured on earlier starts that the operator's prediction begins with.</summary>
+    public int PriorWarmUps { get; init; } = 10;
+
+    /// <summary>The most recent measured warm-ups the prediction is taken over.</summary>
+    public int RecentWarmUps { get; init; } = 20;
 }

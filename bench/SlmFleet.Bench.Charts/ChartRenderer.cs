@@ -11,6 +11,7 @@ internal static class ChartRenderer
     [
         ("worker.json", WorkerCharts.Build),
         ("autoscaler.json", AutoscalerCharts.Build),
+        ("autoscaler.json", ColdStartCharts.Build),
         ("router.json", RouterCharts.Build),
         ("router-streaming.json", StreamingCharts.Build),
         ("calibration.json", CalibrationCharts.Build),

@@ -30,10 +30,7 @@ internal sealed record ColdStartPolicy(string Key, string Name, ColdStartSpec Sp
     public static ColdStartPolicy WaitOrEscalate(int objectiveSeconds) =>
         new($"wait_or_escalate_{objectiveSeconds}s", $"wait-or-escalate {objectiveSeconds} s", new ColdStartSpec { MaxWaitMilliseconds = objectiveSeconds * 1000 }, CanEscalate: true);
 
-    /// <summary>
-    /// The rule with a hold queue no deeper than one replica's batch, so every held request gets a slot on
-    /// the first ready replica at once instead of queueing there past its objective.
-    /// </summary>
+    /// <summary>The rule with another hold queue depth than the default (one replica's batch).</summary>
     public static ColdStartPolicy WaitOrEscalate(int objectiveSeconds, int maxQueued) =>
         new($"wait_or_escalate_{objectiveSeconds}s_queue_{maxQueued}", $"wait-or-escalate {objectiveSeconds} s, maxQueued {maxQueued}",
             new ColdStartSpec { MaxWaitMilliseconds = objectiveSeconds * 1000, MaxQueued = maxQueued }, CanEscalate: true);

@@ -12,15 +12,19 @@ internal static class ScaleFromZeroComparison
     /// <summary>The objective every policy's waits are also counted against: the CRD's default maxWaitMilliseconds.</summary>
     public static readonly double ReferenceObjectiveSeconds = new ColdStartSpec().MaxWaitMilliseconds / 1000.0;
 
-    /// <summary>The policies compared: the two extremes, the rule at two objectives, and the rule with a hold queue of one replica's batch.</summary>
+    /// <summary>
+    /// The policies compared: the two extremes, the rule at two objectives with the default hold queue (one
+    /// replica's batch), and the same with a hold queue four batches deep (what the default was before this
+    /// comparison showed its cost).
+    /// </summary>
     public static IReadOnlyList<ColdStartPolicy> Policies(SimulationOptions options) =>
     [
         ColdStartPolicy.HoldOnly(),
         ColdStartPolicy.EscalateAlways(),
         ColdStartPolicy.WaitOrEscalate(30),
         ColdStartPolicy.WaitOrEscalate(120),
-        ColdStartPolicy.WaitOrEscalate(30, options.BatchSlots),
-        ColdStartPolicy.WaitOrEscalate(120, options.BatchSlots),
+        ColdStartPolicy.WaitOrEscalate(30, 4 * options.BatchSlots),
+        ColdStartPolicy.WaitOrEscalate(120, 4 * options.BatchSlots),
     ];
 
     public static IReadOnlyList<SimulationResult> Run(LoadTrace trace, SimulationOptions options, int seed, IEnumerable<ColdStartPolicy> policies)

@@ -22,9 +22,13 @@ public sealed class ColdStartSpec
     [JsonPropertyName("maxWaitMilliseconds")]
     public int MaxWaitMilliseconds { get; set; } = 30000;
 
-    /// <summary>Requests one router replica holds per SlmDeployment during a cold start; the next ones go to the LLM at once.</summary>
+    /// <summary>
+    /// Requests one router replica holds per SlmDeployment during a cold start; the next ones go to the LLM at
+    /// once. Held requests all land on the first ready replica, so more than its batch (the worker's
+    /// --max-batch, 16 by default) divided by the router replicas makes them queue there past the objective.
+    /// </summary>
     [Range(0, 10000)]
-    [DefaultValue(64)]
+    [DefaultValue(16)]
     [JsonPropertyName("maxQueued")]
-    public int MaxQueued { get; set; } = 64;
+    public int MaxQueued { get; set; } = 16;
 }

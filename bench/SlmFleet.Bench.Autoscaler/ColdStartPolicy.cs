@@ -17,10 +17,11 @@ internal sealed record ColdStartPolicy(string Key, string Name, ColdStartSpec Sp
 
     /// <summary>
     /// Waits for the replica however long: no LLM to escalate to, the objective is the warm-up timeout
-    /// (a request still held then fails, as the pod would be reported overdue).
+    /// (a request still held then fails, as the pod would be reported overdue), and the hold queue is the
+    /// CRD's largest (a full queue with no LLM would fail the request).
     /// </summary>
     public static ColdStartPolicy HoldOnly() =>
-        new("hold_only", "hold-only", new ColdStartSpec { MaxWaitMilliseconds = new WarmupSpec().TimeoutSeconds * 1000 }, CanEscalate: false);
+        new("hold_only", "hold-only", new ColdStartSpec { MaxWaitMilliseconds = new WarmupSpec().TimeoutSeconds * 1000, MaxQueued = 10000 }, CanEscalate: false);
 
     /// <summary>Objective 0: every request that finds no ready replica goes to the LLM.</summary>
     public static ColdStartPolicy EscalateAlways() =>

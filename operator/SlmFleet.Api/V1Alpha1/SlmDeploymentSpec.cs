@@ -64,7 +64,16 @@ public sealed class SlmDeploymentSpec
     [JsonPropertyName("costPerHour")]
     public double? CostPerHour { get; set; }
 
-    /// <summary>Where the fetched model is kept on each node.</summary>
+    /// <summary>
+    /// Where each replica keeps the fetched model; at most one of sizeLimit, perReplicaClaim and
+    /// persistentVolumeClaim. Default: an emptyDir per pod (fetched again at every pod start, on the node's
+    /// ephemeral storage). perReplicaClaim: one claim per pod of a chosen StorageClass and size, deleted with
+    /// the pod, for nodes with little ephemeral storage; works on any number of nodes. persistentVolumeClaim:
+    /// one existing claim every replica mounts, so later pods start without a download; with maxReplicas
+    /// above 1 it must be ReadWriteMany (or ReadOnlyMany already holding the model), since a ReadWriteOnce
+    /// volume attaches to one node at a time. The CacheVolumeReady condition reports a missing or
+    /// ReadWriteOnce claim.
+    /// </summary>
     [JsonPropertyName("modelCache")]
     public ModelCacheSpec? ModelCache { get; set; }
 

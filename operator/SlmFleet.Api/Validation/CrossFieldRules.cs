@@ -29,8 +29,8 @@ public static class CrossFieldRules
     /// <summary>Model source: a revision only makes sense for Hugging Face sources.</summary>
     public const string RevisionOnlyForHuggingFace = "!has(self.revision) || self.uri.startsWith('hf://')";
 
-    /// <summary>Model cache: a PVC and an emptyDir size limit exclude each other.</summary>
-    public const string CacheEitherPvcOrSize = "!(has(self.persistentVolumeClaim) && has(self.sizeLimit))";
+    /// <summary>Model cache: a shared claim, per-replica claims and an emptyDir size limit exclude each other.</summary>
+    public const string CacheOneKind = "(has(self.persistentVolumeClaim) ? 1 : 0) + (has(self.perReplicaClaim) ? 1 : 0) + (has(self.sizeLimit) ? 1 : 0) <= 1";
 
     /// <summary>Autoscaling: the band's low mark is below its high mark.</summary>
     public const string BandLowBelowHigh = "self.targetUtilizationLow < self.targetUtilizationHigh";
@@ -60,7 +60,7 @@ public static class CrossFieldRules
             || ((m.ChatTemplate.Contains("{%", StringComparison.Ordinal) || m.ChatTemplate.Contains("{{", StringComparison.Ordinal))
                 && m.ChatTemplate.Contains("messages", StringComparison.Ordinal))),
         [RevisionOnlyForHuggingFace] = For<ModelSourceSpec>(s => s.Revision is null || s.Uri.StartsWith("hf://", StringComparison.Ordinal)),
-        [CacheEitherPvcOrSize] = For<ModelCacheSpec>(c => !(c.PersistentVolumeClaim is not null && c.SizeLimit is not null)),
+        [CacheOneKind] = For<ModelCacheSpec>(c => (c.PersistentVolumeClaim is null ? 0 : 1) + (c.PerReplicaClaim is null ? 0 : 1) + (c.SizeLimit is null ? 0 : 1) <= 1),
         [BandLowBelowHigh] = For<AutoscalingSpec>(a => a.TargetUtilizationLow < a.TargetUtilizationHigh),
         [PromptTokenRange] = For<RuleMatch>(m => m.MinPromptTokens is not { } min || m.MaxPromptTokens is not { } max || min <= max),
         [UniqueRuleNames] = For<List<RoutingRule>>(rules => rules.All(r => rules.Count(s => s.Name == r.Name) == 1)),

@@ -78,6 +78,12 @@ internal sealed class AutoscalerController
         _resources.AddHandler(OnResourceChanged);
     }
 
+    /// <summary>
+    /// The HorizontalPodAutoscalers of the watched namespaces: while one scales an SlmDeployment (see
+    /// <see cref="ExternalAutoscalers"/>) this loop stands down for it. Null: none are watched.
+    /// </summary>
+    public Informer<V2HorizontalPodAutoscaler>? HorizontalPodAutoscalers { get; init; }
+
     /// <summary>Passes completed (tests wait on it instead of sleeping).</summary>
     public long Passes => Interlocked.Read(ref _passes);
 
@@ -259,14 +265,16 @@ internal sealed class AutoscalerController
         var staleness = policy?.MetricStaleness ?? new AutoscalingPolicy { MinReplicas = 0, MaxReplicas = 1 }.MetricStaleness;
         var reading = FleetReader.Read(pods, memory.Samples, current, memory.LastScaleTime, now, warmup, staleness, DemandAt(resource));
         var cost = CostPerMillionTokens(spec, reading);
-        if (policy is null || policy.Validate().Count > 0)
+        var external = HorizontalPodAutoscalers is null ? [] : ExternalAutoscalers.Targeting(HorizontalPodAutoscalers.List(), ns, name);
+        if (policy is null || policy.Validate().Count > 0 || external.Count > 0)
         {
-            // Disabled (HPA/KEDA may drive the scale subresource) or invalid (the reconciler reports it):
-            // report the fleet, leave spec.replicas alone.
+            // Disabled, driven by an HPA (or KEDA's) — the reconciler reports it in AutoscalerActive —, or
+            // invalid (the reconciler reports it): report the fleet, leave spec.replicas alone.
             _fleets.TryRemove(key, out _);
             var fleet = UtilizationAggregator.Aggregate(reading.Observation.Pods, now, staleness);
             _metrics.Report(ns, name, reading.ReadyPods, reading.WarmingPods, current, spec.MinReplicas, fleet.Utilization, cost, reading.WarmupOverdue);
-            AutoscalerLog.Skipped(_logger, ns, name, policy is null ? "spec.autoscaling.enabled is false" : string.Join("; ", policy.Validate()));
+            AutoscalerLog.Skipped(_logger, ns, name, external.Count > 0 ? string.Join(", ", external.Select(ExternalAutoscalers.Describe)) + " scales it"
+                : policy is null ? "spec.autoscaling.enabled is false" : string.Join("; ", policy.Validate()));
             return;
         }
 

@@ -12,7 +12,8 @@ namespace SlmFleet.Operator.Hosting;
 
 /// <summary>
 /// Wires the operator process: client → manager (informers, leader election) → SlmDeployment
-/// controller (owns Deployments, Services, PodDisruptionBudgets) + RoutingPolicy controller and its
+/// controller (owns Deployments, Services, PodDisruptionBudgets; watches HorizontalPodAutoscalers,
+/// PersistentVolumeClaims and RoutingPolicies) + RoutingPolicy controller and its
 /// router usage collector → health/metrics server.
 /// </summary>
 internal static class OperatorHost
@@ -33,7 +34,7 @@ internal static class OperatorHost
                 ? new LeaderElectionOptions { LeaseName = LeaseName, LeaseNamespace = options.LeaderElectionNamespace ?? PodNamespace() }
                 : null,
         }, TimeProvider.System, loggers, new RuntimeMetrics(registry));
-        AddSlmDeploymentController(manager, client, options, registry, loggers);
+        AddSlmDeploymentController(manager, client, options, registry, loggers, watchRoutingPolicies: true);
         using var grpcStats = new GrpcWorkerStatsSource(options.Autoscaler.StatsTimeout);
         using var prometheusHttp = new HttpClient { Timeout = options.Autoscaler.StatsTimeout };
         IWorkerStatsSource stats = options.Autoscaler.PrometheusUrl is { } prometheus
@@ -72,19 +73,35 @@ internal static class OperatorHost
     /// (<see cref="ForeignObjectTrim"/>), so memory grows with the operator's own objects. Owned objects
     /// are written with server-side apply unless a test passes another <paramref name="writer"/>.
     /// </summary>
+    /// <remarks>
+    /// HorizontalPodAutoscalers and PersistentVolumeClaims are watched too (the <c>AutoscalerActive</c> and
+    /// <c>CacheVolumeReady</c> conditions). RoutingPolicies only with <paramref name="watchRoutingPolicies"/>
+    /// (the <c>ScaleFromZero</c> condition of fleets with minReplicas 0): their CRD must be installed, or the
+    /// controller never starts, and some API test servers serve SlmDeployments only.
+    /// </remarks>
     public static (Controller<V1Alpha1SlmDeployment> Controller, SlmDeploymentReconciler Reconciler) AddSlmDeploymentController(
-        ControllerManager manager, IKubernetes client, OperatorHostOptions options, CollectorRegistry registry, ILoggerFactory loggers, IOwnedObjectWriter? writer = null)
+        ControllerManager manager, IKubernetes client, OperatorHostOptions options, CollectorRegistry registry, ILoggerFactory loggers, IOwnedObjectWriter? writer = null,
+        bool watchRoutingPolicies = false)
     {
         var resources = manager.GetInformer<V1Alpha1SlmDeployment>(ResourceDescriptor.For<V1Alpha1SlmDeployment>(options.Namespace));
         var deployments = OwnedKind<V1Deployment>(manager, options);
         var services = OwnedKind<V1Service>(manager, options);
         var budgets = OwnedKind<V1PodDisruptionBudget>(manager, options);
-        var reader = new CachedStateReader(resources, deployments, services, budgets, client, manager.Time);
+        var autoscalers = manager.GetInformer<V2HorizontalPodAutoscaler>(ResourceDescriptor.For<V2HorizontalPodAutoscaler>(options.Namespace));
+        var claims = manager.GetInformer<V1PersistentVolumeClaim>(ResourceDescriptor.For<V1PersistentVolumeClaim>(options.Namespace));
+        claims.Transform = ClaimTrim.Trim;
+        var policies = watchRoutingPolicies ? manager.GetInformer<V1Alpha1RoutingPolicy>(ResourceDescriptor.For<V1Alpha1RoutingPolicy>(options.Namespace)) : null;
+        var reader = new CachedStateReader(resources, deployments, services, budgets, client, manager.Time)
+        {
+            Autoscalers = autoscalers,
+            Claims = claims,
+            RoutingPolicies = policies,
+        };
         var reconciler = new SlmDeploymentReconciler(
             client,
             reader,
             writer ?? new ServerSideApplyWriter(client),
-            new SlmDeploymentPlanner(AcceleratorCatalog.Default, options.SlmDeployments),
+            new SlmDeploymentPlanner(AcceleratorCatalog.Default, options.SlmDeployments with { BuiltInAutoscaler = options.Autoscaler.Interval > TimeSpan.Zero }),
             manager.Time,
             loggers.CreateLogger<SlmDeploymentReconciler>(),
             new SlmDeploymentMetrics(registry));
@@ -101,6 +118,13 @@ internal static class OperatorHost
         controller.Watches(deployments, NameHolder);
         controller.Watches(services, NameHolder);
         controller.Watches(budgets, NameHolder);
+        controller.Watches(autoscalers, FleetInputWatches.ScaledFleets);
+        controller.Watches(claims, change => FleetInputWatches.ClaimUsers(resources, change));
+        if (policies is not null)
+        {
+            controller.Watches(policies, FleetInputWatches.RoutedFleets);
+        }
+
         return (controller, reconciler);
     }
 
@@ -136,7 +160,10 @@ internal static class OperatorHost
         var pods = manager.GetInformer<V1Pod>(ResourceDescriptor.For<V1Pod>(options.Namespace, AutoscalerController.WorkerPodSelector));
         return new AutoscalerController(
             client, resources, pods, stats, isLeader ?? (() => manager.IsLeader), options.Autoscaler, AcceleratorCatalog.Default, time ?? manager.Time,
-            loggers.CreateLogger<AutoscalerController>(), new AutoscalerMetrics(registry));
+            loggers.CreateLogger<AutoscalerController>(), new AutoscalerMetrics(registry))
+        {
+            HorizontalPodAutoscalers = manager.GetInformer<V2HorizontalPodAutoscaler>(ResourceDescriptor.For<V2HorizontalPodAutoscaler>(options.Namespace)),
+        };
     }
 
     /// <summary>The same precedence as kubectl: an explicit kubeconfig, else in-cluster, else ~/.kube/config (or $KUBECONFIG).</summary>

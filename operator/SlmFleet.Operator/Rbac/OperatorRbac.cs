@@ -36,6 +36,10 @@ internal static class OperatorRbac
         new("policy", "poddisruptionbudgets", Owned),
         // Worker pods: readiness, warming time, utilization scraping.
         new(string.Empty, "pods", ReadOnly),
+        // An HPA (or KEDA's) scaling an SlmDeployment makes the built-in autoscaler stand down.
+        new("autoscaling", "horizontalpodautoscalers", ReadOnly),
+        // The model-cache and model-source claims every replica mounts: do they exist, are they shareable.
+        new(string.Empty, "persistentvolumeclaims", ReadOnly),
         // Existence of referenced Secrets (model-source tokens, LLM keys); never their values in output.
         new(string.Empty, "secrets", ReadOnly),
         new(string.Empty, "events", EventWrite),

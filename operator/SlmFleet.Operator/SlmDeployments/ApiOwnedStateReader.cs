@@ -3,6 +3,8 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Autoscaling;
+using SlmFleet.Operator.RoutingPolicies;
 
 namespace SlmFleet.Operator.SlmDeployments;
 
@@ -30,6 +32,22 @@ internal sealed class ApiOwnedStateReader : IOwnedStateReader
     {
         var secret = await OrNull(() => _client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return secret is null ? null : SecretKeys(secret);
+    }
+
+    public async Task<IReadOnlyList<V2HorizontalPodAutoscaler>> GetAutoscalersAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        var list = await _client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return ExternalAutoscalers.Targeting(list.Items, ns, name);
+    }
+
+    public Task<V1PersistentVolumeClaim?> GetClaimAsync(string ns, string name, CancellationToken cancellationToken) =>
+        OrNull(() => _client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(name, ns, cancellationToken: cancellationToken));
+
+    public async Task<IReadOnlyList<V1Alpha1RoutingPolicy>?> GetRoutingPoliciesAsync(string ns, CancellationToken cancellationToken)
+    {
+        var list = await OrNull(() => _client.CustomObjects.ListNamespacedCustomObjectAsync<KubernetesList<V1Alpha1RoutingPolicy>>(
+            RoutingPolicyResource.Group, RoutingPolicyResource.Version, ns, RoutingPolicyResource.Plural, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return list?.Items is { } items ? [.. items] : null;
     }
 
     public void Wrote(object written)

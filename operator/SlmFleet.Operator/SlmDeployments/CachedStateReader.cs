@@ -3,6 +3,7 @@ using System.Globalization;
 using k8s;
 using k8s.Models;
 using SlmFleet.Api.V1Alpha1;
+using SlmFleet.Operator.Autoscaling;
 using SlmFleet.Operator.Runtime;
 
 namespace SlmFleet.Operator.SlmDeployments;
@@ -61,6 +62,24 @@ internal sealed class CachedStateReader : IOwnedStateReader
 
     public Task<IReadOnlyCollection<string>?> GetSecretKeysAsync(string ns, string name, CancellationToken cancellationToken) =>
         _api.GetSecretKeysAsync(ns, name, cancellationToken);
+
+    /// <summary>HorizontalPodAutoscalers of the watched namespaces; null: none are watched (no HPA is reported).</summary>
+    public Informer<V2HorizontalPodAutoscaler>? Autoscalers { get; init; }
+
+    /// <summary>PersistentVolumeClaims of the watched namespaces (trimmed, <see cref="ClaimTrim"/>); null: read with one GET each.</summary>
+    public Informer<V1PersistentVolumeClaim>? Claims { get; init; }
+
+    /// <summary>RoutingPolicies of the watched namespaces; null: not watched (the ScaleFromZero check is skipped).</summary>
+    public Informer<V1Alpha1RoutingPolicy>? RoutingPolicies { get; init; }
+
+    public Task<IReadOnlyList<V2HorizontalPodAutoscaler>> GetAutoscalersAsync(string ns, string name, CancellationToken cancellationToken) =>
+        Task.FromResult(Autoscalers is null ? [] : ExternalAutoscalers.Targeting(Autoscalers.List(), ns, name));
+
+    public Task<V1PersistentVolumeClaim?> GetClaimAsync(string ns, string name, CancellationToken cancellationToken) =>
+        Claims is null ? _api.GetClaimAsync(ns, name, cancellationToken) : Task.FromResult(Claims.Get(new ObjectKey(ns, name)));
+
+    public Task<IReadOnlyList<V1Alpha1RoutingPolicy>?> GetRoutingPoliciesAsync(string ns, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<V1Alpha1RoutingPolicy>?>(RoutingPolicies?.List().Where(p => p.Metadata.NamespaceProperty == ns).ToList());
 
     public void Wrote(object written)
     {

@@ -24,4 +24,12 @@ internal static class ConditionReasons
     public const string NameConflict = "NameConflict";
     public const string DriftReverted = "DriftReverted";
     public const string ReplicasOverridden = "ReplicasOverridden";
+    public const string BuiltInAutoscaler = "BuiltInAutoscaler";
+    public const string AutoscalingDisabled = "AutoscalingDisabled";
+    public const string ExternalAutoscaler = "ExternalAutoscaler";
+    public const string CacheVolumeUsable = "CacheVolumeUsable";
+    public const string CacheVolumeMissing = "CacheVolumeMissing";
+    public const string CacheVolumeReadWriteOnce = "CacheVolumeReadWriteOnce";
+    public const string RoutingPolicyFound = "RoutingPolicyFound";
+    public const string NoRoutingPolicy = "NoRoutingPolicy";
 }

@@ -20,6 +20,14 @@ internal interface IOwnedStateReader
     /// <summary>The keys of a Secret (never its values).</summary>
     Task<IReadOnlyCollection<string>?> GetSecretKeysAsync(string ns, string name, CancellationToken cancellationToken);
 
+    /// <summary>The HorizontalPodAutoscalers that scale SlmDeployment <paramref name="name"/> (through its scale subresource or its worker Deployment).</summary>
+    Task<IReadOnlyList<V2HorizontalPodAutoscaler>> GetAutoscalersAsync(string ns, string name, CancellationToken cancellationToken);
+
+    Task<V1PersistentVolumeClaim?> GetClaimAsync(string ns, string name, CancellationToken cancellationToken);
+
+    /// <summary>The RoutingPolicies of the namespace; null when they cannot be read (not watched, or the kind is not installed).</summary>
+    Task<IReadOnlyList<V1Alpha1RoutingPolicy>?> GetRoutingPoliciesAsync(string ns, CancellationToken cancellationToken);
+
     /// <summary>
     /// Tells the reader what a write returned, so the next reconcile sees it even before the watch
     /// delivers it (a cache reader would otherwise plan the same create or status write twice).

@@ -18,6 +18,15 @@ internal sealed record SlmDeploymentObserved
     /// <summary>Keys of spec.model.source.secretRef's Secret; null when it does not exist (or none is referenced).</summary>
     public IReadOnlyCollection<string>? SourceSecretKeys { get; init; }
 
+    /// <summary>HorizontalPodAutoscalers whose scaleTargetRef is this SlmDeployment or its worker Deployment.</summary>
+    public IReadOnlyList<V2HorizontalPodAutoscaler> Autoscalers { get; init; } = [];
+
+    /// <summary>The PersistentVolumeClaims the spec mounts that exist, by name: a referenced claim missing here does not exist.</summary>
+    public IReadOnlyDictionary<string, V1PersistentVolumeClaim> Claims { get; init; } = new Dictionary<string, V1PersistentVolumeClaim>(StringComparer.Ordinal);
+
+    /// <summary>RoutingPolicies of the namespace; null when the operator does not watch them (the ScaleFromZero check is then skipped).</summary>
+    public IReadOnlyList<V1Alpha1RoutingPolicy>? RoutingPolicies { get; init; }
+
     /// <summary>Fleet token throughput the workers report; null keeps the last known value.</summary>
     public double? TokensPerSecond { get; init; }
 

@@ -8,4 +8,7 @@ internal sealed record SlmDeploymentOptions
 
     /// <summary>Host memory the fit check assumes for <c>cpu</c> replicas; null = the catalog's (16 GiB, m6i.xlarge).</summary>
     public double? CpuMemoryGiB { get; init; }
+
+    /// <summary>Whether this operator runs the autoscaler loop (<c>--autoscale-interval</c> above 0): what the <c>AutoscalerActive</c> condition reports.</summary>
+    public bool BuiltInAutoscaler { get; init; } = true;
 }

@@ -32,7 +32,7 @@ internal sealed class SlmDeploymentPlanner
     {
         var resource = observed.Resource;
         var spec = resource.Spec;
-        var problems = SpecValidation.Validate(resource, _catalog, observed.SourceSecretKeys);
+        IReadOnlyList<SpecProblem> problems = [.. SpecValidation.Validate(resource, _catalog, observed.SourceSecretKeys), .. CacheClaimCheck.Missing(resource, observed.Claims)];
         _catalog.TryGet(spec.Accelerator.Type, out var profile);
         var fit = profile is not null && IsKnownQuantization(spec.Model.Quantization)
             ? ModelFitCheck.Check(spec.Model, spec.Runtime?.MaxBatchSize ?? new RuntimeSpec().MaxBatchSize, profile, spec.Accelerator.Count, _options.CpuMemoryGiB)
@@ -87,6 +87,7 @@ internal sealed class SlmDeploymentPlanner
         {
             ObjectProblem = objectProblem,
             EffectiveReplicas = effectiveReplicas,
+            BuiltInAutoscaler = _options.BuiltInAutoscaler,
         };
         var status = SlmDeploymentStatusPlanner.Compute(statusInput, events);
         var statusChanged = KubernetesJson.Serialize(status) != KubernetesJson.Serialize(resource.Status ?? new SlmDeploymentStatus());

@@ -142,6 +142,10 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
         var budget = _reader.GetDisruptionBudgetAsync(ns, workload, cancellationToken);
         var secretName = resource.Spec.Model.Source.SecretRef?.Name;
         var secret = secretName is null ? Task.FromResult<IReadOnlyCollection<string>?>(null) : _reader.GetSecretKeysAsync(ns, secretName, cancellationToken);
+        var autoscalers = _reader.GetAutoscalersAsync(ns, resource.Metadata.Name, cancellationToken);
+        var claims = ReadClaimsAsync(resource, cancellationToken);
+        // Only a fleet allowed to reach zero depends on a RoutingPolicy to come back.
+        var policies = resource.Spec.MinReplicas == 0 ? _reader.GetRoutingPoliciesAsync(ns, cancellationToken) : Task.FromResult<IReadOnlyList<V1Alpha1RoutingPolicy>?>(null);
         return new SlmDeploymentObserved
         {
             Resource = resource,
@@ -149,8 +153,25 @@ internal sealed class SlmDeploymentReconciler : IReconciler<V1Alpha1SlmDeploymen
             Service = await service.ConfigureAwait(false),
             DisruptionBudget = await budget.ConfigureAwait(false),
             SourceSecretKeys = await secret.ConfigureAwait(false),
+            Autoscalers = await autoscalers.ConfigureAwait(false),
+            Claims = await claims.ConfigureAwait(false),
+            RoutingPolicies = await policies.ConfigureAwait(false),
             Now = _time.GetUtcNow().UtcDateTime,
         };
+    }
+
+    private async Task<IReadOnlyDictionary<string, V1PersistentVolumeClaim>> ReadClaimsAsync(V1Alpha1SlmDeployment resource, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, V1PersistentVolumeClaim>(StringComparer.Ordinal);
+        foreach (var (_, name) in CacheClaimCheck.Referenced(resource.Spec))
+        {
+            if (!found.ContainsKey(name) && await _reader.GetClaimAsync(resource.Metadata.NamespaceProperty, name, cancellationToken).ConfigureAwait(false) is { } claim)
+            {
+                found[name] = claim;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Applies the plan; returns the owned writes the API server refused (status and Events are then left to <see cref="ReportFailuresAsync"/>).</summary>

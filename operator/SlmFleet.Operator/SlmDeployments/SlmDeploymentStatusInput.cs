@@ -20,4 +20,7 @@ internal sealed record SlmDeploymentStatusInput(
 
     /// <summary>The replica count the worker Deployment is meant to run when it differs from the spec's (a hand scale the operator honours).</summary>
     public int? EffectiveReplicas { get; init; }
+
+    /// <summary>Whether this operator runs the autoscaler loop (see <see cref="SlmDeploymentOptions.BuiltInAutoscaler"/>).</summary>
+    public bool BuiltInAutoscaler { get; init; } = true;
 }

@@ -29,6 +29,7 @@ internal static class SlmDeploymentStatusPlanner
         SetFit(input, conditions);
         SetScaling(resource.Spec, conditions, previous.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.ScalingLimited));
         AddEvents(input, conditions, events);
+        SetFleetInputs(input, conditions, events);
 
         var tokensPerSecond = observed.TokensPerSecond ?? previous.TokensPerSecond;
         var costPerHour = input.Profile is null ? (double?)null : WorkerSettingsResolver.CostPerHour(resource.Spec, input.Profile);
@@ -169,6 +170,29 @@ internal static class SlmDeploymentStatusPlanner
         {
             conditions.Set(ConditionTypes.ScalingLimited, ConditionSet.False, ConditionReasons.WithinLimits,
                 string.Create(CultureInfo.InvariantCulture, $"Replicas within [{spec.MinReplicas}, {spec.MaxReplicas}]."));
+        }
+    }
+
+    /// <summary>
+    /// What else decides whether the fleet can run and scale as specified: who drives spec.replicas, the
+    /// claims every replica mounts, and whether anything brings a fleet at zero back.
+    /// </summary>
+    private static void SetFleetInputs(SlmDeploymentStatusInput input, ConditionSet conditions, List<PlannedEvent> events)
+    {
+        var observed = input.Observed;
+        PlannedCondition?[] planned =
+        [
+            AutoscalerCondition.Compute(observed.Resource.Spec, observed.Autoscalers, input.BuiltInAutoscaler),
+            CacheClaimCheck.Condition(observed.Resource, observed.Claims),
+            ScaleFromZeroCondition.Compute(observed.Resource, observed.RoutingPolicies),
+        ];
+        foreach (var condition in planned.OfType<PlannedCondition>())
+        {
+            conditions.Set(condition.Type, condition.Status, condition.Reason, condition.Message);
+            if (condition.Warn && conditions.Changed(condition.Type))
+            {
+                events.Add(new PlannedEvent(PlannedEvent.Warning, condition.Reason, condition.Message));
+            }
         }
     }
 

@@ -212,7 +212,7 @@ internal static class WorkerDeploymentBuilder
     }
 
     /// <summary><c>pvc://claim/path</c> is mounted read-only and handed to the fetcher as a local path.</summary>
-    private static (string Uri, string? Claim) ResolveSource(string uri)
+    internal static (string Uri, string? Claim) ResolveSource(string uri)
     {
         const string PvcScheme = "pvc://";
         if (!uri.StartsWith(PvcScheme, StringComparison.Ordinal))
@@ -231,6 +231,7 @@ internal static class WorkerDeploymentBuilder
     {
         var cache = settings.CacheClaim is not null
             ? new V1Volume { Name = ModelCacheVolume, PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = settings.CacheClaim } }
+            : settings.CachePerReplica is { } perReplica ? PerReplicaCache(perReplica, owner)
             : new V1Volume { Name = ModelCacheVolume, EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = settings.CacheSizeLimit is null ? null : new ResourceQuantity(settings.CacheSizeLimit) } };
         var volumes = new List<V1Volume>
         {
@@ -245,6 +246,32 @@ internal static class WorkerDeploymentBuilder
 
         return volumes;
     }
+
+    /// <summary>
+    /// A generic ephemeral volume: the ephemeral-volume controller creates claim <c>&lt;pod&gt;-model-cache</c>
+    /// with the pod (owned by it, so deleted with it). ReadWriteOnce is enough: only that pod mounts it.
+    /// </summary>
+    private static V1Volume PerReplicaCache(PerReplicaClaimSpec claim, V1Alpha1SlmDeployment owner) => new()
+    {
+        Name = ModelCacheVolume,
+        Ephemeral = new V1EphemeralVolumeSource
+        {
+            VolumeClaimTemplate = new V1PersistentVolumeClaimTemplate
+            {
+                // Labelled like the workers, so `kubectl get pvc -l slmfleet.io/deployment=<name>` finds them.
+                Metadata = new V1ObjectMeta { Labels = WorkerLabels.All(owner.Metadata.Name) },
+                Spec = new V1PersistentVolumeClaimSpec
+                {
+                    AccessModes = ["ReadWriteOnce"],
+                    StorageClassName = claim.StorageClassName,
+                    Resources = new V1VolumeResourceRequirements
+                    {
+                        Requests = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal) { ["storage"] = new(claim.Size) },
+                    },
+                },
+            },
+        },
+    };
 
     private static V1ResourceRequirements WorkerResources(WorkerSettings settings)
     {

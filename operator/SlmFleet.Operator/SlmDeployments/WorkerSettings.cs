@@ -1,3 +1,4 @@
+using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Catalog;
 
 namespace SlmFleet.Operator.SlmDeployments;
@@ -26,6 +27,9 @@ internal sealed record WorkerSettings
     public required ModelMemoryEstimate Memory { get; init; }
     public string? CacheClaim { get; init; }
     public string? CacheSizeLimit { get; init; }
+
+    /// <summary>One claim per pod (a generic ephemeral volume) instead of an emptyDir; null = not asked for.</summary>
+    public PerReplicaClaimSpec? CachePerReplica { get; init; }
 
     /// <summary>Name of the worker Deployment, Service and PodDisruptionBudget.</summary>
     public string WorkloadName => WorkerLabels.WorkloadName(Name);

@@ -38,6 +38,7 @@ internal static class WorkerSettingsResolver
         var runtime = spec.Runtime ?? new RuntimeSpec();
         var warmup = spec.Warmup ?? new WarmupSpec();
         var claim = spec.ModelCache?.PersistentVolumeClaim;
+        var perReplica = spec.ModelCache?.PerReplicaClaim;
         return new WorkerSettings
         {
             Name = resource.Metadata.Name,
@@ -60,7 +61,8 @@ internal static class WorkerSettingsResolver
             WarmupTimeoutSeconds = warmup.TimeoutSeconds,
             Memory = memory,
             CacheClaim = claim,
-            CacheSizeLimit = claim is not null ? null : spec.ModelCache?.SizeLimit ?? DefaultCacheSize(memory),
+            CachePerReplica = claim is null ? perReplica : null,
+            CacheSizeLimit = claim is not null || perReplica is not null ? null : spec.ModelCache?.SizeLimit ?? DefaultCacheSize(memory),
         };
     }
 

@@ -150,12 +150,30 @@ public sealed class SlmDeploymentValidatorTests
     }
 
     [Test]
-    public void Validate_CacheWithPvcAndSizeLimit_NamesSizeLimit()
+    public void Validate_CacheWithPvcAndSizeLimit_NamesModelCache()
     {
         var spec = ValidSpec();
         spec.ModelCache = new ModelCacheSpec { PersistentVolumeClaim = "cache", SizeLimit = "10Gi" };
 
-        SlmDeploymentValidator.Validate(spec).Select(e => e.Path).Should().Equal("spec.modelCache.sizeLimit");
+        SlmDeploymentValidator.Validate(spec).Select(e => e.Path).Should().Equal("spec.modelCache");
+    }
+
+    [Test]
+    public void Validate_CacheWithSharedAndPerReplicaClaims_NamesModelCache()
+    {
+        var spec = ValidSpec();
+        spec.ModelCache = new ModelCacheSpec { PersistentVolumeClaim = "cache", PerReplicaClaim = new PerReplicaClaimSpec { Size = "20Gi" } };
+
+        SlmDeploymentValidator.Validate(spec).Select(e => e.Path).Should().Equal("spec.modelCache");
+    }
+
+    [Test]
+    public void Validate_CacheWithPerReplicaClaimOnly_Valid()
+    {
+        var spec = ValidSpec();
+        spec.ModelCache = new ModelCacheSpec { PerReplicaClaim = new PerReplicaClaimSpec { Size = "20Gi", StorageClassName = "gp3" } };
+
+        SlmDeploymentValidator.Validate(spec).Should().BeEmpty();
     }
 
     [Test]

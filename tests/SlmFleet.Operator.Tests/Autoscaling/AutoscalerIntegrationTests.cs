@@ -1,6 +1,7 @@
 using System.Text;
 using FluentAssertions;
 using k8s;
+using k8s.Models;
 using NUnit.Framework;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Autoscaling;
@@ -203,6 +204,40 @@ public sealed class AutoscalerIntegrationTests
         text.Should().Contain("slm_operator_slmdeployment_replicas{namespace=\"ml\",deployment=\"qwen\",state=\"ready\"} 1")
             .And.Contain("slm_operator_slmdeployment_replicas{namespace=\"ml\",deployment=\"qwen\",state=\"warming\"} 1")
             .And.Contain("slm_operator_slmdeployment_utilization{namespace=\"ml\",deployment=\"qwen\"} 0.99");
+    }
+
+    [Test]
+    public async Task Loop_HpaScalesTheFleet_StandsDownUntilTheHpaIsDeleted()
+    {
+        // Arrange: saturated workers that would scale 2 -> 3 on the first pass.
+        await using var h = await AutoscalerHarness.StartAsync();
+        await h.CreateAsync(Fleet(replicas: 2, min: 1, max: 4));
+        await h.AddPodAsync("qwen", "qwen-w-0", ready: true, utilization: 0.95);
+        await h.AddPodAsync("qwen", "qwen-w-1", ready: true, utilization: 0.95);
+        await h.Client.AutoscalingV2.CreateNamespacedHorizontalPodAutoscalerAsync(new V2HorizontalPodAutoscaler
+        {
+            Metadata = new V1ObjectMeta { Name = "qwen-hpa" },
+            Spec = new V2HorizontalPodAutoscalerSpec
+            {
+                ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = "qwen-worker" },
+                MaxReplicas = 8,
+            },
+        }, AutoscalerHarness.Namespace);
+        await Poll.UntilAsync(() => h.Get("qwen").Status.Conditions?.Any(c => c.Reason == ConditionReasons.ExternalAutoscaler) == true, "AutoscalerActive names the HPA");
+
+        // Act
+        await h.PassAsync("qwen");
+        await h.PassAsync("qwen");
+
+        // Assert
+        h.Get("qwen").Spec.Replicas.Should().Be(2, "the HPA drives the fleet");
+        h.Events(AutoscalerEvents.ScaledUp).Should().BeEmpty();
+        h.Events(ConditionReasons.ExternalAutoscaler).Should().ContainSingle().Which.Message.Should().Contain("qwen-hpa (minReplicas 1, maxReplicas 8)");
+
+        await h.Client.AutoscalingV2.DeleteNamespacedHorizontalPodAutoscalerAsync("qwen-hpa", AutoscalerHarness.Namespace);
+        await Poll.UntilAsync(() => h.Get("qwen").Status.Conditions?.Any(c => c.Type == ConditionTypes.AutoscalerActive && c.Status == "True") == true, "the built-in autoscaler is active again");
+        await h.PassAsync("qwen");
+        h.Get("qwen").Spec.Replicas.Should().Be(3);
     }
 
     [Test]

@@ -2,6 +2,8 @@ using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;
 using Prometheus;
+using k8s.Models;
+using SlmFleet.Operator.Autoscaling;
 using SlmFleet.Operator.Hosting;
 using SlmFleet.Operator.Runtime;
 using SlmFleet.Testing;
@@ -19,7 +21,7 @@ internal sealed class RealOperator : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
 
-    private RealOperator(KubeControlPlane plane, string ns)
+    private RealOperator(KubeControlPlane plane, string ns, TimeSpan? autoscaleInterval)
     {
         Requests = new RequestLog();
         Client = plane.CreateClient(Requests);
@@ -28,10 +30,22 @@ internal sealed class RealOperator : IAsyncDisposable
             Client,
             new ManagerOptions { Informers = new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(1) } },
             TimeProvider.System, NullLoggerFactory.Instance, new RuntimeMetrics(registry));
-        OperatorHost.AddSlmDeploymentController(manager, Client, new OperatorHostOptions { Namespace = ns, Workers = 4 }, registry, NullLoggerFactory.Instance);
+        var options = new OperatorHostOptions { Namespace = ns, Workers = 4, Autoscaler = new AutoscalerOptions { Interval = autoscaleInterval ?? new AutoscalerOptions().Interval } };
+        OperatorHost.AddSlmDeploymentController(manager, Client, options, registry, NullLoggerFactory.Instance, watchRoutingPolicies: true);
         Manager = manager;
-        _running = Task.Run(() => manager.RunAsync(_stop.Token));
+        var running = Task.Run(() => manager.RunAsync(_stop.Token));
+        if (autoscaleInterval is not null)
+        {
+            // No worker pods run here (no kubelet): the autoscaler reads no stats and decides from the replica range alone.
+            Autoscaler = OperatorHost.AddAutoscaler(manager, Client, new NoWorkerStats(), options, registry, NullLoggerFactory.Instance);
+            running = Task.WhenAll(running, Task.Run(() => Autoscaler.RunAsync(_stop.Token)));
+        }
+
+        _running = running;
     }
+
+    /// <summary>The autoscaler loop, when started with an interval.</summary>
+    public AutoscalerController? Autoscaler { get; }
 
     public Kubernetes Client { get; }
 
@@ -52,11 +66,17 @@ internal sealed class RealOperator : IAsyncDisposable
         return plane;
     }
 
-    public static async Task<RealOperator> StartAsync(KubeControlPlane plane, string ns)
+    /// <summary>Starts the controller; with <paramref name="autoscaleInterval"/>, the autoscaler loop too (passes on the real clock).</summary>
+    public static async Task<RealOperator> StartAsync(KubeControlPlane plane, string ns, TimeSpan? autoscaleInterval = null)
     {
-        var started = new RealOperator(plane, ns);
+        var started = new RealOperator(plane, ns, autoscaleInterval);
         await started.Manager.WaitForSyncAsync(CancellationToken.None);
         await Poll.UntilAsync(() => started.Manager.IsReady, "the operator is ready");
+        if (started.Autoscaler is { } autoscaler)
+        {
+            await Poll.UntilAsync(() => autoscaler.IsStarted, "the autoscaler loop starts");
+        }
+
         return started;
     }
 
@@ -66,5 +86,11 @@ internal sealed class RealOperator : IAsyncDisposable
         await _running;
         Client.Dispose();
         _stop.Dispose();
+    }
+
+    private sealed class NoWorkerStats : IWorkerStatsSource
+    {
+        public Task<WorkerStats> ReadAsync(V1Pod pod, CancellationToken cancellationToken) =>
+            throw new WorkerStatsUnavailableException($"pod {pod.Metadata.Name}: no workers run on this control plane");
     }
 }

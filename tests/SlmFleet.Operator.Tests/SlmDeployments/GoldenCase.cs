@@ -7,7 +7,7 @@ using SlmFleet.Testing;
 namespace SlmFleet.Operator.Tests.SlmDeployments;
 
 /// <summary>
-/// One folder under testdata/: input.yaml (the SlmDeployment, then any Secrets that exist) and the
+/// One folder under testdata/: input.yaml (the SlmDeployment, then any Secrets and PersistentVolumeClaims that exist) and the
 /// expected rendering. Run with UPDATE_GOLDEN=1 to rewrite the expected files, then review the diff.
 /// </summary>
 internal sealed class GoldenCase
@@ -18,6 +18,7 @@ internal sealed class GoldenCase
     {
         ["slmfleet.io/v1alpha1/SlmDeployment"] = typeof(V1Alpha1SlmDeployment),
         ["v1/Secret"] = typeof(V1Secret),
+        ["v1/PersistentVolumeClaim"] = typeof(V1PersistentVolumeClaim),
     };
 
     public GoldenCase(string name) => Name = name;
@@ -40,6 +41,7 @@ internal sealed class GoldenCase
         {
             Resource = resource,
             SourceSecretKeys = secret is null ? null : [.. (secret.Data?.Keys ?? []).Concat(secret.StringData?.Keys ?? [])],
+            Claims = objects.OfType<V1PersistentVolumeClaim>().ToDictionary(c => c.Metadata.Name, StringComparer.Ordinal),
             Now = Now,
         };
     }

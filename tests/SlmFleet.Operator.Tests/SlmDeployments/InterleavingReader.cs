@@ -40,6 +40,12 @@ internal sealed class InterleavingReader : IOwnedStateReader
 
     public Task<IReadOnlyCollection<string>?> GetSecretKeysAsync(string ns, string name, CancellationToken cancellationToken) => _api.GetSecretKeysAsync(ns, name, cancellationToken);
 
+    public Task<IReadOnlyList<V2HorizontalPodAutoscaler>> GetAutoscalersAsync(string ns, string name, CancellationToken cancellationToken) => _api.GetAutoscalersAsync(ns, name, cancellationToken);
+
+    public Task<V1PersistentVolumeClaim?> GetClaimAsync(string ns, string name, CancellationToken cancellationToken) => _api.GetClaimAsync(ns, name, cancellationToken);
+
+    public Task<IReadOnlyList<V1Alpha1RoutingPolicy>?> GetRoutingPoliciesAsync(string ns, CancellationToken cancellationToken) => _api.GetRoutingPoliciesAsync(ns, cancellationToken);
+
     public void Wrote(object written) => _api.Wrote(written);
 
     public void Deleted(Type type, string ns, string name) => _api.Deleted(type, ns, name);

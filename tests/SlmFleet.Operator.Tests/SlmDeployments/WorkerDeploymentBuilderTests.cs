@@ -41,12 +41,34 @@ public sealed class WorkerDeploymentBuilderTests
         args.Count(a => a == "--chat-template").Should().Be(1);
     }
 
-    private static IList<string> WorkerArgs(V1Alpha1SlmDeployment resource)
+    [Test]
+    public void Build_PerReplicaClaim_RendersAGenericEphemeralVolumeInsteadOfEmptyDir()
+    {
+        // Arrange
+        var resource = Valid();
+        resource.Spec.ModelCache = new ModelCacheSpec { PerReplicaClaim = new PerReplicaClaimSpec { Size = "25Gi", StorageClassName = "gp3" } };
+
+        // Act
+        var cache = Render(resource).Spec.Template.Spec.Volumes.Single(v => v.Name == "model-cache");
+
+        // Assert
+        cache.EmptyDir.Should().BeNull();
+        cache.PersistentVolumeClaim.Should().BeNull();
+        var template = cache.Ephemeral.VolumeClaimTemplate;
+        template.Spec.AccessModes.Should().Equal("ReadWriteOnce");
+        template.Spec.StorageClassName.Should().Be("gp3");
+        template.Spec.Resources.Requests["storage"].ToString().Should().Be("25Gi");
+        template.Metadata.Labels.Should().Contain(WorkerLabels.DeploymentLabel, "qwen");
+    }
+
+    private static IList<string> WorkerArgs(V1Alpha1SlmDeployment resource) =>
+        Render(resource).Spec.Template.Spec.Containers.Single(c => c.Name == WorkerDeploymentBuilder.WorkerContainer).Args;
+
+    private static k8s.Models.V1Deployment Render(V1Alpha1SlmDeployment resource)
     {
         AcceleratorCatalog.Default.TryGet(resource.Spec.Accelerator.Type, out var profile).Should().BeTrue();
         var estimate = ModelFitCheck.Estimate(resource.Spec.Model, new RuntimeSpec().MaxBatchSize);
         var settings = WorkerSettingsResolver.Resolve(resource, profile!, estimate, new SlmDeploymentOptions());
-        var deployment = WorkerDeploymentBuilder.Build(settings, resource);
-        return deployment.Spec.Template.Spec.Containers.Single(c => c.Name == WorkerDeploymentBuilder.WorkerContainer).Args;
+        return WorkerDeploymentBuilder.Build(settings, resource);
     }
 }

@@ -1,68 +1,75 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
 
 namespace SlmFleet.Bench.Operator;
 
-/// <summary>The parent's handle on the <see cref="ApiServerHost"/> child process.</summary>
-internal sealed class ApiServerProcess : IAsyncDisposable
+/// <summary>
+/// The parent's handle on a child process of the benchmark (<see cref="ApiServerHost"/> or
+/// <see cref="ClusterObserverHost"/>): this executable started again with a flag, answering one line
+/// per command on stdin. Work the benchmark does besides the operator lives there, so this process's
+/// peak RSS stays the operator's alone.
+/// </summary>
+internal sealed class BenchChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly SemaphoreSlim _gate = new(1);
 
-    private ApiServerProcess(Process process) => _process = process;
+    private BenchChildProcess(Process process) => _process = process;
 
-    public string Url { get; private set; } = string.Empty;
+    public static BenchChildProcess Start(params string[] arguments)
+    {
+        var start = StartInfo(arguments);
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"the benchmark child process ({arguments[0]}) did not start");
+        return new BenchChildProcess(process);
+    }
 
-    public static async Task<ApiServerProcess> StartAsync()
+    /// <summary>How to start this benchmark executable again with <paramref name="arguments"/>.</summary>
+    public static ProcessStartInfo StartInfo(params string[] arguments)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot locate the benchmark executable");
-        var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(self) { UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
             // Started as `dotnet SlmFleet.Bench.Operator.dll`: the child needs the assembly path too.
-            start.ArgumentList.Add(typeof(ApiServerProcess).Assembly.Location);
+            start.ArgumentList.Add(typeof(BenchChildProcess).Assembly.Location);
         }
 
-        start.ArgumentList.Add(ApiServerHost.Flag);
-        var process = Process.Start(start) ?? throw new InvalidOperationException("the API server process did not start");
-        var handle = new ApiServerProcess(process);
-        handle.Url = await handle.AskAsync("url");
-        return handle;
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
     }
 
-    public async Task<bool> ConvergedAsync(string ns, int objects) =>
-        await AskAsync(string.Create(CultureInfo.InvariantCulture, $"converged {ns} {objects}")) == "true";
-
-    public async Task<RequestCounts> RequestsAsync() =>
-        JsonSerializer.Deserialize<RequestCounts>(await AskAsync("requests")) ?? throw new InvalidOperationException("no request counts");
-
-    public Task ResetAsync() => AskAsync("reset");
-
-    public async Task<double> PeakRssMbAsync() => double.Parse(await AskAsync("rss"), CultureInfo.InvariantCulture);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _process.StandardInput.WriteLineAsync("quit");
-        await _process.StandardInput.FlushAsync();
-        await _process.WaitForExitAsync();
-        _process.Dispose();
-        _gate.Dispose();
-    }
-
-    private async Task<string> AskAsync(string command)
+    /// <summary>Sends one command and returns the child's one-line answer; an answer starting <c>error:</c> throws.</summary>
+    public async Task<string> AskAsync(string command)
     {
         await _gate.WaitAsync();
         try
         {
             await _process.StandardInput.WriteLineAsync(command);
             await _process.StandardInput.FlushAsync();
-            var answer = await _process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the API server process exited");
+            var answer = await _process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the benchmark child process exited");
             return answer.StartsWith("error:", StringComparison.Ordinal) ? throw new InvalidOperationException(answer) : answer;
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await _process.StandardInput.WriteLineAsync("quit");
+            await _process.StandardInput.FlushAsync();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _gate.Dispose();
     }
 }

@@ -6,6 +6,8 @@
 # router-streaming: SLM streaming TTFT through the router vs the worker alone, and the router's first
 # 10 seconds after start, bench/results/router-streaming.*
 # calibration: the deterministic threshold-calibration simulation, bench/results/calibration.*
+# operator: in-process against the API test server, then on a real control plane (../shared/k8s/up.sh --full);
+# the real run is skipped, with a message, where ../shared/k8s/assets.sh is missing or fails.
 # WORKER_BENCH_ARGS passes flags to the worker benchmark, e.g. "--model-dir DIR" or "--repeats 1"
 # (see bench/SlmFleet.Bench.Worker/BenchOptions.cs; the default model is the qwen2.5-0.5b preset).
 # After the benchmarks, bench/SlmFleet.Bench.Charts renders the JSON into bench/results/*.svg (`make charts`
@@ -41,6 +43,10 @@ for name in "${benches[@]}"; do
   if [ "$name" = calibration ]; then
     project="bench/SlmFleet.Bench.Router"
     extra=(calibration)
+  fi
+  if [ "$name" = operator ] && ! ../shared/k8s/assets.sh >/dev/null 2>&1; then
+    echo "operator: ../shared/k8s/assets.sh is missing or failed (no control-plane binaries): skipping the real control-plane run; the in-process run still goes ahead" >&2
+    extra=(--in-process-only)
   fi
   if [ ! -d "$project" ]; then
     echo "unknown benchmark '$name' (expected one of: operator worker router router-streaming calibration autoscaler tokenizers constrained)" >&2

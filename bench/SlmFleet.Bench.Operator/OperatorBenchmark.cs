@@ -1,12 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
 using k8s;
-using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prometheus;
-using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Hosting;
 using SlmFleet.Operator.Runtime;
-using SlmFleet.Operator.SlmDeployments;
 using SlmFleet.Operator.Tests.Infrastructure;
 
 namespace SlmFleet.Bench.Operator;
@@ -34,8 +33,8 @@ internal sealed class OperatorBenchmark
 
     public async Task<OperatorBenchmarkResult> RunAsync()
     {
-        await using var server = await ApiServerProcess.StartAsync();
-        var config = new KubernetesClientConfiguration { Host = server.Url };
+        await using var server = BenchChildProcess.Start(ApiServerHost.Flag);
+        var config = new KubernetesClientConfiguration { Host = await server.AskAsync("url") };
         using var operatorClient = new Kubernetes(config);
         using var benchClient = new Kubernetes(config);
 
@@ -48,31 +47,31 @@ internal sealed class OperatorBenchmark
         using var stop = new CancellationTokenSource();
         var running = Task.Run(() => manager.RunAsync(stop.Token));
         await manager.WaitForSyncAsync(CancellationToken.None);
-        await server.ResetAsync();
+        await server.AskAsync("reset");
 
         // Phase 1: create every object at once (32 in flight) and wait until each is converged.
         var clock = Stopwatch.StartNew();
-        await CreateAllAsync(benchClient);
+        await BenchFleet.CreateAllAsync(benchClient, Namespace, _objects, i => 1 + (i % 2));
         _log.WriteLine($"created {_objects} SlmDeployments in {clock.Elapsed.TotalSeconds:F1} s");
-        await WaitAsync(() => server.ConvergedAsync(Namespace, _objects), "every SlmDeployment converged");
+        await WaitAsync(async () => await server.AskAsync(string.Create(CultureInfo.InvariantCulture, $"converged {Namespace} {_objects}")) == "true", "every SlmDeployment converged");
         var convergeSeconds = clock.Elapsed.TotalSeconds;
-        var counts = await server.RequestsAsync();
+        var counts = await RequestsAsync(server);
         var operatorRequests = counts.Total - counts.SlmDeploymentCreates;
         _log.WriteLine($"converged in {convergeSeconds:F1} s; operator requests {operatorRequests}: " +
             string.Join(", ", counts.ByVerbAndResource.Select(p => $"{p.Key}={p.Value}")));
 
         // Phase 2: let trailing events settle, then count writes during one full resync of every object.
         await Task.Delay(TimeSpan.FromSeconds(2));
-        await server.ResetAsync();
+        await server.AskAsync("reset");
         var before = Interlocked.Read(ref _reconciles);
         await WaitAsync(() => Task.FromResult(Interlocked.Read(ref _reconciles) - before >= _objects), "a full resync reconciled every object");
-        var steady = await server.RequestsAsync();
+        var steady = await RequestsAsync(server);
         _log.WriteLine($"full resync: {Interlocked.Read(ref _reconciles) - before} reconciles, {steady.Writes} writes, {steady.Total} requests");
 
         await stop.CancelAsync();
         await running;
         var operatorRss = PeakMemory.Megabytes();
-        _log.WriteLine($"peak RSS: operator process {operatorRss:F1} MB, API test server process {await server.PeakRssMbAsync():F1} MB");
+        _log.WriteLine($"peak RSS: operator process {operatorRss:F1} MB, API test server process {await server.AskAsync("rss")} MB");
         return new OperatorBenchmarkResult(
             _objects,
             Math.Round(convergeSeconds, 2),
@@ -81,24 +80,8 @@ internal sealed class OperatorBenchmark
             Math.Round(operatorRss, 1));
     }
 
-    private async Task CreateAllAsync(Kubernetes client)
-    {
-        using var gate = new SemaphoreSlim(32);
-        var tasks = Enumerable.Range(0, _objects).Select(async i =>
-        {
-            await gate.WaitAsync();
-            try
-            {
-                await client.CustomObjects.CreateNamespacedCustomObjectAsync<V1Alpha1SlmDeployment>(
-                    Resource(i), SlmDeploymentResource.Group, SlmDeploymentResource.Version, Namespace, SlmDeploymentResource.Plural);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        });
-        await Task.WhenAll(tasks);
-    }
+    private static async Task<RequestCounts> RequestsAsync(BenchChildProcess server) =>
+        JsonSerializer.Deserialize<RequestCounts>(await server.AskAsync("requests")) ?? throw new InvalidOperationException("no request counts");
 
     private static async Task WaitAsync(Func<Task<bool>> condition, string what)
     {
@@ -113,25 +96,4 @@ internal sealed class OperatorBenchmark
             await Task.Delay(500);
         }
     }
-
-    // A mix of the catalog's accelerators, as a real fleet would have.
-    private static V1Alpha1SlmDeployment Resource(int i) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = $"slm-{i:D4}", NamespaceProperty = Namespace },
-        Spec = new SlmDeploymentSpec
-        {
-            Model = new ModelSpec
-            {
-                Name = $"model-{i:D4}",
-                Source = new ModelSourceSpec { Uri = "hf://onnx-community/Qwen2.5-1.5B-Instruct" },
-                ParametersBillions = 1.54,
-                Quantization = "int4",
-                ContextLength = 4096,
-                Architecture = new ModelArchitectureSpec { Layers = 28, KvHeads = 2, HeadSize = 128 },
-            },
-            Accelerator = new AcceleratorSpec { Type = (i % 4) switch { 0 => "nvidia-t4", 1 => "nvidia-a10g", 2 => "nvidia-l4", _ => "cpu" } },
-            MinReplicas = 1 + (i % 2),
-            MaxReplicas = 4,
-        },
-    };
 }

@@ -1,41 +1,75 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using SlmFleet.Bench;
 using SlmFleet.Bench.Operator;
 using SlmFleet.Testing;
 
-if (args is [ApiServerHost.Flag])
+const string ModeFlag = "--mode";
+const string InProcessOnlyFlag = "--in-process-only";
+var jsonOptions = new JsonSerializerOptions { WriteIndented = true };
+
+switch (args)
 {
-    await ApiServerHost.RunAsync(Console.In, Console.Out);
-    return 0;
+    case [ApiServerHost.Flag]:
+        await ApiServerHost.RunAsync(Console.In, Console.Out);
+        return 0;
+    case [ClusterObserverHost.Flag, var kubeconfig, var ns]:
+        await ClusterObserverHost.RunAsync(kubeconfig, ns, Console.In, Console.Out);
+        return 0;
+    case [ModeFlag, var mode, var count, var resultFile]:
+        // One mode in a process of its own, so the peak RSS it reports (VmHWM, which never goes
+        // down) is that mode's operator alone.
+        var size = int.Parse(count, CultureInfo.InvariantCulture);
+        object modeResult = mode == "real"
+            ? await new ControlPlaneBenchmark(size, Console.Out).RunAsync()
+            : await new OperatorBenchmark(size, Console.Out).RunAsync();
+        await File.WriteAllTextAsync(resultFile, JsonSerializer.Serialize(modeResult, modeResult.GetType(), jsonOptions));
+        return 0;
 }
 
-// make bench runs this with no arguments: 1,000 objects. `-- 200` runs a smaller fleet.
-var objects = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
-var result = await new OperatorBenchmark(objects, Console.Out).RunAsync();
+// make bench runs this with no arguments: 1,000 objects, in-process then on the real control plane.
+// `-- 200` runs a smaller fleet; `--in-process-only` skips the real control plane.
+var objects = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) is { } given ? int.Parse(given, CultureInfo.InvariantCulture) : 1000;
+var exitCode = 0;
+Console.WriteLine($"=== operator, in-process API test server, {objects} SlmDeployments");
+var result = await RunModeAsync<OperatorBenchmarkResult>("in-process", objects)
+    ?? throw new InvalidOperationException("the in-process operator benchmark failed; see its output above");
+var skipped = args.Contains(InProcessOnlyFlag) ? $"{InProcessOnlyFlag} was given" : await ControlPlaneCluster.UnavailableReasonAsync();
+if (skipped is null)
+{
+    Console.WriteLine($"=== operator, real control plane (up.sh --full), {objects} SlmDeployments");
+    var real = await RunModeAsync<ControlPlaneResult>("real", objects);
+    result = real is null ? result with { RealControlPlaneSkipped = "the real control-plane run failed; see the benchmark output" } : result with { RealControlPlane = real };
+    exitCode = real is null ? 1 : 0;
+}
+else
+{
+    Console.WriteLine($"=== operator, real control plane skipped: {skipped}");
+    result = result with { RealControlPlaneSkipped = skipped };
+}
 
 var results = Path.Combine(TestPaths.RepositoryRoot, "bench", "results");
 Directory.CreateDirectory(results);
-var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
+var json = JsonSerializer.Serialize(result, jsonOptions);
 await File.WriteAllTextAsync(Path.Combine(results, "operator.json"), json + "\n");
-
-// A shared machine's load changes the converge time a lot: record it beside the numbers.
-var machine = $"{BenchMachine.Description}, load average {BenchMachine.LoadAverage}";
-var markdown = string.Join("\n",
-[
-    "# Operator benchmark",
-    "",
-    $"Date: {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC. Machine: {machine}.",
-    "",
-    "| metric | value | target |",
-    "| --- | --- | --- |",
-    string.Create(CultureInfo.InvariantCulture, $"| SlmDeployments created at once | {result.Objects} | 1,000 |"),
-    string.Create(CultureInfo.InvariantCulture, $"| time to converge | {result.ConvergeSeconds:F2} s | ≤ 30 s |"),
-    string.Create(CultureInfo.InvariantCulture, $"| operator API requests per object | {result.RequestsPerObject:F2} | ≤ 5 |"),
-    string.Create(CultureInfo.InvariantCulture, $"| writes during a full resync at steady state | {result.SteadyStateWrites} | 0 |"),
-    string.Create(CultureInfo.InvariantCulture, $"| operator peak RSS (API test server in a separate process) | {result.PeakRssMb:F1} MB | < 300 MB |"),
-    "",
-]);
-await File.WriteAllTextAsync(Path.Combine(results, "operator.md"), markdown);
+await File.WriteAllTextAsync(Path.Combine(results, "operator.md"), OperatorReport.Markdown(result, DateTime.UtcNow));
 Console.WriteLine(json);
-return 0;
+return exitCode;
+
+// Runs one mode as a child process (this executable with --mode); null when it failed.
+static async Task<T?> RunModeAsync<T>(string mode, int objects)
+    where T : class
+{
+    var resultFile = Path.GetTempFileName();
+    try
+    {
+        var start = BenchChildProcess.StartInfo(ModeFlag, mode, objects.ToString(CultureInfo.InvariantCulture), resultFile);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"the {mode} benchmark process did not start");
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? JsonSerializer.Deserialize<T>(await File.ReadAllTextAsync(resultFile)) : null;
+    }
+    finally
+    {
+        File.Delete(resultFile);
+    }
+}

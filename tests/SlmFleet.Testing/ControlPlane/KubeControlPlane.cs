@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace SlmFleet.Testing.ControlPlane;
@@ -88,24 +87,7 @@ public sealed class KubeControlPlane : IAsyncDisposable
     public async Task InstallCrdsAsync(string folder)
     {
         using var client = CreateClient();
-        foreach (var file in Directory.GetFiles(folder, "*.yaml").Order(StringComparer.Ordinal))
-        {
-            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file).ConfigureAwait(false));
-            try
-            {
-                await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd).ConfigureAwait(false);
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
-            {
-                // Installed by an earlier test of this process.
-            }
-
-            await Poll.UntilAsync(
-                async () => (await client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name).ConfigureAwait(false))
-                    .Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true,
-                $"CRD {crd.Metadata.Name} established",
-                TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-        }
+        await CrdInstaller.InstallAsync(client, folder).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -4,6 +4,7 @@ using System.Text.Json;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Router.Budget;
 using SlmFleet.Router.Calibration;
+using SlmFleet.Router.Kubernetes;
 using SlmFleet.Router.Llm;
 using SlmFleet.Router.Observability;
 using SlmFleet.Router.OpenAi;
@@ -31,6 +32,7 @@ internal sealed class ShadowRunner(
     LlmForwarder llm,
     BudgetTracker budget,
     ThresholdCalibrator calibrator,
+    DemandRecorder demand,
     RouterMetrics metrics,
     ILogger<ShadowRunner> logger)
 {
@@ -182,6 +184,12 @@ internal sealed class ShadowRunner(
             }
             catch (Exception ex) when (ex is OperationCanceledException or SlmUnavailableException or SlmRejectedException)
             {
+                if (ex is SlmUnavailableException)
+                {
+                    // A candidate with minReplicas 0 gets only these copies: they must bring it back from zero too.
+                    demand.Record(candidate.DeploymentRef.Name);
+                }
+
                 RouterLog.ShadowFailed(logger, policy.ModelAlias, "candidate: " + ex.GetType().Name);
             }
             finally

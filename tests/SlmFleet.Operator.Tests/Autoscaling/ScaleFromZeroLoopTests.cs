@@ -42,6 +42,8 @@ public sealed class ScaleFromZeroLoopTests
         await AnnotateAsync(h, at);
 
         await Poll.UntilAsync(() => h.Get("cold").Spec.Replicas == 1, "the fleet is scaled to one replica");
+        // The Event follows the scale write.
+        await Poll.UntilAsync(() => h.Events(AutoscalerEvents.ScaledUp).Count > 0, "a ScaledUp Event");
         h.Autoscaler.Passes.Should().Be(passes, "no tick ran: the wake-up did it");
         h.Events(AutoscalerEvents.ScaledUp).Should().ContainSingle().Which.Message.Should().Contain("0 -> 1 replicas (ScaleUpFromZero)");
         await h.SettleAsync("cold");

@@ -64,6 +64,7 @@ public sealed class ScaleFromZeroControlPlaneTests
 
         await Poll.UntilAsync(async () => (await GetAsync("cold")).Spec.Replicas == 1, "the autoscaler scales the fleet to one");
         await Poll.UntilAsync(async () => (await _client.AppsV1.ReadNamespacedDeploymentAsync("cold-worker", _ns)).Spec.Replicas == 1, "the worker Deployment follows");
+        await Poll.UntilAsync(async () => (await _client.CoreV1.ListNamespacedEventAsync(_ns)).Items.Any(e => e.Reason == AutoscalerEvents.ScaledUp), "a ScaledUp Event");
         var events = (await _client.CoreV1.ListNamespacedEventAsync(_ns)).Items;
         events.Should().ContainSingle(e => e.Reason == AutoscalerEvents.ScaledUp).Which.Message.Should().Contain("0 -> 1 replicas (ScaleUpFromZero)");
         // The Event is posted before the status patch: wait for the patch.

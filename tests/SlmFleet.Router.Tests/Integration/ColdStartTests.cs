@@ -138,6 +138,23 @@ public sealed class ColdStartTests
         DemandAt().Should().BeNull();
     }
 
+    [Test]
+    public async Task CandidateAtZero_SampledCopyFindsNoReplica_DemandRecordedOnTheCandidate()
+    {
+        await CreateDeploymentAsync(minReplicas: 1, predictedWarmUpSeconds: null);
+        await CreateDeploymentAsync(minReplicas: 0, predictedWarmUpSeconds: null, name: "qwen-next", servedModel: "qwen-next-1.5b");
+        await CreateSliceAsync(await TinyWorker.AddressAsync());
+        await CreatePolicyAsync(new ColdStartSpec(), new CandidateSpec { DeploymentRef = new LocalObjectReference { Name = "qwen-next" }, SampleRate = 1 });
+        await Poll.UntilAsync(() => ServesAsync(Alias), "the router to serve the policy");
+        await Poll.UntilAsync(() => ServesAsync("qwen-next-1.5b"), "the router to see the candidate");
+
+        var response = await AskAsync();
+
+        TestRouter.Header(response, RequestRouter.RouteHeader).Should().Be("slm");
+        await Poll.UntilAsync(() => DemandAt("qwen-next") is not null, "the router records demand on the candidate");
+        DemandAt().Should().BeNull("the primary fleet has a ready replica");
+    }
+
     private async Task StartColdAsync(double? predictedWarmUpSeconds, ColdStartSpec coldStart)
     {
         await CreateDeploymentAsync(minReplicas: 0, predictedWarmUpSeconds);
@@ -150,8 +167,8 @@ public sealed class ColdStartTests
     private Task<HttpResponseMessage> AskAsync() =>
         _router.PostJsonAsync("/v1/chat/completions", $$"""{"model":"{{Alias}}","messages":[{"role":"user","content":"hi"}],"max_tokens":4}""");
 
-    private string? DemandAt() =>
-        _server.Get<V1Alpha1SlmDeployment>(ApiGroup.Group, V1Alpha1SlmDeployment.Plural, Ns, "qwen")?.Metadata.Annotations is { } annotations
+    private string? DemandAt(string deployment = "qwen") =>
+        _server.Get<V1Alpha1SlmDeployment>(ApiGroup.Group, V1Alpha1SlmDeployment.Plural, Ns, deployment)?.Metadata.Annotations is { } annotations
         && annotations.TryGetValue(ApiGroup.DemandAnnotation, out var at) ? at : null;
 
     private async Task<bool> ServesAsync(string model)
@@ -160,13 +177,13 @@ public sealed class ColdStartTests
         return models.RootElement.GetProperty("data").EnumerateArray().Any(m => m.GetProperty("id").GetString() == model);
     }
 
-    private async Task CreateDeploymentAsync(int minReplicas, double? predictedWarmUpSeconds)
+    private async Task CreateDeploymentAsync(int minReplicas, double? predictedWarmUpSeconds, string name = "qwen", string servedModel = "qwen-1.5b")
     {
         await _client.CustomObjects.CreateNamespacedCustomObjectAsync(
             new V1Alpha1SlmDeployment
             {
-                Metadata = new V1ObjectMeta { Name = "qwen", NamespaceProperty = Ns },
-                Spec = new SlmDeploymentSpec { Model = new ModelSpec { Name = "qwen-1.5b" }, MinReplicas = minReplicas, Replicas = 0 },
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns },
+                Spec = new SlmDeploymentSpec { Model = new ModelSpec { Name = servedModel }, MinReplicas = minReplicas, Replicas = 0 },
             },
             ApiGroup.Group, ApiGroup.Version, Ns, V1Alpha1SlmDeployment.Plural);
         if (predictedWarmUpSeconds is { } predicted)
@@ -174,11 +191,11 @@ public sealed class ColdStartTests
             // What the operator's autoscaler publishes after measuring earlier starts.
             await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
                 new V1Patch(new { status = new SlmDeploymentStatus { WarmUp = new WarmUpStatus { PredictedSeconds = predicted, Samples = 3 } } }, V1Patch.PatchType.MergePatch),
-                ApiGroup.Group, ApiGroup.Version, Ns, V1Alpha1SlmDeployment.Plural, "qwen");
+                ApiGroup.Group, ApiGroup.Version, Ns, V1Alpha1SlmDeployment.Plural, name);
         }
     }
 
-    private Task CreatePolicyAsync(ColdStartSpec coldStart) =>
+    private Task CreatePolicyAsync(ColdStartSpec coldStart, CandidateSpec? candidate = null) =>
         _client.CustomObjects.CreateNamespacedCustomObjectAsync(
             new V1Alpha1RoutingPolicy
             {
@@ -190,6 +207,7 @@ public sealed class ColdStartTests
                     Llm = new LlmTargetSpec { BaseUrl = _llm.BaseUrl.ToString(), Model = "big-llm", InputPricePerMillionTokens = 10, OutputPricePerMillionTokens = 30 },
                     // The tiny worker's confidence is whatever its random weights give: the tests are about the replica, not the threshold.
                     Escalation = new EscalationSpec { ConfidenceThreshold = 0 },
+                    Candidate = candidate,
                 },
             },
             ApiGroup.Group, ApiGroup.Version, Ns, V1Alpha1RoutingPolicy.Plural);

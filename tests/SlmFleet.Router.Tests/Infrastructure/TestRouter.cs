@@ -103,6 +103,13 @@ public sealed class TestRouter : IAsyncDisposable
         return Http.SendAsync(request);
     }
 
+    /// <summary>Whether <c>/v1/models</c> lists <paramref name="model"/> (in cluster mode: the router has seen the policy or deployment).</summary>
+    internal async Task<bool> ServesAsync(string model)
+    {
+        using var models = System.Text.Json.JsonDocument.Parse(await Http.GetStringAsync("/v1/models"));
+        return models.RootElement.GetProperty("data").EnumerateArray().Any(m => m.GetProperty("id").GetString() == model);
+    }
+
     /// <summary>Sum of a metric's samples whose labels contain every given pair (e.g. "reason", "rule").</summary>
     internal async Task<double> MetricAsync(string name, params (string Label, string Value)[] labels)
     {

@@ -55,7 +55,7 @@ public sealed class ClusterBudgetTests
     {
         await CreatePolicyAsync("capped-policy", Alias, "reject");
         await WriteStatusAsync("capped-policy", ThisMonth, MonthlyUsd);
-        await Poll.UntilAsync(() => ServesAsync(Alias), "the router to serve the policy");
+        await Poll.UntilAsync(() => _router.ServesAsync(Alias), "the router to serve the policy");
         await Poll.UntilAsync(async () => await _router.MetricAsync("slm_router_budget_fraction", ("model", Alias)) >= 1, "the router to take the fleet spend from the status");
 
         var response = await PremiumAsync();
@@ -75,7 +75,7 @@ public sealed class ClusterBudgetTests
         // Watch events arrive in order: once a policy created after the status write is served, the
         // router has seen that status.
         await CreatePolicyAsync("later-policy", "later", "reject");
-        await Poll.UntilAsync(() => ServesAsync("later"), "the router to see the policy created after the status");
+        await Poll.UntilAsync(() => _router.ServesAsync("later"), "the router to see the policy created after the status");
 
         var response = await PremiumAsync();
 
@@ -91,7 +91,7 @@ public sealed class ClusterBudgetTests
         // The fleet has spent 0.02 of 0.05: this router's own 0.02 + 0.02 reach it, though its own 0.04 would not.
         await CreatePolicyAsync("capped-policy", Alias, "slm-only");
         await WriteStatusAsync("capped-policy", ThisMonth, 0.02);
-        await Poll.UntilAsync(() => ServesAsync(Alias), "the router to serve the policy");
+        await Poll.UntilAsync(() => _router.ServesAsync(Alias), "the router to serve the policy");
         await Poll.UntilAsync(async () => await _router.MetricAsync("slm_router_budget_fraction", ("model", Alias)) > 0, "the router to take the fleet spend from the status");
 
         var first = await PremiumAsync();
@@ -111,12 +111,6 @@ public sealed class ClusterBudgetTests
             "/v1/chat/completions",
             $$"""{"model":"{{Alias}}","messages":[{"role":"user","content":"hi"}],"max_tokens":4}""",
             h => h.Add("x-slmfleet-flags", "premium"));
-
-    private async Task<bool> ServesAsync(string model)
-    {
-        using var models = JsonDocument.Parse(await _router.Http.GetStringAsync("/v1/models"));
-        return models.RootElement.GetProperty("data").EnumerateArray().Any(m => m.GetProperty("id").GetString() == model);
-    }
 
     private Task CreatePolicyAsync(string name, string alias, string whenExhausted) =>
         _client.CustomObjects.CreateNamespacedCustomObjectAsync(

@@ -129,7 +129,7 @@ public sealed class ColdStartTests
     {
         await CreateDeploymentAsync(minReplicas: 1, predictedWarmUpSeconds: null);
         await CreatePolicyAsync(new ColdStartSpec());
-        await Poll.UntilAsync(() => ServesAsync(Alias), "the router to serve the policy");
+        await SeenAsync();
 
         var response = await AskAsync();
 
@@ -145,8 +145,9 @@ public sealed class ColdStartTests
         await CreateDeploymentAsync(minReplicas: 0, predictedWarmUpSeconds: null, name: "qwen-next", servedModel: "qwen-next-1.5b");
         await CreateSliceAsync(await TinyWorker.AddressAsync());
         await CreatePolicyAsync(new ColdStartSpec(), new CandidateSpec { DeploymentRef = new LocalObjectReference { Name = "qwen-next" }, SampleRate = 1 });
-        await Poll.UntilAsync(() => ServesAsync(Alias), "the router to serve the policy");
-        await Poll.UntilAsync(() => ServesAsync("qwen-next-1.5b"), "the router to see the candidate");
+        await Poll.UntilAsync(() => _router.ServesAsync(Alias), "the router to serve the policy");
+        await Poll.UntilAsync(() => _router.ServesAsync("qwen-next-1.5b"), "the router to see the candidate");
+        await Poll.UntilAsync(async () => await _router.MetricAsync("slm_router_slm_endpoints", ("deployment", "qwen")) >= 1, "the router to see the primary's endpoint");
 
         var response = await AskAsync();
 
@@ -159,9 +160,19 @@ public sealed class ColdStartTests
     {
         await CreateDeploymentAsync(minReplicas: 0, predictedWarmUpSeconds);
         await CreatePolicyAsync(coldStart);
-        await Poll.UntilAsync(() => ServesAsync(Alias), "the router to serve the policy");
-        // The deployment's watch is separate from the policy's: wait for the deployment's served name too.
-        await Poll.UntilAsync(() => ServesAsync("qwen-1.5b"), "the router to see the SlmDeployment");
+        await SeenAsync();
+    }
+
+    /// <summary>
+    /// Waits until the router has seen the policy and every SlmDeployment event so far (the prediction in
+    /// qwen's status included): a watch delivers in order, so once a marker SlmDeployment created last is
+    /// served, everything before it was handled.
+    /// </summary>
+    private async Task SeenAsync()
+    {
+        await Poll.UntilAsync(() => _router.ServesAsync(Alias), "the router to serve the policy");
+        await CreateDeploymentAsync(minReplicas: 1, predictedWarmUpSeconds: null, name: "marker", servedModel: "marker-model");
+        await Poll.UntilAsync(() => _router.ServesAsync("marker-model"), "the router to see the SlmDeployments");
     }
 
     private Task<HttpResponseMessage> AskAsync() =>
@@ -170,12 +181,6 @@ public sealed class ColdStartTests
     private string? DemandAt(string deployment = "qwen") =>
         _server.Get<V1Alpha1SlmDeployment>(ApiGroup.Group, V1Alpha1SlmDeployment.Plural, Ns, deployment)?.Metadata.Annotations is { } annotations
         && annotations.TryGetValue(ApiGroup.DemandAnnotation, out var at) ? at : null;
-
-    private async Task<bool> ServesAsync(string model)
-    {
-        using var models = System.Text.Json.JsonDocument.Parse(await _router.Http.GetStringAsync("/v1/models"));
-        return models.RootElement.GetProperty("data").EnumerateArray().Any(m => m.GetProperty("id").GetString() == model);
-    }
 
     private async Task CreateDeploymentAsync(int minReplicas, double? predictedWarmUpSeconds, string name = "qwen", string servedModel = "qwen-1.5b")
     {

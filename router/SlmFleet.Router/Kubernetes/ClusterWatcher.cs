@@ -62,7 +62,7 @@ internal sealed class ClusterWatcher(
             (rv, ct) => WatchCustom<V1Alpha1SlmDeployment>(client, ns, V1Alpha1SlmDeployment.Plural, rv, ct),
             d => d.Metadata.Name,
             items => store.SetDeployments([.. items.Select(d => new SlmDeploymentEntry(
-                d.Metadata.Name, d.Spec.Model.Name, d.Spec.MinReplicas == 0, d.Status?.WarmUp?.PredictedSeconds))]),
+                d.Metadata.Name, d.Spec.Model.Name, d.Spec.MinReplicas == 0, d.Status?.WarmUp?.PredictedSeconds, StartingSince(d.Status)))]),
             time,
             logger);
         var slices = new ResourceWatch<V1EndpointSlice>(
@@ -79,6 +79,12 @@ internal sealed class ClusterWatcher(
             logger);
         return Task.WhenAll(policies.RunAsync(stoppingToken), deployments.RunAsync(stoppingToken), slices.RunAsync(stoppingToken));
     }
+
+    /// <summary>When the fleet's current start began: the operator's last scale while it asks for replicas and none is ready.</summary>
+    private static DateTimeOffset? StartingSince(SlmDeploymentStatus? status) =>
+        status is { DesiredReplicas: > 0, ReadyReplicas: null or 0, LastScaleTime: { } at }
+            ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc))
+            : null;
 
     private static async Task<(IReadOnlyList<T> Items, string? ResourceVersion)> ListCustomAsync<T>(IKubernetes client, string ns, string plural, CancellationToken ct)
     {

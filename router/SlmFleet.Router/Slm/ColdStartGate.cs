@@ -15,7 +15,8 @@ internal readonly record struct ColdStartOutcome(string Decision, TimeSpan Held,
 /// rule (<see cref="ColdStartPlanner"/>) holds it until the deployment's pool gets an endpoint — at most
 /// the policy's objective — or sends it to the LLM at once.
 /// <para>
-/// A cold start's clock starts when this router first sees the fleet cold: the prediction counts down
+/// A cold start's clock starts when this router first sees the fleet cold, or earlier when the operator's
+/// status says the scale-up began before (another router recorded the demand): the prediction counts down
 /// from there. A new spell without endpoints (a later scale to zero) is a new cold start, told apart by
 /// the pool's signal task. Held requests are counted per deployment for the queue bound.
 /// </para>
@@ -40,7 +41,10 @@ internal sealed class ColdStartGate(PolicyStore policies, SlmEndpointRegistry re
         var spell = _spells.AddOrUpdate(deployment, static (_, arg) => new ColdSpell(arg.signal, arg.now), static (_, old, arg) => old.Signal == arg.signal ? old : new ColdSpell(arg.signal, arg.now), (signal, now));
         demand.Record(deployment);
 
-        var choice = ColdStartPlanner.Decide(spec, policies.Current.Deployment(deployment)?.PredictedWarmUpSeconds, now - spell.Since, Volatile.Read(ref spell.Held), canEscalate);
+        var entry = policies.Current.Deployment(deployment);
+        // The operator's scale time, when it is earlier than this router's first cold request, is the real start.
+        var since = entry?.StartingSince is { } scaledAt && scaledAt < spell.Since ? scaledAt : spell.Since;
+        var choice = ColdStartPlanner.Decide(spec, entry?.PredictedWarmUpSeconds, now - since, Volatile.Read(ref spell.Held), canEscalate);
         if (choice.Action == ColdStartAction.Escalate)
         {
             return new ColdStartOutcome(choice.Cause, TimeSpan.Zero, Ready: false);

@@ -95,6 +95,29 @@ public sealed class ColdStartTests
     }
 
     [Test]
+    public async Task ScaleUpBeganBeforeThisRouterSawTheFleetCold_PredictionCountsFromTheOperatorsScaleTime()
+    {
+        // Predicted 60 s against a 10 s objective: from this router's own clock that is predicted_late, but the
+        // operator scaled the fleet up 55 s ago (another router recorded the demand), so 5 s remain: hold.
+        await CreateDeploymentAsync(minReplicas: 0, predictedWarmUpSeconds: 60);
+        await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+            new V1Patch(new { status = new SlmDeploymentStatus { DesiredReplicas = 1, ReadyReplicas = 0, LastScaleTime = DateTime.UtcNow.AddSeconds(-55) } }, V1Patch.PatchType.MergePatch),
+            ApiGroup.Group, ApiGroup.Version, Ns, V1Alpha1SlmDeployment.Plural, "qwen");
+        await CreatePolicyAsync(new ColdStartSpec { MaxWaitMilliseconds = 10000 });
+        await SeenAsync();
+        var worker = await TinyWorker.AddressAsync();
+
+        var asking = AskAsync();
+        await Task.Delay(300);
+        asking.IsCompleted.Should().BeFalse("the request is held for the replica");
+        await CreateSliceAsync(worker);
+        var response = await asking;
+
+        TestRouter.Header(response, RequestRouter.ColdStartHeader).Should().Be("hold");
+        TestRouter.Header(response, RequestRouter.RouteHeader).Should().Be("slm");
+    }
+
+    [Test]
     public async Task NoReplicaWithinObjective_HeldForTheObjectiveThenTheLlm()
     {
         await StartColdAsync(predictedWarmUpSeconds: null, new ColdStartSpec { MaxWaitMilliseconds = 600 });

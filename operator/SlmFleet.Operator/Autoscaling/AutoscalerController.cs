@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Threading.Channels;
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using SlmFleet.Api;
+using SlmFleet.Api.ColdStart;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Catalog;
 using SlmFleet.Operator.Events;
@@ -50,6 +50,7 @@ internal sealed class AutoscalerController
     private readonly ConcurrentDictionary<string, FleetMemory> _fleets = new(StringComparer.Ordinal);
     private readonly Channel<ObjectKey> _wakeUps = Channel.CreateUnbounded<ObjectKey>(new UnboundedChannelOptions { SingleReader = true });
     private long _passes;
+    private long _wakeUpCount;
     private volatile bool _started;
 
     public AutoscalerController(
@@ -146,8 +147,6 @@ internal sealed class AutoscalerController
     /// <summary>Wake-ups handled since start (tests wait on it).</summary>
     public long WakeUps => Interlocked.Read(ref _wakeUpCount);
 
-    private long _wakeUpCount;
-
     /// <summary>Demand on a fleet at zero: queue a pass for it alone (the informer's handler must not block).</summary>
     private void OnResourceChanged(InformerEvent<V1Alpha1SlmDeployment> change)
     {
@@ -173,11 +172,9 @@ internal sealed class AutoscalerController
             if (_isLeader() && _resources.Get(key) is { Metadata.DeletionTimestamp: null } resource)
             {
                 var ns = resource.Metadata.NamespaceProperty ?? "default";
-                var pods = _pods.List().Where(p => (p.Metadata.NamespaceProperty ?? "default") == ns
-                    && p.Metadata.Labels?.TryGetValue(WorkerLabels.DeploymentLabel, out var owner) == true && owner == resource.Metadata.Name).ToList();
                 try
                 {
-                    await ScaleAsync(resource, pods, cancellationToken).ConfigureAwait(false);
+                    await ScaleAsync(resource, [.. PodsByFleet()[(ns, resource.Metadata.Name)]], cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -189,19 +186,20 @@ internal sealed class AutoscalerController
         }
     }
 
-    /// <summary>The router's demand annotation, or null when absent or unreadable (a hand-written value is ignored, not fatal).</summary>
+    /// <summary>The router's demand annotation, or null when absent or unreadable.</summary>
     internal static DateTimeOffset? DemandAt(V1Alpha1SlmDeployment resource) =>
-        resource.Metadata.Annotations?.TryGetValue(ApiGroup.DemandAnnotation, out var text) == true
-        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
-            ? at
-            : null;
+        resource.Metadata.Annotations?.TryGetValue(ApiGroup.DemandAnnotation, out var text) == true ? DemandStamp.Parse(text) : null;
+
+    /// <summary>The cached worker pods by the (namespace, SlmDeployment) their label names.</summary>
+    private ILookup<(string Namespace, string Name), V1Pod> PodsByFleet() =>
+        _pods.List()
+            .Where(p => p.Metadata.Labels?.ContainsKey(WorkerLabels.DeploymentLabel) == true)
+            .ToLookup(p => (p.Metadata.NamespaceProperty ?? "default", p.Metadata.Labels[WorkerLabels.DeploymentLabel]));
 
     /// <summary>One pass over every cached SlmDeployment; a failure on one does not stop the others.</summary>
     public async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        var podsByFleet = _pods.List()
-            .Where(p => p.Metadata.Labels?.ContainsKey(WorkerLabels.DeploymentLabel) == true)
-            .ToLookup(p => (p.Metadata.NamespaceProperty ?? "default", p.Metadata.Labels[WorkerLabels.DeploymentLabel]));
+        var podsByFleet = PodsByFleet();
         var live = new HashSet<(string Namespace, string Name)>();
         var uids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var resource in _resources.List())
@@ -363,10 +361,11 @@ internal sealed class AutoscalerController
             fieldManager: SlmDeploymentResource.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Patches the autoscaler's status fields; on 409 (another writer moved it) re-reads and tries again.</summary>
+    /// <summary>Of the warm-up this operator last wrote and the cached status's, the one with the later measured pod.</summary>
     private static WarmUpStatus? Newer(WarmUpStatus? a, WarmUpStatus? b) =>
         (a?.LastReadyTime ?? DateTime.MinValue) >= (b?.LastReadyTime ?? DateTime.MinValue) ? a ?? b : b;
 
+    /// <summary>Patches the autoscaler's status fields; on 409 (another writer moved it) re-reads and tries again.</summary>
     private async Task PatchStatusAsync(
         V1Alpha1SlmDeployment resource, ScaleDecision decision, FleetReading reading, double? cost, DateTimeOffset? scaledAt, DateTimeOffset now, WarmUpStatus? warmUp, CancellationToken cancellationToken)
     {

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using k8s;
 using k8s.Models;
 using SlmFleet.Api;
+using SlmFleet.Api.ColdStart;
 using SlmFleet.Router.Observability;
 
 namespace SlmFleet.Router.Kubernetes;
@@ -51,8 +51,7 @@ internal sealed class DemandRecorder(TimeProvider time, RouterMetrics metrics, I
 
     private async Task WriteAsync(Target target, string deployment, DateTimeOffset at)
     {
-        var stamp = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        var patch = new { metadata = new { annotations = new Dictionary<string, string> { [ApiGroup.DemandAnnotation] = stamp } } };
+        var patch = new { metadata = new { annotations = new Dictionary<string, string> { [ApiGroup.DemandAnnotation] = DemandStamp.Format(at) } } };
         try
         {
             await target.Client.CustomObjects.PatchNamespacedCustomObjectAsync(

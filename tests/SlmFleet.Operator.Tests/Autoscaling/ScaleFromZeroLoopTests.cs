@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using NUnit.Framework;
 using SlmFleet.Api;
+using SlmFleet.Api.ColdStart;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Autoscaling;
 using SlmFleet.Operator.SlmDeployments;
@@ -93,6 +94,6 @@ public sealed class ScaleFromZeroLoopTests
 
     private static Task AnnotateAsync(AutoscalerHarness h, DateTimeOffset at) =>
         h.Client.CustomObjects.PatchNamespacedCustomObjectAsync(
-            new V1Patch(new { metadata = new { annotations = new Dictionary<string, string> { [ApiGroup.DemandAnnotation] = AutoscalerStatusPatch.Timestamp(at) } } }, V1Patch.PatchType.MergePatch),
+            new V1Patch(new { metadata = new { annotations = new Dictionary<string, string> { [ApiGroup.DemandAnnotation] = DemandStamp.Format(at) } } }, V1Patch.PatchType.MergePatch),
             SlmDeploymentResource.Group, SlmDeploymentResource.Version, AutoscalerHarness.Namespace, SlmDeploymentResource.Plural, "cold");
 }

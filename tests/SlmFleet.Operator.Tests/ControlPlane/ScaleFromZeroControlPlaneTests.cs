@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using NUnit.Framework;
 using SlmFleet.Api;
+using SlmFleet.Api.ColdStart;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Autoscaling;
 using SlmFleet.Operator.Commands;
@@ -133,6 +134,6 @@ public sealed class ScaleFromZeroControlPlaneTests
     /// <summary>The merge patch a router sends when a request finds the fleet without a ready replica.</summary>
     private Task AnnotateDemandAsync(string name, DateTimeOffset? at = null) =>
         _client.CustomObjects.PatchNamespacedCustomObjectAsync(
-            new V1Patch(new { metadata = new { annotations = new Dictionary<string, string> { [ApiGroup.DemandAnnotation] = AutoscalerStatusPatch.Timestamp(at ?? DateTimeOffset.UtcNow) } } }, V1Patch.PatchType.MergePatch),
+            new V1Patch(new { metadata = new { annotations = new Dictionary<string, string> { [ApiGroup.DemandAnnotation] = DemandStamp.Format(at ?? DateTimeOffset.UtcNow) } } }, V1Patch.PatchType.MergePatch),
             SlmDeploymentResource.Group, SlmDeploymentResource.Version, _ns, SlmDeploymentResource.Plural, name);
 }

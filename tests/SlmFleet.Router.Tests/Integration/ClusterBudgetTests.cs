@@ -6,8 +6,6 @@ using SlmFleet.Api;
 using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Router.Tests.Infrastructure;
 using SlmFleet.Testing;
-using SlmFleet.Testing.Kubernetes;
-using SlmFleet.Testing.OpenAi;
 
 namespace SlmFleet.Router.Tests.Integration;
 
@@ -26,45 +24,29 @@ public sealed class ClusterBudgetTests
     private const string LastMonth = "2026-05";
     private const double MonthlyUsd = 0.05;
 
-    private KubeApiTestServer _server = null!;
-    private k8s.Kubernetes _client = null!;
-    private OpenAiTestServer _llm = null!;
-    private TestRouter _router = null!;
+    private ClusterRouterRig _rig = null!;
 
     [SetUp]
-    public async Task SetUp()
-    {
-        _server = await KubeApiTestServer.StartAsync();
-        FleetResourceTypes.RegisterOn(_server);
-        _client = _server.CreateClient();
-        _llm = await OpenAiTestServer.StartAsync();
-        _router = await TestRouter.StartInClusterAsync(_client, Ns, new ShiftedClock(new DateTimeOffset(2026, 6, 15, 12, 0, 0, TimeSpan.Zero)));
-    }
+    public async Task SetUp() => _rig = await ClusterRouterRig.StartAsync(Ns, new ShiftedClock(new DateTimeOffset(2026, 6, 15, 12, 0, 0, TimeSpan.Zero)));
 
     [TearDown]
-    public async Task TearDown()
-    {
-        await _router.DisposeAsync();
-        await _llm.DisposeAsync();
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
+    public Task TearDown() => _rig.DisposeAsync().AsTask();
 
     [Test]
     public async Task LlmBoundRequest_StatusSpentThisMonth_RejectedPerWhenExhausted()
     {
         await CreatePolicyAsync("capped-policy", Alias, "reject");
         await WriteStatusAsync("capped-policy", ThisMonth, MonthlyUsd);
-        await Poll.UntilAsync(() => _router.ServesAsync(Alias), "the router to serve the policy");
-        await Poll.UntilAsync(async () => await _router.MetricAsync("slm_router_budget_fraction", ("model", Alias)) >= 1, "the router to take the fleet spend from the status");
+        await Poll.UntilAsync(() => _rig.Router.ServesAsync(Alias), "the router to serve the policy");
+        await Poll.UntilAsync(async () => await _rig.Router.MetricAsync("slm_router_budget_fraction", ("model", Alias)) >= 1, "the router to take the fleet spend from the status");
 
         var response = await PremiumAsync();
 
         response.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString().Should().Be("budget_exhausted");
-        _llm.Requests.Should().BeEmpty();
-        (await _router.MetricAsync("slm_router_budget_alert", ("model", Alias))).Should().Be(1);
-        (await _router.MetricAsync("slm_router_llm_spend_usd_total", ("model", Alias))).Should().Be(0);
+        _rig.Llm.Requests.Should().BeEmpty();
+        (await _rig.Router.MetricAsync("slm_router_budget_alert", ("model", Alias))).Should().Be(1);
+        (await _rig.Router.MetricAsync("slm_router_llm_spend_usd_total", ("model", Alias))).Should().Be(0);
     }
 
     [Test]
@@ -75,14 +57,14 @@ public sealed class ClusterBudgetTests
         // Watch events arrive in order: once a policy created after the status write is served, the
         // router has seen that status.
         await CreatePolicyAsync("later-policy", "later", "reject");
-        await Poll.UntilAsync(() => _router.ServesAsync("later"), "the router to see the policy created after the status");
+        await Poll.UntilAsync(() => _rig.Router.ServesAsync("later"), "the router to see the policy created after the status");
 
         var response = await PremiumAsync();
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Headers.GetValues("x-slmfleet-route").Should().Equal("llm");
-        _llm.Requests.Should().HaveCount(1);
-        (await _router.MetricAsync("slm_router_budget_fraction", ("model", Alias))).Should().BeApproximately(0.02 / MonthlyUsd, 1e-9);
+        _rig.Llm.Requests.Should().HaveCount(1);
+        (await _rig.Router.MetricAsync("slm_router_budget_fraction", ("model", Alias))).Should().BeApproximately(0.02 / MonthlyUsd, 1e-9);
     }
 
     [Test]
@@ -91,8 +73,8 @@ public sealed class ClusterBudgetTests
         // The fleet has spent 0.02 of 0.05: this router's own 0.02 + 0.02 reach it, though its own 0.04 would not.
         await CreatePolicyAsync("capped-policy", Alias, "slm-only");
         await WriteStatusAsync("capped-policy", ThisMonth, 0.02);
-        await Poll.UntilAsync(() => _router.ServesAsync(Alias), "the router to serve the policy");
-        await Poll.UntilAsync(async () => await _router.MetricAsync("slm_router_budget_fraction", ("model", Alias)) > 0, "the router to take the fleet spend from the status");
+        await Poll.UntilAsync(() => _rig.Router.ServesAsync(Alias), "the router to serve the policy");
+        await Poll.UntilAsync(async () => await _rig.Router.MetricAsync("slm_router_budget_fraction", ("model", Alias)) > 0, "the router to take the fleet spend from the status");
 
         var first = await PremiumAsync();
         var second = await PremiumAsync();
@@ -102,18 +84,18 @@ public sealed class ClusterBudgetTests
         second.Headers.GetValues("x-slmfleet-route").Should().Equal("llm");
         // slm-only: the rule's LLM-bound request goes to the SLM, and this cluster has no worker endpoints.
         third.Headers.GetValues("x-slmfleet-reason").Should().Equal("budget_exhausted");
-        _llm.Requests.Should().HaveCount(2);
-        (await _router.MetricAsync("slm_router_budget_fraction", ("model", Alias))).Should().BeApproximately((0.02 + 0.04) / MonthlyUsd, 1e-9);
+        _rig.Llm.Requests.Should().HaveCount(2);
+        (await _rig.Router.MetricAsync("slm_router_budget_fraction", ("model", Alias))).Should().BeApproximately((0.02 + 0.04) / MonthlyUsd, 1e-9);
     }
 
     private Task<HttpResponseMessage> PremiumAsync() =>
-        _router.PostJsonAsync(
+        _rig.Router.PostJsonAsync(
             "/v1/chat/completions",
             $$"""{"model":"{{Alias}}","messages":[{"role":"user","content":"hi"}],"max_tokens":4}""",
             h => h.Add("x-slmfleet-flags", "premium"));
 
     private Task CreatePolicyAsync(string name, string alias, string whenExhausted) =>
-        _client.CustomObjects.CreateNamespacedCustomObjectAsync(
+        _rig.Client.CustomObjects.CreateNamespacedCustomObjectAsync(
             new V1Alpha1RoutingPolicy
             {
                 Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns },
@@ -121,7 +103,7 @@ public sealed class ClusterBudgetTests
                 {
                     ModelAlias = alias,
                     Slm = new SlmTargetSpec { DeploymentRef = new LocalObjectReference { Name = "qwen" } },
-                    Llm = new LlmTargetSpec { BaseUrl = _llm.BaseUrl.ToString(), Model = "big-llm", InputPricePerMillionTokens = 1000, OutputPricePerMillionTokens = 2000 },
+                    Llm = new LlmTargetSpec { BaseUrl = _rig.Llm.BaseUrl.ToString(), Model = "big-llm", InputPricePerMillionTokens = 1000, OutputPricePerMillionTokens = 2000 },
                     Rules = [new RoutingRule { Name = "to-llm", Target = "llm", Match = new RuleMatch { Flags = ["premium"] } }],
                     Budget = new BudgetSpec { MonthlyUsd = MonthlyUsd, AlertFraction = 0.8, WhenExhausted = whenExhausted },
                 },
@@ -130,7 +112,7 @@ public sealed class ClusterBudgetTests
 
     /// <summary>The fields the operator's RoutingPolicy controller writes after summing the routers' spend counters.</summary>
     private Task WriteStatusAsync(string name, string month, double spendUsd) =>
-        _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+        _rig.Client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
             new V1Patch(new { status = new RoutingPolicyStatus { Month = month, SpendThisMonthUsd = spendUsd, BudgetFraction = spendUsd / MonthlyUsd } }, V1Patch.PatchType.MergePatch),
             ApiGroup.Group, ApiGroup.Version, Ns, V1Alpha1RoutingPolicy.Plural, name);
 }

@@ -7,8 +7,6 @@ using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Router.Routing;
 using SlmFleet.Router.Tests.Infrastructure;
 using SlmFleet.Testing;
-using SlmFleet.Testing.Kubernetes;
-using SlmFleet.Testing.OpenAi;
 
 namespace SlmFleet.Router.Tests.Integration;
 
@@ -24,29 +22,13 @@ public sealed class ColdStartTests
     private const string Ns = "default";
     private const string Alias = "cold-bot";
 
-    private KubeApiTestServer _server = null!;
-    private k8s.Kubernetes _client = null!;
-    private OpenAiTestServer _llm = null!;
-    private TestRouter _router = null!;
+    private ClusterRouterRig _rig = null!;
 
     [SetUp]
-    public async Task SetUp()
-    {
-        _server = await KubeApiTestServer.StartAsync();
-        FleetResourceTypes.RegisterOn(_server);
-        _client = _server.CreateClient();
-        _llm = await OpenAiTestServer.StartAsync();
-        _router = await TestRouter.StartInClusterAsync(_client, Ns, TimeProvider.System);
-    }
+    public async Task SetUp() => _rig = await ClusterRouterRig.StartAsync(Ns, TimeProvider.System);
 
     [TearDown]
-    public async Task TearDown()
-    {
-        await _router.DisposeAsync();
-        await _llm.DisposeAsync();
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
+    public Task TearDown() => _rig.DisposeAsync().AsTask();
 
     [Test]
     public async Task PredictedWarmUpBeyondObjective_LlmAnswersAtOnce_DemandRecorded()
@@ -62,11 +44,11 @@ public sealed class ColdStartTests
         TestRouter.Header(response, RequestRouter.ColdStartHeader).Should().Be("predicted_late");
         TestRouter.Header(response, RequestRouter.ColdStartWaitHeader).Should().Be("0");
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5), "a request predicted to wait past its objective is not held");
-        _llm.Requests.Should().HaveCount(1);
+        _rig.Llm.Requests.Should().HaveCount(1);
         await Poll.UntilAsync(() => DemandAt() is not null, "the router records demand on the SlmDeployment");
         DateTimeOffset.Parse(DemandAt()!, System.Globalization.CultureInfo.InvariantCulture).Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
-        (await _router.MetricAsync("slm_router_cold_start_requests_total", ("model", Alias), ("decision", "predicted_late"))).Should().Be(1);
-        (await _router.MetricAsync("slm_router_escalations_total", ("model", Alias), ("reason", RouteReasons.ColdStart))).Should().Be(1);
+        (await _rig.Router.MetricAsync("slm_router_cold_start_requests_total", ("model", Alias), ("decision", "predicted_late"))).Should().Be(1);
+        (await _rig.Router.MetricAsync("slm_router_escalations_total", ("model", Alias), ("reason", RouteReasons.ColdStart))).Should().Be(1);
     }
 
     [Test]
@@ -86,8 +68,8 @@ public sealed class ColdStartTests
         TestRouter.Header(response, RequestRouter.RouteHeader).Should().Be("slm");
         TestRouter.Header(response, RequestRouter.ColdStartHeader).Should().Be("hold");
         int.Parse(TestRouter.Header(response, RequestRouter.ColdStartWaitHeader), System.Globalization.CultureInfo.InvariantCulture).Should().BeGreaterThanOrEqualTo(200);
-        _llm.Requests.Should().BeEmpty();
-        (await _router.MetricAsync("slm_router_cold_start_requests_total", ("model", Alias), ("decision", "hold"))).Should().Be(1);
+        _rig.Llm.Requests.Should().BeEmpty();
+        (await _rig.Router.MetricAsync("slm_router_cold_start_requests_total", ("model", Alias), ("decision", "hold"))).Should().Be(1);
 
         // Warm now: the next request is not a cold one.
         var warm = await AskAsync();
@@ -100,7 +82,7 @@ public sealed class ColdStartTests
         // Predicted 60 s against a 10 s objective: from this router's own clock that is predicted_late, but the
         // operator scaled the fleet up 55 s ago (another router recorded the demand), so 5 s remain: hold.
         await CreateDeploymentAsync(minReplicas: 0, predictedWarmUpSeconds: 60);
-        await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+        await _rig.Client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
             new V1Patch(new { status = new SlmDeploymentStatus { DesiredReplicas = 1, ReadyReplicas = 0, LastScaleTime = DateTime.UtcNow.AddSeconds(-55) } }, V1Patch.PatchType.MergePatch),
             ApiGroup.Group, ApiGroup.Version, Ns, V1Alpha1SlmDeployment.Plural, "qwen");
         await CreatePolicyAsync(new ColdStartSpec { MaxWaitMilliseconds = 10000 });
@@ -168,9 +150,9 @@ public sealed class ColdStartTests
         await CreateDeploymentAsync(minReplicas: 0, predictedWarmUpSeconds: null, name: "qwen-next", servedModel: "qwen-next-1.5b");
         await CreateSliceAsync(await TinyWorker.AddressAsync());
         await CreatePolicyAsync(new ColdStartSpec(), new CandidateSpec { DeploymentRef = new LocalObjectReference { Name = "qwen-next" }, SampleRate = 1 });
-        await Poll.UntilAsync(() => _router.ServesAsync(Alias), "the router to serve the policy");
-        await Poll.UntilAsync(() => _router.ServesAsync("qwen-next-1.5b"), "the router to see the candidate");
-        await Poll.UntilAsync(async () => await _router.MetricAsync("slm_router_slm_endpoints", ("deployment", "qwen")) >= 1, "the router to see the primary's endpoint");
+        await Poll.UntilAsync(() => _rig.Router.ServesAsync(Alias), "the router to serve the policy");
+        await Poll.UntilAsync(() => _rig.Router.ServesAsync("qwen-next-1.5b"), "the router to see the candidate");
+        await Poll.UntilAsync(async () => await _rig.Router.MetricAsync("slm_router_slm_endpoints", ("deployment", "qwen")) >= 1, "the router to see the primary's endpoint");
 
         var response = await AskAsync();
 
@@ -193,21 +175,21 @@ public sealed class ColdStartTests
     /// </summary>
     private async Task SeenAsync()
     {
-        await Poll.UntilAsync(() => _router.ServesAsync(Alias), "the router to serve the policy");
+        await Poll.UntilAsync(() => _rig.Router.ServesAsync(Alias), "the router to serve the policy");
         await CreateDeploymentAsync(minReplicas: 1, predictedWarmUpSeconds: null, name: "marker", servedModel: "marker-model");
-        await Poll.UntilAsync(() => _router.ServesAsync("marker-model"), "the router to see the SlmDeployments");
+        await Poll.UntilAsync(() => _rig.Router.ServesAsync("marker-model"), "the router to see the SlmDeployments");
     }
 
     private Task<HttpResponseMessage> AskAsync() =>
-        _router.PostJsonAsync("/v1/chat/completions", $$"""{"model":"{{Alias}}","messages":[{"role":"user","content":"hi"}],"max_tokens":4}""");
+        _rig.Router.PostJsonAsync("/v1/chat/completions", $$"""{"model":"{{Alias}}","messages":[{"role":"user","content":"hi"}],"max_tokens":4}""");
 
     private string? DemandAt(string deployment = "qwen") =>
-        _server.Get<V1Alpha1SlmDeployment>(ApiGroup.Group, V1Alpha1SlmDeployment.Plural, Ns, deployment)?.Metadata.Annotations is { } annotations
+        _rig.Server.Get<V1Alpha1SlmDeployment>(ApiGroup.Group, V1Alpha1SlmDeployment.Plural, Ns, deployment)?.Metadata.Annotations is { } annotations
         && annotations.TryGetValue(ApiGroup.DemandAnnotation, out var at) ? at : null;
 
     private async Task CreateDeploymentAsync(int minReplicas, double? predictedWarmUpSeconds, string name = "qwen", string servedModel = "qwen-1.5b")
     {
-        await _client.CustomObjects.CreateNamespacedCustomObjectAsync(
+        await _rig.Client.CustomObjects.CreateNamespacedCustomObjectAsync(
             new V1Alpha1SlmDeployment
             {
                 Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns },
@@ -217,14 +199,14 @@ public sealed class ColdStartTests
         if (predictedWarmUpSeconds is { } predicted)
         {
             // What the operator's autoscaler publishes after measuring earlier starts.
-            await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+            await _rig.Client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
                 new V1Patch(new { status = new SlmDeploymentStatus { WarmUp = new WarmUpStatus { PredictedSeconds = predicted, Samples = 3 } } }, V1Patch.PatchType.MergePatch),
                 ApiGroup.Group, ApiGroup.Version, Ns, V1Alpha1SlmDeployment.Plural, name);
         }
     }
 
     private Task CreatePolicyAsync(ColdStartSpec coldStart, CandidateSpec? candidate = null) =>
-        _client.CustomObjects.CreateNamespacedCustomObjectAsync(
+        _rig.Client.CustomObjects.CreateNamespacedCustomObjectAsync(
             new V1Alpha1RoutingPolicy
             {
                 Metadata = new V1ObjectMeta { Name = "cold-policy", NamespaceProperty = Ns },
@@ -232,7 +214,7 @@ public sealed class ColdStartTests
                 {
                     ModelAlias = Alias,
                     Slm = new SlmTargetSpec { DeploymentRef = new LocalObjectReference { Name = "qwen" }, ColdStart = coldStart },
-                    Llm = new LlmTargetSpec { BaseUrl = _llm.BaseUrl.ToString(), Model = "big-llm", InputPricePerMillionTokens = 10, OutputPricePerMillionTokens = 30 },
+                    Llm = new LlmTargetSpec { BaseUrl = _rig.Llm.BaseUrl.ToString(), Model = "big-llm", InputPricePerMillionTokens = 10, OutputPricePerMillionTokens = 30 },
                     // The tiny worker's confidence is whatever its random weights give: the tests are about the replica, not the threshold.
                     Escalation = new EscalationSpec { ConfidenceThreshold = 0 },
                     Candidate = candidate,
@@ -242,7 +224,7 @@ public sealed class ColdStartTests
 
     /// <summary>What the EndpointSlice controller writes once the replica behind Service qwen-worker is ready.</summary>
     private Task CreateSliceAsync(Uri worker) =>
-        _client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(
+        _rig.Client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(
             new V1EndpointSlice
             {
                 Metadata = new V1ObjectMeta

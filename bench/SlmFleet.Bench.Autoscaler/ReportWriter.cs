@@ -10,7 +10,7 @@ internal static class ReportWriter
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static void Write(string directory, IReadOnlyList<TraceReport> reports, ColdStartReport coldStart, ServiceRate rate, SimulationOptions options, int seed, TimeSpan elapsed)
+    public static void Write(string directory, IReadOnlyList<TraceReport> reports, IReadOnlyList<SeedSweep> sweeps, ColdStartReport coldStart, ServiceRate rate, SimulationOptions options, int seed, TimeSpan elapsed)
     {
         Directory.CreateDirectory(directory);
         var date = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
@@ -25,6 +25,7 @@ internal static class ReportWriter
             root[report.Trace.Name] = node;
         }
 
+        root["seeds"] = new JsonObject(sweeps.Select(w => KeyValuePair.Create(w.TraceName, (JsonNode?)SweepJson(w))));
         root["scale_from_zero"] = ColdStartJson(coldStart);
         root["run"] = new JsonObject
         {
@@ -41,7 +42,7 @@ internal static class ReportWriter
             ["elapsed_s"] = Math.Round(elapsed.TotalSeconds, 1),
         };
         File.WriteAllText(Path.Combine(directory, "autoscaler.json"), root.ToJsonString(Indented) + "\n");
-        File.WriteAllText(Path.Combine(directory, "autoscaler.md"), Markdown(reports, rate, options, date, machine) + ColdStartMarkdown(coldStart, options));
+        File.WriteAllText(Path.Combine(directory, "autoscaler.md"), Markdown(reports, rate, options, date, machine) + SweepMarkdown(sweeps) + ColdStartMarkdown(coldStart, options));
     }
 
     private static JsonObject ToJson(SimulationResult r) => new()
@@ -57,6 +58,50 @@ internal static class ReportWriter
         ["scale_events"] = r.ScaleEvents,
         ["mean_utilization"] = Math.Round(r.MeanUtilization, 4),
     };
+
+    private static JsonObject SweepJson(SeedSweep sweep)
+    {
+        JsonObject Side(IReadOnlyList<SimulationResult> runs) => new()
+        {
+            ["time_in_band_mean"] = Math.Round(runs.Average(r => r.TimeInBand), 4),
+            ["time_in_band_worst"] = Math.Round(runs.Min(r => r.TimeInBand), 4),
+            ["vs_oracle_mean"] = Math.Round(runs.Average(SeedSweep.Ratio), 4),
+            ["vs_oracle_worst"] = Math.Round(runs.Max(SeedSweep.Ratio), 4),
+            ["slo_misses_mean"] = Math.Round(runs.Average(r => r.SloMisses), 1),
+            ["dropped_total"] = runs.Sum(r => r.Dropped),
+            ["vs_oracle"] = new JsonArray(runs.Select(r => (JsonNode?)Math.Round(SeedSweep.Ratio(r), 4)).ToArray()),
+        };
+
+        return new JsonObject
+        {
+            ["seeds"] = new JsonArray(sweep.Seeds.Select(s => (JsonNode?)s).ToArray()),
+            ["slm_fleet"] = Side(sweep.Autoscaler),
+            ["hpa"] = Side(sweep.Hpa),
+        };
+    }
+
+    private static string SweepMarkdown(IReadOnlyList<SeedSweep> sweeps)
+    {
+        var text = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine();
+        text.AppendLine(c, $"## Every trace re-drawn with {SeedSweep.Count} seeds");
+        text.AppendLine();
+        text.AppendLine(c, $"The tables above are one draw (seed {sweeps[0].Seeds[0]}). Here each trace's noise and request arrivals are drawn again with seeds {sweeps[0].Seeds[0]}-{sweeps[0].Seeds[^1]}: mean and worst over the draws.");
+        text.AppendLine();
+        text.AppendLine("| trace | autoscaler | time in band, mean | time in band, worst | vs oracle, mean | vs oracle, worst | SLO misses, mean | dropped, all draws |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var sweep in sweeps)
+        {
+            foreach (var (name, runs) in new[] { ("SLM Fleet", sweep.Autoscaler), ("Kubernetes HPA (70 %)", sweep.Hpa) })
+            {
+                text.AppendLine(c,
+                    $"| {sweep.TraceName} | {name} | {runs.Average(r => r.TimeInBand):P1} | {runs.Min(r => r.TimeInBand):P1} | {runs.Average(SeedSweep.Ratio):0.000}x | {runs.Max(SeedSweep.Ratio):0.000}x | {runs.Average(r => r.SloMisses):0} | {runs.Sum(r => r.Dropped)} |");
+            }
+        }
+
+        return text.ToString();
+    }
 
     private static JsonObject ColdStartJson(ColdStartReport report)
     {
@@ -164,5 +209,5 @@ internal static class ReportWriter
 
     private static void Row(StringBuilder text, string name, SimulationResult r) =>
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"| {name} | {r.TimeInBand:P1} | {r.WaitP99Seconds:0.000} | {r.SloMisses} | {r.Dropped} | {r.ReplicaHours:0.0} | {r.OracleReplicaHours:0.0} | {r.ReplicaHours / r.OracleReplicaHours:0.00}x | {r.ScaleEvents} | {r.MaxQueue} |");
+            $"| {name} | {r.TimeInBand:P1} | {r.WaitP99Seconds:0.000} | {r.SloMisses} | {r.Dropped} | {r.ReplicaHours:0.0} | {r.OracleReplicaHours:0.0} | {r.ReplicaHours / r.OracleReplicaHours:0.000}x | {r.ScaleEvents} | {r.MaxQueue} |");
 }

@@ -24,15 +24,16 @@ public sealed class AutoscalingSpec
 
     /// <summary>
     /// Lower edge of the band. Replicas are removed after the scale-down window when utilization is below
-    /// it, or when the smaller fleet would still run at or below three quarters of the band (so the fleet
-    /// settles near the top of the band, not its middle). Must be less than targetUtilizationHigh.
+    /// it, or when the smaller fleet would still run its busiest minute of the window at or below four
+    /// fifths up the band (0.76 for 0.60-0.80), so the fleet settles near the top of the band, not its
+    /// middle. Must be less than targetUtilizationHigh.
     /// </summary>
     [Range(0.05, 0.95)]
     [DefaultValue(0.60)]
     [JsonPropertyName("targetUtilizationLow")]
     public double TargetUtilizationLow { get; set; } = 0.60;
 
-    /// <summary>Above this capacity utilization replicas are added, sized to bring utilization back to the band's middle.</summary>
+    /// <summary>Above this capacity utilization replicas are added, sized to bring utilization back to four fifths up the band (0.76 for 0.60-0.80), where scale-downs settle too.</summary>
     [Range(0.1, 1.0)]
     [DefaultValue(0.80)]
     [JsonPropertyName("targetUtilizationHigh")]

@@ -7,11 +7,11 @@ namespace SlmFleet.Operator.Autoscaling;
 /// The autoscaling decision: a pure function of the policy, the observation and the state it
 /// returned last time (no clock, no client, no randomness).
 /// <code>
-///   utilization ──► above high, or queue over limit ──► size for the band's middle; replicas already
+///   utilization ──► above high, or queue over limit ──► size for the resize target; replicas already
 ///        │                                              asked for (warming, pending) count
-///        ├──────► below low (or, consolidating, fewer replicas stay at or below the scale-down target)
+///        ├──────► below low (or, consolidating, fewer replicas stay at or below the resize target)
 ///        │            └─► only with complete metrics, after the scale-down window and sized by the
-///        │                busiest sample of that window
+///        │                busiest minute (mean of its samples) of that window
 ///        └──────► otherwise hold
 ///   then clamp to [minReplicas, maxReplicas]
 /// </code>
@@ -86,7 +86,7 @@ internal static class AutoscalerDecision
             return ScaleUp(policy, now, current, fleet, facts, new AutoscalerState(state.AboveBandSince ?? now, null, history));
         }
 
-        var shrinkTo = Ceiling(fleet.EstimatedBusy / policy.EffectiveScaleDownTarget);
+        var shrinkTo = Ceiling(fleet.EstimatedBusy / policy.EffectiveResizeTarget);
         var shrinkCandidate = shrinkTo < current && (utilization < policy.TargetLow - Slack || policy.ConsolidateWithinBand);
         if (!shrinkCandidate)
         {
@@ -107,7 +107,7 @@ internal static class AutoscalerDecision
     private static ScaleStep ScaleUp(AutoscalingPolicy policy, DateTimeOffset now, int current, FleetUtilization fleet, string facts, AutoscalerState state)
     {
         var byQueue = fleet.QueuePerReadyPod > policy.QueueDepthLimit ? Ceiling(fleet.EstimatedQueue / policy.QueueDepthLimit) : 0;
-        var needed = Math.Max(Ceiling(fleet.EstimatedBusy / policy.TargetMiddle), byQueue);
+        var needed = Math.Max(Ceiling(fleet.EstimatedBusy / policy.EffectiveResizeTarget), byQueue);
         if (needed <= current)
         {
             return new ScaleStep(current, ScaleReason.WaitingForWarmingReplicas,
@@ -119,7 +119,7 @@ internal static class AutoscalerDecision
         var upCutoff = now - policy.ScaleUpStabilization;
         var busy = state.History.Where(s => s.Time >= upCutoff).Min(s => s.Busy);
         var windowElapsed = now - state.AboveBandSince!.Value >= policy.ScaleUpStabilization;
-        var byUtilization = windowElapsed ? Ceiling(busy / policy.TargetMiddle) : 0;
+        var byUtilization = windowElapsed ? Ceiling(busy / policy.EffectiveResizeTarget) : 0;
         var stabilized = Math.Max(byUtilization, byQueue);
         if (stabilized <= current)
         {
@@ -131,7 +131,7 @@ internal static class AutoscalerDecision
         var reason = queueDriven ? ScaleReason.ScaleUpQueueDepth : ScaleReason.ScaleUpUtilization;
         var why = queueDriven
             ? Invariant($"queue over the limit of {policy.QueueDepthLimit:0.#} per pod")
-            : Invariant($"above {policy.TargetHigh:0.00}, {busy:0.0} replicas busy, sizing for {policy.TargetMiddle:0.00}");
+            : Invariant($"above {policy.TargetHigh:0.00}, {busy:0.0} replicas busy, sizing for {policy.EffectiveResizeTarget:0.00}");
         return new ScaleStep(stabilized, reason, Invariant($"{facts}; {why}: {current} -> {stabilized} replicas"), state);
     }
 
@@ -140,8 +140,8 @@ internal static class AutoscalerDecision
         var now = observation.Now;
         var window = policy.ScaleDownStabilization;
         var downCutoff = now - window;
-        var busiest = state.History.Where(s => s.Time >= downCutoff).Max(s => s.Busy);
-        var target = policy.EffectiveScaleDownTarget;
+        var busiest = BusiestSpan(state.History.Where(s => s.Time >= downCutoff).ToList(), policy.ScaleDownSmoothing);
+        var target = policy.EffectiveResizeTarget;
         var shrinkTo = Ceiling(busiest / target);
         var sinceScale = observation.LastScaleTime is { } last ? now - last : TimeSpan.MaxValue;
         if (now - state.ShrinkCandidateSince!.Value < window || sinceScale < window || shrinkTo >= current)
@@ -158,6 +158,31 @@ internal static class AutoscalerDecision
         return new ScaleStep(shrinkTo, reason,
             Invariant($"{facts}; {why}, busiest {busiest:0.0} replicas: {current} -> {shrinkTo} replicas"),
             state with { ShrinkCandidateSince = null });
+    }
+
+    /// <summary>
+    /// The highest mean load over any <paramref name="span"/> of the window's samples (in time order),
+    /// each mean over the samples taken within <paramref name="span"/> up to and including one sample.
+    /// A span reaching back before the window's first sample averages only what the window holds.
+    /// </summary>
+    private static double BusiestSpan(List<BusySample> window, TimeSpan span)
+    {
+        var busiest = 0.0;
+        var first = 0;
+        var sum = 0.0;
+        for (var last = 0; last < window.Count; last++)
+        {
+            sum += window[last].Busy;
+            while (window[last].Time - window[first].Time >= span && first < last)
+            {
+                sum -= window[first].Busy;
+                first++;
+            }
+
+            busiest = Math.Max(busiest, sum / (last - first + 1));
+        }
+
+        return busiest;
     }
 
     private static ScaleDecision Bound(AutoscalingPolicy policy, int current, FleetUtilization fleet, ScaleStep step)

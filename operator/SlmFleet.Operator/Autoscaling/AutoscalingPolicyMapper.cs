@@ -5,10 +5,6 @@ namespace SlmFleet.Operator.Autoscaling;
 /// <summary>Maps an SlmDeployment spec onto the decision's <see cref="AutoscalingPolicy"/>. Pure.</summary>
 internal static class AutoscalingPolicyMapper
 {
-    // Where in the band a scale-down may leave the smaller fleet: three quarters of the way up (0.75 for
-    // the default 0.60–0.80 band), the policy's default, kept proportional for other bands.
-    private const double ScaleDownTargetFraction = 0.75;
-
     /// <summary>
     /// The policy for <paramref name="spec"/>; null when autoscaling is switched off
     /// (<c>spec.autoscaling.enabled: false</c>). No <c>spec.autoscaling</c> block means the defaults, enabled.
@@ -30,7 +26,6 @@ internal static class AutoscalingPolicyMapper
             MaxReplicas = spec.MaxReplicas,
             TargetLow = low,
             TargetHigh = high,
-            ScaleDownTarget = low + ((high - low) * ScaleDownTargetFraction),
             ScaleUpStabilization = TimeSpan.FromSeconds(autoscaling.ScaleUpStabilizationSeconds),
             ScaleDownStabilization = TimeSpan.FromSeconds(autoscaling.ScaleDownStabilizationSeconds),
             QueueDepthLimit = autoscaling.QueueDepthPerReplicaHigh,

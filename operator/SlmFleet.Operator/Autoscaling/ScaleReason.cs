@@ -6,7 +6,7 @@ internal enum ScaleReason
     /// <summary>Utilization inside the band; nothing to do.</summary>
     WithinBand,
 
-    /// <summary>Above the high mark: replicas added to bring utilization to the band's middle.</summary>
+    /// <summary>Above the high mark: replicas added to bring utilization to the resize target (four fifths up the band).</summary>
     ScaleUpUtilization,
 
     /// <summary>Too many waiting requests per ready replica: replicas added even though utilization lags.</summary>

@@ -25,15 +25,15 @@ public sealed class AutoscalerDecisionTests
     }
 
     [Test]
-    public void Decide_AboveHighMark_SizesForBandMiddle()
+    public void Decide_AboveHighMark_SizesForResizeTarget()
     {
-        // 10 pods at 0.91 = 9.1 busy replicas; 9.1 / 0.70 = 13.
+        // 10 pods at 0.91 = 9.1 busy replicas; 9.1 / 0.76 = 12 (11.97).
         var decision = AutoscalerDecision.Decide(Fleet.Policy(), Fleet.At(T0, 10, 0.91), AutoscalerState.Empty);
 
-        decision.DesiredReplicas.Should().Be(13);
+        decision.DesiredReplicas.Should().Be(12);
         decision.Reason.Should().Be(ScaleReason.ScaleUpUtilization);
         decision.Clamped.Should().BeFalse();
-        decision.Message.Should().Contain("0.91").And.Contain("10 -> 13");
+        decision.Message.Should().Contain("0.91").And.Contain("sizing for 0.76").And.Contain("10 -> 12");
     }
 
     [Test]
@@ -41,12 +41,12 @@ public sealed class AutoscalerDecisionTests
     {
         var first = AutoscalerDecision.Decide(Fleet.Policy(), Fleet.At(T0, 10, 0.91), AutoscalerState.Empty);
 
-        // The 3 new pods warm up for minutes while the 10 ready ones stay hot.
+        // The 2 new pods warm up for minutes while the 10 ready ones stay hot.
         var state = first.State;
         for (var t = 1; t <= 12; t++)
         {
-            var decision = AutoscalerDecision.Decide(Fleet.Policy(), Fleet.At(T0 + (t * Sync), 10, 0.91, warming: 3, lastScale: T0), state);
-            decision.DesiredReplicas.Should().Be(13, $"sync {t} happens during warm-up");
+            var decision = AutoscalerDecision.Decide(Fleet.Policy(), Fleet.At(T0 + (t * Sync), 10, 0.91, warming: 2, lastScale: T0), state);
+            decision.DesiredReplicas.Should().Be(12, $"sync {t} happens during warm-up");
             decision.Reason.Should().Be(ScaleReason.WaitingForWarmingReplicas);
             state = decision.State;
         }
@@ -57,19 +57,19 @@ public sealed class AutoscalerDecisionTests
     {
         var decision = AutoscalerDecision.Decide(Fleet.Policy(), Fleet.At(T0, 10, 0.91, warming: 1), AutoscalerState.Empty);
 
-        decision.DesiredReplicas.Should().Be(13);
+        decision.DesiredReplicas.Should().Be(12);
         decision.CurrentReplicas.Should().Be(11);
     }
 
     [Test]
     public void Decide_PendingReplicasNotYetReported_CountAsCapacityOnItsWay()
     {
-        // 13 asked for, only the 10 ready pods exist so far.
-        var observation = Fleet.Observe(T0, 13, Fleet.Ready(10, 0.91, T0));
+        // 12 asked for, only the 10 ready pods exist so far.
+        var observation = Fleet.Observe(T0, 12, Fleet.Ready(10, 0.91, T0));
 
         var decision = AutoscalerDecision.Decide(Fleet.Policy(), observation, AutoscalerState.Empty);
 
-        decision.DesiredReplicas.Should().Be(13);
+        decision.DesiredReplicas.Should().Be(12);
         decision.Reason.Should().Be(ScaleReason.WaitingForWarmingReplicas);
     }
 
@@ -89,11 +89,11 @@ public sealed class AutoscalerDecisionTests
     }
 
     [Test]
-    public void Decide_BelowLowMarkForWholeWindow_ScalesDownToScaleDownTarget()
+    public void Decide_BelowLowMarkForWholeWindow_ScalesDownToResizeTarget()
     {
         var decision = RunFor(Fleet.Policy(), TimeSpan.FromMinutes(5), _ => (10, 0.30));
 
-        // 3 busy replicas / 0.75 = 4.
+        // 3 busy replicas / 0.76 = 4 (3.9).
         decision.DesiredReplicas.Should().Be(4);
         decision.Reason.Should().Be(ScaleReason.ScaleDownUtilization);
         decision.Message.Should().Contain("10 -> 4");
@@ -112,12 +112,36 @@ public sealed class AutoscalerDecisionTests
     }
 
     [Test]
-    public void Decide_ScaleDown_SizedByBusiestSampleOfWindow()
+    public void Decide_ScaleDown_SizedByBusiestMinuteOfWindow()
     {
-        // Busy 5.0 two minutes ago, 3.0 now: shrink only to ceil(5.0 / 0.75) = 7.
-        var decision = RunFor(Fleet.Policy(), TimeSpan.FromMinutes(5), t => (10, t == TimeSpan.FromMinutes(3) ? 0.50 : 0.30));
+        // Busy 5.0 for the minute from 1:00 to 2:00, 3.0 otherwise: shrink only to ceil(5.0 / 0.76) = 7.
+        var decision = RunFor(Fleet.Policy(), TimeSpan.FromMinutes(5),
+            t => (10, t >= TimeSpan.FromMinutes(1) && t < TimeSpan.FromMinutes(2) ? 0.50 : 0.30));
 
         decision.DesiredReplicas.Should().Be(7);
+        decision.Message.Should().Contain("busiest 5.0 replicas");
+    }
+
+    [Test]
+    public void Decide_ScaleDown_OneBusySampleCountsForItsShareOfTheMinute()
+    {
+        // One 15 s sample at 5.5 busy among samples at 3.0: its minute averages (5.5 + 3 + 3 + 3) / 4 = 3.6,
+        // so the fleet shrinks to ceil(3.625 / 0.76) = 5; sized by that one sample it would keep 8.
+        var decision = RunFor(Fleet.Policy(), TimeSpan.FromMinutes(5), t => (10, t == TimeSpan.FromMinutes(3) ? 0.55 : 0.30));
+
+        decision.DesiredReplicas.Should().Be(5);
+        decision.Message.Should().Contain("busiest 3.6 replicas");
+    }
+
+    [Test]
+    public void Decide_ScaleDownWithoutSmoothing_SizedByBusiestSample()
+    {
+        var policy = Fleet.Policy() with { ScaleDownSmoothing = TimeSpan.Zero };
+
+        // HPA's rule: the one sample at 5.5 sizes the step, ceil(5.5 / 0.76) = 8.
+        var decision = RunFor(policy, TimeSpan.FromMinutes(5), t => (10, t == TimeSpan.FromMinutes(3) ? 0.55 : 0.30));
+
+        decision.DesiredReplicas.Should().Be(8);
     }
 
     [Test]
@@ -264,7 +288,7 @@ public sealed class AutoscalerDecisionTests
 
         var decision = AutoscalerDecision.Decide(Fleet.Policy(), observation, AutoscalerState.Empty);
 
-        decision.DesiredReplicas.Should().Be(13);
+        decision.DesiredReplicas.Should().Be(12);
         decision.Reason.Should().Be(ScaleReason.ScaleUpUtilization);
     }
 
@@ -315,10 +339,10 @@ public sealed class AutoscalerDecisionTests
     {
         var policy = Fleet.Policy() with { ScaleUpStabilization = TimeSpan.FromSeconds(60) };
 
-        // 9.1 busy at first, 9.9 since: the step is sized on 9.1 -> 13, not 9.9 -> 15.
+        // 9.1 busy at first, 9.9 since: the step is sized on 9.1 -> 12, not 9.9 -> 14.
         var decision = RunFor(policy, TimeSpan.FromSeconds(60), t => (10, t == TimeSpan.Zero ? 0.91 : 0.99));
 
-        decision.DesiredReplicas.Should().Be(13);
+        decision.DesiredReplicas.Should().Be(12);
         decision.Reason.Should().Be(ScaleReason.ScaleUpUtilization);
     }
 
@@ -333,7 +357,7 @@ public sealed class AutoscalerDecisionTests
         first.Reason.Should().Be(ScaleReason.ScaleUpStabilizing);
         first.DesiredReplicas.Should().Be(10);
         second.Reason.Should().Be(ScaleReason.ScaleUpUtilization);
-        second.DesiredReplicas.Should().Be(13);
+        second.DesiredReplicas.Should().Be(12);
     }
 
     [Test]

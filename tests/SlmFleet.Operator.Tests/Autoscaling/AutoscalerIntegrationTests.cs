@@ -39,7 +39,7 @@ public sealed class AutoscalerIntegrationTests
         await h.AddPodAsync("qwen", "qwen-w-0", ready: true, utilization: 0.95, tokensPerSecond: 100);
         await h.AddPodAsync("qwen", "qwen-w-1", ready: true, utilization: 0.95, tokensPerSecond: 100);
 
-        // Above the band: 1.9 replicas busy, sized for 0.70 → 3.
+        // Above the band: 1.9 replicas busy, sized for 0.76 → 3.
         await h.PassAsync("qwen");
         var scaled = h.Get("qwen");
         scaled.Spec.Replicas.Should().Be(3);
@@ -57,11 +57,12 @@ public sealed class AutoscalerIntegrationTests
         h.Get("qwen").Spec.Replicas.Should().Be(3);
         h.Events(AutoscalerEvents.ScaledUp).Should().HaveCount(1);
 
-        // Warm now, and everyone saturated: 3 busy replicas call for 5, maxReplicas allows 4.
+        // Warm now, everyone saturated and 12 requests waiting at each: 36 waiting / 8 per replica call
+        // for 5, maxReplicas allows 4.
         await h.SetReadyAsync("qwen-w-2", true);
         foreach (var pod in new[] { "qwen-w-0", "qwen-w-1", "qwen-w-2" })
         {
-            h.Worker(pod).Report(1.0, tokensPerSecond: 100);
+            h.Worker(pod).Report(1.0, queueDepth: 12, tokensPerSecond: 100);
         }
 
         await h.PassAsync("qwen");
@@ -78,7 +79,7 @@ public sealed class AutoscalerIntegrationTests
         var after = h.Get("qwen");
         after.Status.ObservedGeneration.Should().Be(after.Metadata.Generation);
         after.Status.Utilization.Should().Be(1.0);
-        after.Status.LastScaleReason.Should().StartWith("3 -> 4 replicas (ScaleUpUtilization)").And.Contain("limited to maxReplicas 4");
+        after.Status.LastScaleReason.Should().StartWith("3 -> 4 replicas (ScaleUpQueueDepth)").And.Contain("limited to maxReplicas 4");
         after.Status.Conditions!.Single(c => c.Type == ConditionTypes.ScalingLimited).Reason.Should().Be(AutoscalerEvents.MaxReplicasReached);
         after.Status.DesiredReplicas.Should().Be(4);
     }

@@ -28,7 +28,7 @@ public sealed class AutoscalingPolicyMapperTests
         policy.MaxReplicas.Should().Be(6);
         policy.TargetLow.Should().Be(0.60);
         policy.TargetHigh.Should().Be(0.80);
-        policy.ScaleDownTarget.Should().BeApproximately(0.75, 1e-9);
+        policy.EffectiveResizeTarget.Should().BeApproximately(0.76, 1e-9);
         policy.ScaleDownStabilization.Should().Be(TimeSpan.FromSeconds(300));
         policy.QueueDepthLimit.Should().Be(8);
         policy.Validate().Should().BeEmpty();
@@ -58,7 +58,7 @@ public sealed class AutoscalingPolicyMapperTests
         policy.ScaleUpStabilization.Should().Be(TimeSpan.FromSeconds(30));
         policy.ScaleDownStabilization.Should().Be(TimeSpan.FromSeconds(60));
         policy.QueueDepthLimit.Should().Be(4);
-        policy.ScaleDownTarget.Should().BeInRange(0.3, 0.5).And.BeGreaterThan(policy.TargetMiddle);
+        policy.EffectiveResizeTarget.Should().BeInRange(0.3, 0.5).And.BeGreaterThan(policy.TargetMiddle);
         policy.Validate().Should().BeEmpty();
     }
 

@@ -11,8 +11,11 @@ internal static class BenchFleet
     /// <summary>Creates in flight at a time: enough to keep the API server busy, as a `kubectl apply` of many files would.</summary>
     private const int InFlight = 32;
 
-    /// <summary>Creates <paramref name="objects"/> SlmDeployments concurrently; returns once every create has been answered.</summary>
-    public static async Task CreateAllAsync(IKubernetes client, string ns, int objects, Func<int, int> minReplicas)
+    /// <summary>
+    /// Creates <paramref name="objects"/> SlmDeployments concurrently; returns once every create has been
+    /// answered. <paramref name="created"/> gets each create's response as it arrives.
+    /// </summary>
+    public static async Task CreateAllAsync(IKubernetes client, string ns, int objects, Func<int, int> minReplicas, Action<V1Alpha1SlmDeployment>? created = null)
     {
         using var gate = new SemaphoreSlim(InFlight);
         var tasks = Enumerable.Range(0, objects).Select(async i =>
@@ -20,8 +23,9 @@ internal static class BenchFleet
             await gate.WaitAsync();
             try
             {
-                await client.CustomObjects.CreateNamespacedCustomObjectAsync<V1Alpha1SlmDeployment>(
+                var answer = await client.CustomObjects.CreateNamespacedCustomObjectAsync<V1Alpha1SlmDeployment>(
                     Resource(i, ns, minReplicas(i)), SlmDeploymentResource.Group, SlmDeploymentResource.Version, ns, SlmDeploymentResource.Plural);
+                created?.Invoke(answer);
             }
             finally
             {

@@ -48,7 +48,47 @@ internal sealed class ControlPlaneBenchmark
         _log = log;
     }
 
-    public async Task<ControlPlaneResult> RunAsync()
+    /// <summary>Only the first phase (apply, converge) on a fresh control plane: a repeat of the converge time, which the machine's load moves a lot.</summary>
+    public async Task<ConvergeRun> ConvergeOnlyAsync()
+    {
+        var full = await RunAsync(convergeOnly: true);
+        return new ConvergeRun(ConvergeRun.Operator, full.ApplySeconds, full.ConvergeSecondsAfterApply, full.OperatorCpuSecondsToConverge,
+            full.ControlPlaneCpuSecondsToConverge, full.RequestsPerObjectToConverge, BenchMachine.LoadAverage);
+    }
+
+    /// <summary>
+    /// The same apply and the same judge with <see cref="FloorWriter"/> in place of the operator: how long
+    /// this control plane, on this machine now, takes to converge when the controller does the least possible.
+    /// </summary>
+    public async Task<ConvergeRun> FloorAsync()
+    {
+        await using var cluster = await ControlPlaneCluster.StartAsync();
+        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(cluster.KubeconfigPath);
+        using var benchClient = new Kubernetes(config);
+        await PrepareAsync(benchClient);
+        var requests = new RequestLog();
+        using var floorClient = new Kubernetes(config, requests);
+        await using var observer = BenchChildProcess.Start(ClusterObserverHost.Flag, cluster.KubeconfigPath, Namespace);
+        await observer.AskAsync("synced");
+        var (ownCpu, controlPlaneCpu) = (CurrentProcessCpu(), cluster.CpuTime());
+        var clock = Stopwatch.StartNew();
+        await using (var floor = new FloorWriter(floorClient))
+        {
+            await BenchFleet.CreateAllAsync(benchClient, Namespace, _objects, _ => 1, floor.Created);
+            var applySeconds = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            _log.WriteLine($"floor: applied {_objects} SlmDeployments in {applySeconds:F1} s");
+            await WaitAsync(() => Ask(observer, "converged"), "every SlmDeployment converged (floor writer)");
+            var convergeSeconds = clock.Elapsed.TotalSeconds;
+            var used = (cluster.CpuTime() - controlPlaneCpu)?.TotalSeconds;
+            var sent = ControlPlaneRequests.From(requests);
+            _log.WriteLine($"floor: converged {convergeSeconds:F1} s after the apply returned; control plane CPU {used:F1} s; requests {sent.Total}: {sent}; load average {BenchMachine.LoadAverage}");
+            return new ConvergeRun(ConvergeRun.Floor, Math.Round(applySeconds, 2), Math.Round(convergeSeconds, 2), Math.Round((CurrentProcessCpu() - ownCpu).TotalSeconds, 1),
+                used is { } seconds ? Math.Round(seconds, 1) : null, PerObject(sent.ToConverge), BenchMachine.LoadAverage);
+        }
+    }
+
+    public async Task<ControlPlaneResult> RunAsync(bool convergeOnly = false)
     {
         var clock = Stopwatch.StartNew();
         await using var cluster = await ControlPlaneCluster.StartAsync();
@@ -86,6 +126,15 @@ internal sealed class ControlPlaneBenchmark
         _log.WriteLine($"CPU from the apply to convergence: this process {operatorCpuSeconds:F1} s, control plane {controlPlaneCpuSeconds:F1} s; load average {BenchMachine.LoadAverage}");
         _log.WriteLine($"converged {convergeSeconds:F1} s after the apply returned; operator requests {converged.Total}: {converged}");
 
+        if (convergeOnly)
+        {
+            await stop.CancelAsync();
+            await running;
+            return new ControlPlaneResult(_objects, nodes, Math.Round(applySeconds, 2), Math.Round(convergeSeconds, 2), Math.Round(operatorCpuSeconds, 1),
+                controlPlaneCpuSeconds is { } used ? Math.Round(used, 1) : null, PerObject(converged.Total), PerObject(converged.Reads), PerObject(converged.Writes),
+                PerObject(converged.ToConverge), PerObject(converged.ProgressStatusWrites), converged.ByVerbAndResource, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+
         // Phase 2: the controller-manager, scheduler and fake kubelet bring every worker up; the operator follows in status.
         await WaitAsync(() => Ask(observer, "settled"), "every worker pod ready and reported in its SlmDeployment's status");
         var settleSeconds = clock.Elapsed.TotalSeconds;
@@ -115,6 +164,9 @@ internal sealed class ControlPlaneBenchmark
             PerObject(converged.Total),
             PerObject(converged.Reads),
             PerObject(converged.Writes),
+            PerObject(converged.ToConverge),
+            PerObject(converged.ProgressStatusWrites),
+            converged.ByVerbAndResource,
             Math.Round(settleSeconds, 2),
             PerObject(settled.Total),
             PerObject(settled.Writes),

@@ -3,9 +3,21 @@ using SlmFleet.Testing.ControlPlane;
 namespace SlmFleet.Bench.Operator;
 
 /// <summary>The operator's requests to the real API server, as its client recorded them (<see cref="RequestLog"/>), summarised.</summary>
-internal sealed record ControlPlaneRequests(long Reads, long Writes, IReadOnlyDictionary<string, long> ByVerbAndResource)
+/// <param name="Reads">GETs, watches included.</param>
+/// <param name="Writes">Everything else.</param>
+/// <param name="ProgressStatusWrites">
+/// Successful SlmDeployment status writes after that object's first successful one. The reconciler
+/// applies the worker Deployment, Service and PDB before it writes status (with observedGeneration), so
+/// an object has converged at its first status write; later writes report what the Deployment controller
+/// did since (a worker pod created, then ready) and are not part of converging that object.
+/// </param>
+/// <param name="ByVerbAndResource">Counts keyed like <c>PATCH deployments</c> or <c>PUT slmdeployments/status</c>.</param>
+internal sealed record ControlPlaneRequests(long Reads, long Writes, long ProgressStatusWrites, IReadOnlyDictionary<string, long> ByVerbAndResource)
 {
     public long Total => Reads + Writes;
+
+    /// <summary>What converging the objects cost: every request less the progress reports of objects that had already converged.</summary>
+    public long ToConverge => Total - ProgressStatusWrites;
 
     public static ControlPlaneRequests From(RequestLog log)
     {
@@ -15,7 +27,11 @@ internal sealed record ControlPlaneRequests(long Reads, long Writes, IReadOnlyDi
             .GroupBy(r => Verb(r.Method, r.Query) + " " + Resource(r.Path), StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.LongCount(), StringComparer.Ordinal);
-        return new ControlPlaneRequests(requests.Count - writes, writes, byKind);
+        var progress = requests
+            .Where(r => r.Method != HttpMethod.Get && r.Succeeded && Resource(r.Path) == "slmdeployments/status")
+            .GroupBy(r => r.Path, StringComparer.Ordinal)
+            .Sum(g => g.LongCount() - 1);
+        return new ControlPlaneRequests(requests.Count - writes, writes, progress, byKind);
     }
 
     public override string ToString() => string.Join(", ", ByVerbAndResource.Select(p => $"{p.Key}={p.Value}"));

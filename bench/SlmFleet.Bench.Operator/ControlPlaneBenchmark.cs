@@ -124,7 +124,7 @@ internal sealed class ControlPlaneBenchmark
         var operatorCpuSeconds = (CurrentProcessCpu() - operatorCpu).TotalSeconds;
         var controlPlaneCpuSeconds = (cluster.CpuTime() - controlPlaneCpu)?.TotalSeconds;
         _log.WriteLine($"CPU from the apply to convergence: this process {operatorCpuSeconds:F1} s, control plane {controlPlaneCpuSeconds:F1} s; load average {BenchMachine.LoadAverage}");
-        _log.WriteLine($"converged {convergeSeconds:F1} s after the apply returned; operator requests {converged.Total}: {converged}");
+        _log.WriteLine($"converged {convergeSeconds:F1} s after the apply returned; {Interlocked.Read(ref _reconciles)} reconciles; operator requests {converged.Total}: {converged}");
 
         if (convergeOnly)
         {

@@ -24,7 +24,7 @@ var policy = new AutoscalingPolicy { MinReplicas = options.MinReplicas, MaxRepli
 var strict = policy with { ConsolidateWithinBand = false, ResizeTarget = policy.TargetMiddle };
 var hpa = new HpaPolicy { MinReplicas = options.MinReplicas, MaxReplicas = options.MaxReplicas };
 
-LoadTrace[] traces = [LoadTraces.Diurnal(new Random(seed)), LoadTraces.Spike(), LoadTraces.Bursty(new Random(seed + 1))];
+LoadTrace[] traces = [TraceFor("diurnal", seed), TraceFor("spike", seed), TraceFor("bursty", seed)];
 var reports = new List<TraceReport>();
 foreach (var trace in traces)
 {
@@ -65,7 +65,7 @@ SimulationResult Simulate(LoadTrace trace, IScaler scaler) => SimulateWith(trace
 SimulationResult SimulateWith(LoadTrace trace, IScaler scaler, int runSeed) =>
     new FleetSimulator(trace, scaler, options, new Random(runSeed + 2), new Random(runSeed + 3)).Run();
 
-// The trace as drawn for a seed (the same draw as the main run's for the run's own seed).
+// The trace as drawn for a seed: the main run's with the run's own seed, the sweep's with the others.
 static LoadTrace TraceFor(string name, int traceSeed) => name switch
 {
     "diurnal" => LoadTraces.Diurnal(new Random(traceSeed)),

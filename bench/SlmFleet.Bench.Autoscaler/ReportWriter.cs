@@ -65,11 +65,11 @@ internal static class ReportWriter
         {
             ["time_in_band_mean"] = Math.Round(runs.Average(r => r.TimeInBand), 4),
             ["time_in_band_worst"] = Math.Round(runs.Min(r => r.TimeInBand), 4),
-            ["vs_oracle_mean"] = Math.Round(runs.Average(SeedSweep.Ratio), 4),
-            ["vs_oracle_worst"] = Math.Round(runs.Max(SeedSweep.Ratio), 4),
+            ["vs_oracle_mean"] = Math.Round(runs.Average(r => r.VsOracle), 4),
+            ["vs_oracle_worst"] = Math.Round(runs.Max(r => r.VsOracle), 4),
             ["slo_misses_mean"] = Math.Round(runs.Average(r => r.SloMisses), 1),
             ["dropped_total"] = runs.Sum(r => r.Dropped),
-            ["vs_oracle"] = new JsonArray(runs.Select(r => (JsonNode?)Math.Round(SeedSweep.Ratio(r), 4)).ToArray()),
+            ["vs_oracle"] = new JsonArray(runs.Select(r => (JsonNode?)Math.Round(r.VsOracle, 4)).ToArray()),
         };
 
         return new JsonObject
@@ -96,7 +96,7 @@ internal static class ReportWriter
             foreach (var (name, runs) in new[] { ("SLM Fleet", sweep.Autoscaler), ("Kubernetes HPA (70 %)", sweep.Hpa) })
             {
                 text.AppendLine(c,
-                    $"| {sweep.TraceName} | {name} | {runs.Average(r => r.TimeInBand):P1} | {runs.Min(r => r.TimeInBand):P1} | {runs.Average(SeedSweep.Ratio):0.000}x | {runs.Max(SeedSweep.Ratio):0.000}x | {runs.Average(r => r.SloMisses):0} | {runs.Sum(r => r.Dropped)} |");
+                    $"| {sweep.TraceName} | {name} | {runs.Average(r => r.TimeInBand):P1} | {runs.Min(r => r.TimeInBand):P1} | {runs.Average(r => r.VsOracle):0.000}x | {runs.Max(r => r.VsOracle):0.000}x | {runs.Average(r => r.SloMisses):0} | {runs.Sum(r => r.Dropped)} |");
             }
         }
 
@@ -209,5 +209,5 @@ internal static class ReportWriter
 
     private static void Row(StringBuilder text, string name, SimulationResult r) =>
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"| {name} | {r.TimeInBand:P1} | {r.WaitP99Seconds:0.000} | {r.SloMisses} | {r.Dropped} | {r.ReplicaHours:0.0} | {r.OracleReplicaHours:0.0} | {r.ReplicaHours / r.OracleReplicaHours:0.000}x | {r.ScaleEvents} | {r.MaxQueue} |");
+            $"| {name} | {r.TimeInBand:P1} | {r.WaitP99Seconds:0.000} | {r.SloMisses} | {r.Dropped} | {r.ReplicaHours:0.0} | {r.OracleReplicaHours:0.0} | {r.VsOracle:0.000}x | {r.ScaleEvents} | {r.MaxQueue} |");
 }

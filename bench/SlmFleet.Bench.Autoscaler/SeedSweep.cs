@@ -8,6 +8,4 @@ internal sealed record SeedSweep(string TraceName, IReadOnlyList<int> Seeds, IRe
 {
     /// <summary>Seeds after the run's own seed that every trace is re-drawn with.</summary>
     public const int Count = 8;
-
-    public static double Ratio(SimulationResult r) => r.ReplicaHours / r.OracleReplicaHours;
 }

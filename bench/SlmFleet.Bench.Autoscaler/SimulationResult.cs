@@ -18,4 +18,8 @@ internal sealed record SimulationResult(
     int ScaleEvents,
     double MeanUtilization,
     double OverallWaitP99Seconds,
-    ColdStartOutcome? ColdStart);
+    ColdStartOutcome? ColdStart)
+{
+    /// <summary>Replica-hours as a multiple of the oracle's.</summary>
+    public double VsOracle => ReplicaHours / OracleReplicaHours;
+}

@@ -4,6 +4,7 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prometheus;
+using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Catalog;
 using SlmFleet.Operator.Hosting;
 using SlmFleet.Operator.Runtime;
@@ -49,12 +50,10 @@ internal sealed class ControlPlaneBenchmark
     }
 
     /// <summary>Only the first phase (apply, converge) on a fresh control plane: a repeat of the converge time, which the machine's load moves a lot.</summary>
-    public async Task<ConvergeRun> ConvergeOnlyAsync()
-    {
-        var full = await RunAsync(convergeOnly: true);
-        return new ConvergeRun(ConvergeRun.Operator, full.ApplySeconds, full.ConvergeSecondsAfterApply, full.OperatorCpuSecondsToConverge,
-            full.ControlPlaneCpuSecondsToConverge, full.RequestsPerObjectToConverge, BenchMachine.LoadAverage);
-    }
+    public async Task<ConvergeRun> ConvergeOnlyAsync() => (await RunOperatorAsync(convergeOnly: true)).Converge;
+
+    /// <summary>Every phase, with the operator.</summary>
+    public async Task<ControlPlaneResult> RunAsync() => (await RunOperatorAsync(convergeOnly: false)).Full!;
 
     /// <summary>
     /// The same apply and the same judge with <see cref="FloorWriter"/> in place of the operator: how long
@@ -70,25 +69,12 @@ internal sealed class ControlPlaneBenchmark
         using var floorClient = new Kubernetes(config, requests);
         await using var observer = BenchChildProcess.Start(ClusterObserverHost.Flag, cluster.KubeconfigPath, Namespace);
         await observer.AskAsync("synced");
-        var (ownCpu, controlPlaneCpu) = (CurrentProcessCpu(), cluster.CpuTime());
-        var clock = Stopwatch.StartNew();
-        await using (var floor = new FloorWriter(floorClient))
-        {
-            await BenchFleet.CreateAllAsync(benchClient, Namespace, _objects, _ => 1, floor.Created);
-            var applySeconds = clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            _log.WriteLine($"floor: applied {_objects} SlmDeployments in {applySeconds:F1} s");
-            await WaitAsync(() => Ask(observer, "converged"), "every SlmDeployment converged (floor writer)");
-            var convergeSeconds = clock.Elapsed.TotalSeconds;
-            var used = (cluster.CpuTime() - controlPlaneCpu)?.TotalSeconds;
-            var sent = ControlPlaneRequests.From(requests);
-            _log.WriteLine($"floor: converged {convergeSeconds:F1} s after the apply returned; control plane CPU {used:F1} s; requests {sent.Total}: {sent}; load average {BenchMachine.LoadAverage}");
-            return new ConvergeRun(ConvergeRun.Floor, Math.Round(applySeconds, 2), Math.Round(convergeSeconds, 2), Math.Round((CurrentProcessCpu() - ownCpu).TotalSeconds, 1),
-                used is { } seconds ? Math.Round(seconds, 1) : null, PerObject(sent.ToConverge), BenchMachine.LoadAverage);
-        }
+        await using var floor = new FloorWriter(floorClient);
+        return (await ApplyAndConvergeAsync(cluster, observer, benchClient, requests, ConvergeRun.Floor, floor.Created)).Run;
     }
 
-    public async Task<ControlPlaneResult> RunAsync(bool convergeOnly = false)
+    /// <summary>The operator's run; <see cref="Outcome.Full"/> is null when only the converge phase ran.</summary>
+    private async Task<Outcome> RunOperatorAsync(bool convergeOnly)
     {
         var clock = Stopwatch.StartNew();
         await using var cluster = await ControlPlaneCluster.StartAsync();
@@ -112,32 +98,17 @@ internal sealed class ControlPlaneBenchmark
         requests.Clear();
 
         // Phase 1: apply every object at once; the clock starts when the last create has returned.
-        var (operatorCpu, controlPlaneCpu) = (CurrentProcessCpu(), cluster.CpuTime());
-        clock.Restart();
-        await BenchFleet.CreateAllAsync(benchClient, Namespace, _objects, _ => 1);
-        var applySeconds = clock.Elapsed.TotalSeconds;
-        clock.Restart();
-        _log.WriteLine($"applied {_objects} SlmDeployments in {applySeconds:F1} s");
-        await WaitAsync(() => Ask(observer, "converged"), "every SlmDeployment converged");
-        var convergeSeconds = clock.Elapsed.TotalSeconds;
-        var converged = ControlPlaneRequests.From(requests);
-        var operatorCpuSeconds = (CurrentProcessCpu() - operatorCpu).TotalSeconds;
-        var controlPlaneCpuSeconds = (cluster.CpuTime() - controlPlaneCpu)?.TotalSeconds;
-        _log.WriteLine($"CPU from the apply to convergence: this process {operatorCpuSeconds:F1} s, control plane {controlPlaneCpuSeconds:F1} s; load average {BenchMachine.LoadAverage}");
-        _log.WriteLine($"converged {convergeSeconds:F1} s after the apply returned; {Interlocked.Read(ref _reconciles)} reconciles; operator requests {converged.Total}: {converged}");
-
+        var (converge, converged, sinceApply) = await ApplyAndConvergeAsync(cluster, observer, benchClient, requests, ConvergeRun.Operator);
         if (convergeOnly)
         {
             await stop.CancelAsync();
             await running;
-            return new ControlPlaneResult(_objects, nodes, Math.Round(applySeconds, 2), Math.Round(convergeSeconds, 2), Math.Round(operatorCpuSeconds, 1),
-                controlPlaneCpuSeconds is { } used ? Math.Round(used, 1) : null, PerObject(converged.Total), PerObject(converged.Reads), PerObject(converged.Writes),
-                PerObject(converged.ToConverge), PerObject(converged.ProgressStatusWrites), converged.ByVerbAndResource, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new Outcome(converge, null);
         }
 
         // Phase 2: the controller-manager, scheduler and fake kubelet bring every worker up; the operator follows in status.
         await WaitAsync(() => Ask(observer, "settled"), "every worker pod ready and reported in its SlmDeployment's status");
-        var settleSeconds = clock.Elapsed.TotalSeconds;
+        var settleSeconds = sinceApply.Elapsed.TotalSeconds;
         await WaitQuietAsync(requests);
         var settled = ControlPlaneRequests.From(requests);
         _log.WriteLine($"settled {settleSeconds:F1} s after the apply returned; operator requests {settled.Total}: {settled}");
@@ -154,17 +125,17 @@ internal sealed class ControlPlaneBenchmark
         await running;
         var rss = PeakMemory.Megabytes();
         _log.WriteLine($"peak RSS of the operator process: {rss:F1} MB");
-        return new ControlPlaneResult(
+        return new Outcome(converge, new ControlPlaneResult(
             _objects,
             nodes,
-            Math.Round(applySeconds, 2),
-            Math.Round(convergeSeconds, 2),
-            Math.Round(operatorCpuSeconds, 1),
-            controlPlaneCpuSeconds is { } seconds ? Math.Round(seconds, 1) : null,
+            converge.ApplySeconds,
+            converge.ConvergeSecondsAfterApply,
+            converge.ProcessCpuSecondsToConverge,
+            converge.ControlPlaneCpuSecondsToConverge,
             PerObject(converged.Total),
             PerObject(converged.Reads),
             PerObject(converged.Writes),
-            PerObject(converged.ToConverge),
+            converge.RequestsPerObjectToConverge,
             PerObject(converged.ProgressStatusWrites),
             converged.ByVerbAndResource,
             Math.Round(settleSeconds, 2),
@@ -174,8 +145,39 @@ internal sealed class ControlPlaneBenchmark
             steady.Writes,
             steady.Reads,
             steadyReconciles,
-            Math.Round(rss, 1));
+            Math.Round(rss, 1)));
     }
+
+    /// <summary>
+    /// Applies every SlmDeployment at once (the clock starts when the last create has returned) and waits
+    /// until the judge sees all of them converged; <paramref name="requests"/> is the controller's client log.
+    /// Returns the figures, the controller's requests until then, and a clock running since the apply returned.
+    /// </summary>
+    private async Task<(ConvergeRun Run, ControlPlaneRequests Requests, Stopwatch SinceApply)> ApplyAndConvergeAsync(
+        ControlPlaneCluster cluster, BenchChildProcess observer, IKubernetes benchClient, RequestLog requests, string controller,
+        Action<V1Alpha1SlmDeployment>? created = null)
+    {
+        var (ownCpu, controlPlaneCpu) = (CurrentProcessCpu(), cluster.CpuTime());
+        var clock = Stopwatch.StartNew();
+        await BenchFleet.CreateAllAsync(benchClient, Namespace, _objects, _ => 1, created);
+        var applySeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        _log.WriteLine($"{controller}: applied {_objects} SlmDeployments in {applySeconds:F1} s");
+        await WaitAsync(() => Ask(observer, "converged"), $"every SlmDeployment converged ({controller})");
+        var convergeSeconds = clock.Elapsed.TotalSeconds;
+        var sent = ControlPlaneRequests.From(requests);
+        var ownCpuSeconds = (CurrentProcessCpu() - ownCpu).TotalSeconds;
+        var controlPlaneCpuSeconds = (cluster.CpuTime() - controlPlaneCpu)?.TotalSeconds;
+        var load = BenchMachine.LoadAverage;
+        _log.WriteLine($"{controller}: CPU from the apply to convergence: this process {ownCpuSeconds:F1} s, control plane {controlPlaneCpuSeconds:F1} s; load average {load}");
+        _log.WriteLine($"{controller}: converged {convergeSeconds:F1} s after the apply returned; {Interlocked.Read(ref _reconciles)} operator reconciles; requests {sent.Total}: {sent}");
+        var run = new ConvergeRun(controller, Math.Round(applySeconds, 2), Math.Round(convergeSeconds, 2), Math.Round(ownCpuSeconds, 1),
+            controlPlaneCpuSeconds is { } used ? Math.Round(used, 1) : null, PerObject(sent.ToConverge), load);
+        return (run, sent, clock);
+    }
+
+    /// <summary>The converge phase, and every phase's figures when the run went on past it.</summary>
+    private sealed record Outcome(ConvergeRun Converge, ControlPlaneResult? Full);
 
     private static TimeSpan CurrentProcessCpu()
     {

@@ -16,9 +16,11 @@ internal sealed class ControllerManager
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly Dictionary<ResourceDescriptor, IInformer> _informers = [];
+    private readonly object _informersGate = new();
     private readonly List<IController> _controllers = [];
     private readonly LeaderElectionRunner? _election;
     private volatile bool _running;
+    private bool _started;
 
     public ControllerManager(IKubernetes client, ManagerOptions options, TimeProvider time, ILoggerFactory loggers, RuntimeMetrics metrics)
     {
@@ -53,10 +55,26 @@ internal sealed class ControllerManager
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         resource ??= ResourceDescriptor.For<T>();
+        lock (_informersGate)
+        {
+            return GetOrAddInformer<T>(resource);
+        }
+    }
+
+    private Informer<T> GetOrAddInformer<T>(ResourceDescriptor resource)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
         if (_informers.TryGetValue(resource, out var existing))
         {
             return existing as Informer<T>
                 ?? throw new InvalidOperationException($"informer for {resource} exists with another type than {typeof(T).Name}");
+        }
+
+        if (_started)
+        {
+            // RunAsync starts the informers it finds when it begins: a later one would never list, and
+            // everything waiting for its sync (WaitForSyncAsync, IsReady, the autoscaler) would wait forever.
+            throw new InvalidOperationException($"informer for {resource} requested after the manager started: add every controller and informer before RunAsync");
         }
 
         var informer = new Informer<T>(_client, resource, _options.Informers, _time, _loggers.CreateLogger<Informer<T>>(), Metrics);
@@ -69,17 +87,33 @@ internal sealed class ControllerManager
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var controller = new Controller<T>(name, GetInformer<T>(resource), reconciler, options ?? new ControllerOptions<T>(), _time, _loggers.CreateLogger<Controller<T>>(), Metrics);
-        _controllers.Add(controller);
+        lock (_informersGate)
+        {
+            if (_started)
+            {
+                throw new InvalidOperationException($"controller {name} added after the manager started: add every controller before RunAsync");
+            }
+
+            _controllers.Add(controller);
+        }
+
         return controller;
     }
 
     /// <summary>Runs informers, then controllers (under leader election when configured), until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        List<IInformer> registered;
+        lock (_informersGate)
+        {
+            _started = true;
+            registered = [.. _informers.Values];
+        }
+
         _running = true;
         try
         {
-            var informers = _informers.Values.Select(i => i.RunAsync(cancellationToken)).ToList();
+            var informers = registered.Select(i => i.RunAsync(cancellationToken)).ToList();
             var controllers = _election is null
                 ? RunControllersAsync(cancellationToken)
                 : _election.RunAsync(RunControllersAsync, cancellationToken);

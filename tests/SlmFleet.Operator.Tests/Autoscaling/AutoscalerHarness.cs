@@ -181,7 +181,7 @@ internal sealed class AutoscalerHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        await _running;
+        await _running.WaitAsync(Poll.DefaultTimeout);
         _stats.Dispose();
         foreach (var worker in _workers.Values)
         {

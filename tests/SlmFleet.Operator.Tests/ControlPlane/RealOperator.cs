@@ -33,12 +33,17 @@ internal sealed class RealOperator : IAsyncDisposable
         var options = new OperatorHostOptions { Namespace = ns, Workers = 4, Autoscaler = new AutoscalerOptions { Interval = autoscaleInterval ?? new AutoscalerOptions().Interval } };
         OperatorHost.AddSlmDeploymentController(manager, Client, options, registry, NullLoggerFactory.Instance, watchRoutingPolicies: true);
         Manager = manager;
-        var running = Task.Run(() => manager.RunAsync(_stop.Token));
         if (autoscaleInterval is not null)
         {
             // No worker pods run here (no kubelet): the autoscaler reads no stats and decides from the replica range alone.
+            // Added before the manager runs: its pod and HPA informers are started by RunAsync.
             Autoscaler = OperatorHost.AddAutoscaler(manager, Client, new NoWorkerStats(), options, registry, NullLoggerFactory.Instance);
-            running = Task.WhenAll(running, Task.Run(() => Autoscaler.RunAsync(_stop.Token)));
+        }
+
+        var running = Task.Run(() => manager.RunAsync(_stop.Token));
+        if (Autoscaler is { } autoscaler)
+        {
+            running = Task.WhenAll(running, Task.Run(() => autoscaler.RunAsync(_stop.Token)));
         }
 
         _running = running;
@@ -70,7 +75,7 @@ internal sealed class RealOperator : IAsyncDisposable
     public static async Task<RealOperator> StartAsync(KubeControlPlane plane, string ns, TimeSpan? autoscaleInterval = null)
     {
         var started = new RealOperator(plane, ns, autoscaleInterval);
-        await started.Manager.WaitForSyncAsync(CancellationToken.None);
+        await started.Manager.WaitForSyncAsync(CancellationToken.None).WaitAsync(Poll.DefaultTimeout);
         await Poll.UntilAsync(() => started.Manager.IsReady, "the operator is ready");
         if (started.Autoscaler is { } autoscaler)
         {
@@ -83,7 +88,7 @@ internal sealed class RealOperator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        await _running;
+        await _running.WaitAsync(Poll.DefaultTimeout);
         Client.Dispose();
         _stop.Dispose();
     }

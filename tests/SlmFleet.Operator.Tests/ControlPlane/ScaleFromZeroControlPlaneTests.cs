@@ -56,7 +56,7 @@ public sealed class ScaleFromZeroControlPlaneTests
         }
 
         await _stop.CancelAsync();
-        (await _running).Should().Be(0);
+        (await _running.WaitAsync(Poll.DefaultTimeout)).Should().Be(0);
         _stop.Dispose();
         _client.Dispose();
     }

@@ -7,6 +7,7 @@ using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.RoutingPolicies;
 using SlmFleet.Operator.Runtime;
 using SlmFleet.Operator.SlmDeployments;
+using SlmFleet.Testing;
 using SlmFleet.Testing.Kubernetes;
 
 namespace SlmFleet.Operator.Tests.RoutingPolicies;
@@ -66,7 +67,7 @@ internal sealed class PolicyControllerHarness : IAsyncDisposable
         }
 
         harness._running = Task.WhenAll(Task.Run(() => harness.Manager.RunAsync(harness._stop.Token)), Task.Run(() => harness.Collector.RunAsync(harness._stop.Token)));
-        await harness.Manager.WaitForSyncAsync(CancellationToken.None);
+        await harness.Manager.WaitForSyncAsync(CancellationToken.None).WaitAsync(Poll.DefaultTimeout);
         return harness;
     }
 
@@ -119,7 +120,7 @@ internal sealed class PolicyControllerHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        await _running;
+        await _running.WaitAsync(Poll.DefaultTimeout);
         Client.Dispose();
         _stop.Dispose();
         await Server.DisposeAsync();

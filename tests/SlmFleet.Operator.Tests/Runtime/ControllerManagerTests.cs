@@ -36,6 +36,30 @@ public sealed class ControllerManagerTests
         standbyLeading.Should().BeFalse();
     }
 
+    [Test]
+    public async Task InformerOrControllerAddedAfterStart_Refused_ExistingInformerStillShared()
+    {
+        // An informer added after RunAsync began would never be started, so WaitForSyncAsync and IsReady
+        // would wait on it forever: the manager refuses it instead.
+        await using var server = await KubeApiTestServer.StartAsync();
+        server.RegisterResource(TestWidget.ResourceType);
+        using var client = server.CreateClient();
+        using var stop = new CancellationTokenSource();
+        var manager = new ControllerManager(client, new ManagerOptions(), TimeProvider.System, NullLoggerFactory.Instance, RuntimeMetrics.CreateIsolated());
+        var widgets = manager.GetInformer<TestWidget>();
+        var running = manager.RunAsync(stop.Token);
+
+        var lateInformer = () => manager.GetInformer<k8s.Models.V1Pod>();
+        var lateController = () => manager.AddController("late", new RecordingReconciler());
+
+        lateInformer.Should().Throw<InvalidOperationException>().WithMessage("*after the manager started*");
+        lateController.Should().Throw<InvalidOperationException>().WithMessage("*controller late added after the manager started*");
+        manager.GetInformer<TestWidget>().Should().BeSameAs(widgets);
+        await manager.WaitForSyncAsync(CancellationToken.None).WaitAsync(Poll.DefaultTimeout);
+        await stop.CancelAsync();
+        await running.WaitAsync(Poll.DefaultTimeout);
+    }
+
     private sealed class Replica
     {
         private readonly CancellationTokenSource _stop = new();

@@ -43,7 +43,7 @@ public sealed class CachedStateReaderTests
         _stop = new CancellationTokenSource();
         IInformer[] all = [resources, _deployments, services, budgets];
         _running = Task.WhenAll(all.Select(i => Task.Run(() => i.RunAsync(_stop.Token))));
-        await Task.WhenAll(all.Select(i => i.WaitForSyncAsync(CancellationToken.None)));
+        await Task.WhenAll(all.Select(i => i.WaitForSyncAsync(CancellationToken.None))).WaitAsync(Poll.DefaultTimeout);
         _time = new ManualTimeProvider();
         _reader = new CachedStateReader(resources, _deployments, services, budgets, _client, _time);
     }
@@ -52,7 +52,7 @@ public sealed class CachedStateReaderTests
     public async Task TearDown()
     {
         await _stop.CancelAsync();
-        await _running;
+        await _running.WaitAsync(Poll.DefaultTimeout);
         _stop.Dispose();
         _client.Dispose();
         await _server.DisposeAsync();

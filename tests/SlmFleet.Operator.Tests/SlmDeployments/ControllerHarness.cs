@@ -5,6 +5,7 @@ using SlmFleet.Api.V1Alpha1;
 using SlmFleet.Operator.Hosting;
 using SlmFleet.Operator.Runtime;
 using SlmFleet.Operator.SlmDeployments;
+using SlmFleet.Testing;
 using SlmFleet.Testing.Kubernetes;
 using SlmFleet.Operator.Tests.Infrastructure;
 
@@ -41,7 +42,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
     public static async Task<ControllerHarness> StartAsync(KubeApiTestServer server, InformerOptions? informers = null)
     {
         var harness = new ControllerHarness(server, informers ?? new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(500) });
-        await harness.Manager.WaitForSyncAsync(CancellationToken.None);
+        await harness.Manager.WaitForSyncAsync(CancellationToken.None).WaitAsync(Poll.DefaultTimeout);
         return harness;
     }
 
@@ -54,7 +55,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        await _running;
+        await _running.WaitAsync(Poll.DefaultTimeout);
         Client.Dispose();
         _stop.Dispose();
     }

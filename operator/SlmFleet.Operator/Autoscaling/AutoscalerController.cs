@@ -49,6 +49,10 @@ internal sealed class AutoscalerController
     private readonly EventRecorder _events;
     private readonly ConcurrentDictionary<string, FleetMemory> _fleets = new(StringComparer.Ordinal);
     private readonly Channel<ObjectKey> _wakeUps = Channel.CreateUnbounded<ObjectKey>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Demand that reached this replica while it did not lead (a standby, or a new leader whose elector has
+    // not acted yet): handed back to the loop the moment it starts leading, not at the next tick.
+    private readonly ConcurrentDictionary<ObjectKey, byte> _deferredWakeUps = new();
     private long _passes;
     private long _wakeUpCount;
     private volatile bool _started;
@@ -144,6 +148,21 @@ internal sealed class AutoscalerController
         }
     }
 
+    /// <summary>
+    /// Called when this replica starts leading: demand recorded while it followed wakes its fleets now,
+    /// so a cold fleet never waits for the next tick because leadership changed hands.
+    /// </summary>
+    public void OnStartedLeading()
+    {
+        foreach (var key in _deferredWakeUps.Keys)
+        {
+            if (_deferredWakeUps.TryRemove(key, out _))
+            {
+                _wakeUps.Writer.TryWrite(key);
+            }
+        }
+    }
+
     /// <summary>Wake-ups handled since start (tests wait on it).</summary>
     public long WakeUps => Interlocked.Read(ref _wakeUpCount);
 
@@ -169,7 +188,16 @@ internal sealed class AutoscalerController
     {
         while (_wakeUps.Reader.TryRead(out var key))
         {
-            if (_isLeader() && _resources.Get(key) is { Metadata.DeletionTimestamp: null } resource)
+            if (!_isLeader())
+            {
+                _deferredWakeUps.TryAdd(key, 0);
+                if (_isLeader())
+                {
+                    // Leadership arrived between the check and the deferral: OnStartedLeading may have run already.
+                    OnStartedLeading();
+                }
+            }
+            else if (_resources.Get(key) is { Metadata.DeletionTimestamp: null } resource)
             {
                 var ns = resource.Metadata.NamespaceProperty ?? "default";
                 try

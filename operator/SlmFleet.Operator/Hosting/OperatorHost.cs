@@ -158,12 +158,18 @@ internal static class OperatorHost
     {
         var resources = manager.GetInformer<V1Alpha1SlmDeployment>(ResourceDescriptor.For<V1Alpha1SlmDeployment>(options.Namespace));
         var pods = manager.GetInformer<V1Pod>(ResourceDescriptor.For<V1Pod>(options.Namespace, AutoscalerController.WorkerPodSelector));
-        return new AutoscalerController(
+        var autoscaler = new AutoscalerController(
             client, resources, pods, stats, isLeader ?? (() => manager.IsLeader), options.Autoscaler, AcceleratorCatalog.Default, time ?? manager.Time,
             loggers.CreateLogger<AutoscalerController>(), new AutoscalerMetrics(registry))
         {
             HorizontalPodAutoscalers = manager.GetInformer<V2HorizontalPodAutoscaler>(ResourceDescriptor.For<V2HorizontalPodAutoscaler>(options.Namespace)),
         };
+        if (isLeader is null)
+        {
+            manager.StartedLeading += autoscaler.OnStartedLeading;
+        }
+
+        return autoscaler;
     }
 
     /// <summary>The same precedence as kubectl: an explicit kubeconfig, else in-cluster, else ~/.kube/config (or $KUBECONFIG).</summary>

@@ -21,6 +21,7 @@ internal sealed class ControllerManager
     private readonly LeaderElectionRunner? _election;
     private volatile bool _running;
     private bool _started;
+    private Action? _startedLeading;
 
     public ControllerManager(IKubernetes client, ManagerOptions options, TimeProvider time, ILoggerFactory loggers, RuntimeMetrics metrics)
     {
@@ -43,6 +44,37 @@ internal sealed class ControllerManager
     public bool IsLeader => _election?.IsLeader ?? _running;
 
     public IReadOnlyList<IController> Controllers => _controllers;
+
+    /// <summary>
+    /// Raised each time this process starts leading: every term under leader election, once at
+    /// <see cref="RunAsync"/> without it. Handlers must be quick (typically: queue work).
+    /// </summary>
+    public event Action? StartedLeading
+    {
+        add
+        {
+            if (_election is null)
+            {
+                _startedLeading += value;
+            }
+            else
+            {
+                _election.StartedLeading += value;
+            }
+        }
+
+        remove
+        {
+            if (_election is null)
+            {
+                _startedLeading -= value;
+            }
+            else
+            {
+                _election.StartedLeading -= value;
+            }
+        }
+    }
 
     /// <summary>Ready when all informers have synced and, if leading, all controllers are started.</summary>
     public bool IsReady =>
@@ -111,6 +143,8 @@ internal sealed class ControllerManager
         }
 
         _running = true;
+        _startedLeading?.Invoke();
+
         try
         {
             var informers = registered.Select(i => i.RunAsync(cancellationToken)).ToList();

@@ -16,12 +16,11 @@ internal sealed class ControllerManager
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly Dictionary<ResourceDescriptor, IInformer> _informers = [];
-    private readonly object _informersGate = new();
+    private readonly object _registrationGate = new();
     private readonly List<IController> _controllers = [];
     private readonly LeaderElectionRunner? _election;
     private volatile bool _running;
     private bool _started;
-    private Action? _startedLeading;
 
     public ControllerManager(IKubernetes client, ManagerOptions options, TimeProvider time, ILoggerFactory loggers, RuntimeMetrics metrics)
     {
@@ -49,32 +48,7 @@ internal sealed class ControllerManager
     /// Raised each time this process starts leading: every term under leader election, once at
     /// <see cref="RunAsync"/> without it. Handlers must be quick (typically: queue work).
     /// </summary>
-    public event Action? StartedLeading
-    {
-        add
-        {
-            if (_election is null)
-            {
-                _startedLeading += value;
-            }
-            else
-            {
-                _election.StartedLeading += value;
-            }
-        }
-
-        remove
-        {
-            if (_election is null)
-            {
-                _startedLeading -= value;
-            }
-            else
-            {
-                _election.StartedLeading -= value;
-            }
-        }
-    }
+    public event Action? StartedLeading;
 
     /// <summary>Ready when all informers have synced and, if leading, all controllers are started.</summary>
     public bool IsReady =>
@@ -87,7 +61,7 @@ internal sealed class ControllerManager
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         resource ??= ResourceDescriptor.For<T>();
-        lock (_informersGate)
+        lock (_registrationGate)
         {
             return GetOrAddInformer<T>(resource);
         }
@@ -119,7 +93,7 @@ internal sealed class ControllerManager
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var controller = new Controller<T>(name, GetInformer<T>(resource), reconciler, options ?? new ControllerOptions<T>(), _time, _loggers.CreateLogger<Controller<T>>(), Metrics);
-        lock (_informersGate)
+        lock (_registrationGate)
         {
             if (_started)
             {
@@ -136,21 +110,19 @@ internal sealed class ControllerManager
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         List<IInformer> registered;
-        lock (_informersGate)
+        lock (_registrationGate)
         {
             _started = true;
             registered = [.. _informers.Values];
         }
 
         _running = true;
-        _startedLeading?.Invoke();
-
         try
         {
             var informers = registered.Select(i => i.RunAsync(cancellationToken)).ToList();
             var controllers = _election is null
-                ? RunControllersAsync(cancellationToken)
-                : _election.RunAsync(RunControllersAsync, cancellationToken);
+                ? LeadAsync(cancellationToken)
+                : _election.RunAsync(LeadAsync, cancellationToken);
             await Task.WhenAll(informers.Append(controllers)).ConfigureAwait(false);
         }
         finally
@@ -162,6 +134,22 @@ internal sealed class ControllerManager
     /// <summary>Completes when every informer has synced.</summary>
     public Task WaitForSyncAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(_informers.Values.Select(i => i.WaitForSyncAsync(cancellationToken)));
+
+    /// <summary>One term as leader (the whole run without leader election): IsLeader is already true here.</summary>
+    private Task LeadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            StartedLeading?.Invoke();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A handler's failure must not end the term: the controllers still run.
+            RuntimeLog.LeaderElectionError(_loggers.CreateLogger<ControllerManager>(), e);
+        }
+
+        return RunControllersAsync(cancellationToken);
+    }
 
     private Task RunControllersAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(_controllers.Select(c => c.RunAsync(cancellationToken)));

@@ -29,9 +29,6 @@ internal sealed class LeaderElectionRunner
 
     public bool IsLeader => _isLeader;
 
-    /// <summary>Raised when a term begins, after <see cref="IsLeader"/> turns true. Handlers must be quick.</summary>
-    public event Action? StartedLeading;
-
     /// <summary>Campaigns until <paramref name="cancellationToken"/> is cancelled, running <paramref name="whileLeader"/> during each term.</summary>
     public async Task RunAsync(Func<CancellationToken, Task> whileLeader, CancellationToken cancellationToken)
     {
@@ -60,7 +57,6 @@ internal sealed class LeaderElectionRunner
             _metrics.IsLeader.Set(1);
             RuntimeLog.StartedLeading(_logger, _options.Identity, _options.LeaseNamespace, _options.LeaseName);
             work = Task.Run(() => whileLeader(term.Token), CancellationToken.None);
-            RaiseStartedLeading();
         };
         elector.OnStoppedLeading += () =>
         {
@@ -95,18 +91,6 @@ internal sealed class LeaderElectionRunner
                     // The work was told to stop.
                 }
             }
-        }
-    }
-
-    private void RaiseStartedLeading()
-    {
-        try
-        {
-            StartedLeading?.Invoke();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            RuntimeLog.LeaderElectionError(_logger, e);
         }
     }
 }
